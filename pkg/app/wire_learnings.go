@@ -1,0 +1,4 @@
+package app
+
+// wireLearnings adds the learnings jobs.
+func (a *App) wireLearnings(js *jobSet) {}

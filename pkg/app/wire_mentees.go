@@ -1,0 +1,4 @@
+package app
+
+// wireMentees adds the mentees jobs.
+func (a *App) wireMentees(js *jobSet) {}

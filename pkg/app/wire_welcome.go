@@ -1,0 +1,4 @@
+package app
+
+// wireWelcome adds the welcome jobs.
+func (a *App) wireWelcome(js *jobSet) {}

@@ -1,0 +1,141 @@
+// Package handlers turns webhook events into job runs: one handler type per
+// event, each returning early on actions it ignores, preparing the logging
+// context (delivery, installation, repository, number), loading the effective
+// policy, and calling the jobs.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// Policies loads the effective policy of a repository.
+type Policies interface {
+	Load(ctx context.Context, client *github.Client, owner, repo string) (policy.Result, error)
+}
+
+// Base holds what every handler needs; handler types embed it.
+type Base struct {
+	Clients  githubapp.ClientCreator
+	Policies Policies
+	// Now is the clock; tests and the demo move it.
+	Now func() time.Time
+	// Bot resolves the app's identity (its slug) once, lazily.
+	Bot *IdentitySource
+}
+
+// errSkip marks an event that needs no work; it is not a failure.
+var errSkip = errors.New("skip")
+
+// env prepares the logging context and the job environment for a repository
+// event. It returns errSkip for events of installations the app no longer
+// has (uninstalled, suspended), which GitHub can still deliver.
+func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repository, number int) (context.Context, job.Env, error) {
+	ctx, log := githubapp.PreparePRContext(ctx, installationID, repo, number)
+	if installationID == 0 || repo == nil {
+		log.Debug().Msg("event without installation or repository, ignoring")
+		return ctx, job.Env{}, errSkip
+	}
+	client, err := b.Clients.NewInstallationClient(installationID)
+	if err != nil {
+		return ctx, job.Env{}, fmt.Errorf("create client for installation %d: %w", installationID, err)
+	}
+	bot, err := b.Bot.Get(ctx)
+	if err != nil {
+		return ctx, job.Env{}, err
+	}
+	owner, name := repo.GetOwner().GetLogin(), repo.GetName()
+	res, err := b.Policies.Load(ctx, client, owner, name)
+	if err != nil {
+		if isGone(err) {
+			log.Warn().Err(err).Msg("installation or repository not accessible, ignoring event")
+			return ctx, job.Env{}, errSkip
+		}
+		return ctx, job.Env{}, fmt.Errorf("load policy of %s/%s: %w", owner, name, err)
+	}
+	return ctx, job.Env{
+		Client:         client,
+		InstallationID: installationID,
+		Owner:          owner,
+		Repo:           name,
+		Policy:         res.Policy,
+		Now:            b.Now(),
+		Bot:            bot,
+	}, nil
+}
+
+// isGone reports errors that mean the app cannot see the installation or the
+// repository any more: retrying will not help.
+func isGone(err error) bool {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		switch er.Response.StatusCode {
+		case http.StatusNotFound, http.StatusUnauthorized, http.StatusGone:
+			return true
+		}
+	}
+	// The installation token could not be minted: uninstalled or suspended.
+	var he *ghinstallation.HTTPError
+	if errors.As(err, &he) && he.Response != nil {
+		switch he.Response.StatusCode {
+		case http.StatusNotFound, http.StatusUnauthorized, http.StatusForbidden:
+			return true
+		}
+	}
+	return false
+}
+
+// done maps errSkip to success.
+func done(err error) error {
+	if errors.Is(err, errSkip) {
+		return nil
+	}
+	return err
+}
+
+// IdentitySource asks GitHub once who the app is (GET /app) and remembers it.
+type IdentitySource struct {
+	Clients githubapp.ClientCreator
+	// Slug, when set, is used without asking (tests, dry runs).
+	Slug string
+
+	mu  sync.Mutex
+	id  job.Identity
+	got bool
+}
+
+// Get returns the app's identity.
+func (s *IdentitySource) Get(ctx context.Context) (job.Identity, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.got {
+		return s.id, nil
+	}
+	if s.Slug != "" {
+		s.id, s.got = job.Identity{Slug: s.Slug}, true
+		return s.id, nil
+	}
+	c, err := s.Clients.NewAppClient()
+	if err != nil {
+		return job.Identity{}, fmt.Errorf("create app client: %w", err)
+	}
+	app, _, err := c.Apps.Get(ctx, "")
+	if err != nil {
+		return job.Identity{}, fmt.Errorf("get the app's identity: %w", err)
+	}
+	s.id, s.got = job.Identity{Slug: app.GetSlug()}, true
+	zerolog.Ctx(ctx).Debug().Str("bot", s.id.Login()).Msg("resolved app identity")
+	return s.id, nil
+}

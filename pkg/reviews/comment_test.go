@@ -1,0 +1,146 @@
+package reviews
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/markers"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pkg/reviews -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (run with -update after reviewing):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestRenderReminder(t *testing.T) {
+	tsdb := []Suggestion{
+		{Login: "codesome", Reasons: []Reason{
+			{Kind: ReasonCodeowner, Paths: []string{"tsdb/head.go", "tsdb/head_test.go"}, Pattern: "/tsdb"},
+			{Kind: ReasonMaintainerArea, Area: "tsdb", Paths: []string{"tsdb/head.go", "tsdb/head_test.go"}},
+		}},
+		{Login: "krajorama", Reasons: []Reason{
+			{Kind: ReasonCodeowner, Paths: []string{"tsdb/head.go", "tsdb/head_test.go", "tsdb/db.go"}, Pattern: "/tsdb"},
+			{Kind: ReasonCodeownerTeam, Paths: []string{"tsdb/head.go"}, Team: "prometheus/default-maintainers"},
+			{Kind: ReasonHistory, Area: "tsdb", Authored: 32, Merged: 1},
+			{Kind: ReasonMaintainer},
+			{Kind: ReasonPool},
+		}},
+		{Login: "third", Reasons: []Reason{{Kind: ReasonPool}}},
+	}
+	for _, tc := range []struct {
+		name string
+		r    Reminder
+	}{
+		{"reminder", Reminder{
+			Author: "alice", Waited: 75 * time.Hour, Wait: 72 * time.Hour, BusinessDays: true,
+			Suggestions: tsdb, MaxSuggestions: 2, Channels: "#prometheus-dev on CNCF Slack, or the prometheus-developers mailing list",
+			Period: "2026-09-04T18:00:00Z",
+		}},
+		{"reminder-requested", Reminder{
+			Author: "alice", Waited: 73 * time.Hour, Wait: 72 * time.Hour,
+			Suggestions:    []Suggestion{{Login: "yeya24", Reasons: []Reason{{Kind: ReasonHistory, Area: "pkg/store", Authored: 13}}}},
+			MaxSuggestions: 2, Requested: true, Period: "2026-09-07T09:00:00Z",
+		}},
+		{"reminder-nobody", Reminder{
+			Author: "alice", Waited: 96 * time.Hour, Wait: 72 * time.Hour, BusinessDays: true,
+			MaxSuggestions: 2, Channels: "#thanos-dev on CNCF Slack", Period: "2026-09-07T09:00:00Z",
+		}},
+		{"reminder-untrusted", Reminder{
+			// A file name is chosen by the PR author: it must not mention.
+			Author: "alice", Waited: 80 * time.Hour, Wait: 72 * time.Hour,
+			Suggestions:    []Suggestion{{Login: "bob", Reasons: []Reason{{Kind: ReasonCodeowner, Paths: []string{"docs/@everyone `x`.md"}, Pattern: "*.md"}}}},
+			MaxSuggestions: 2, Channels: "@channel <b>", Period: "2026-09-07T09:00:00Z",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := RenderReminder(tc.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !markers.Has(got, MarkerWait, tc.r.Period) {
+				t.Errorf("marker missing:\n%s", got)
+			}
+			golden(t, tc.name, got)
+		})
+	}
+}
+
+func TestRenderEscalation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		e    Escalation
+	}{
+		{"escalation", Escalation{
+			Author: "alice", Mentors: []string{"mentor-one", "mentor-two"}, Waited: 150 * time.Hour, Wait: 72 * time.Hour,
+			BusinessDays: true, Suggested: []string{"codesome", "krajorama"}, Channels: "#thanos-dev on CNCF Slack",
+			Period: "2026-09-04T18:00:00Z",
+		}},
+		{"escalation-no-mentors", Escalation{
+			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := RenderEscalation(tc.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !markers.Has(got, MarkerEscalate, tc.e.Period) {
+				t.Errorf("marker missing:\n%s", got)
+			}
+			golden(t, tc.name, got)
+		})
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                         "less than an hour",
+		59 * time.Minute:          "less than an hour",
+		time.Hour:                 "1 hour",
+		5*time.Hour + time.Minute: "5 hours",
+		24 * time.Hour:            "1 day",
+		73 * time.Hour:            "3 days and 1 hour",
+		150 * time.Hour:           "6 days and 6 hours",
+	} {
+		if got := humanDuration(d); got != want {
+			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestReasonText(t *testing.T) {
+	for _, tc := range []struct {
+		r    Reason
+		want string
+	}{
+		{Reason{Kind: ReasonCodeowner, Paths: []string{"a", "b", "c"}, Pattern: "/a"}, "CODEOWNERS owner of ` a ` and 2 more paths (` /a `)"},
+		{Reason{Kind: ReasonHistory, Area: "pkg/store", Merged: 1}, "merged 1 pull request touching ` pkg/store ` recently"},
+		{Reason{Kind: ReasonHistory, Paths: []string{"x.go"}, Authored: 2, Merged: 3}, "changed ` x.go ` 2 times and merged 3 pull requests there recently"},
+	} {
+		if got := tc.r.Text(); got != tc.want {
+			t.Errorf("Text() = %q, want %q", got, tc.want)
+		}
+		if strings.Contains(tc.r.Text(), "@") {
+			t.Errorf("mention in %q", tc.r.Text())
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
+)
+
+// drainingScheduler wraps go-githubapp's bounded QueueAsyncScheduler so that
+// shutdown can wait for queued events (the library has no Stop), meters the
+// queue, skips deliveries already handled, and bounds each handler in time.
+type drainingScheduler struct {
+	inner   githubapp.Scheduler
+	metrics *Metrics
+	timeout time.Duration
+	seen    *deliveries
+
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+	pending  atomic.Int64
+}
+
+func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
+
+func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
+	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000)}
+	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
+		githubapp.WithSchedulingMetrics(m.GoMetrics),
+		githubapp.WithAsyncErrorCallback(s.onError),
+	)
+	return s
+}
+
+// errMalformed answers 400: GitHub's payloads are always JSON, so a body
+// that is not is a broken or forged delivery and must not reach a handler.
+var errMalformed = errors.New("webhook payload is not valid JSON")
+
+// Schedule queues d, or refuses with githubapp.ErrCapacityExceeded (503) when
+// the queue is full so that GitHub records the delivery as failed and it can
+// be redelivered, never a silent drop.
+func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) error {
+	if !json.Valid(d.Payload) {
+		return errMalformed
+	}
+	action := peekAction(d.Payload)
+	if s.seen.handled(d.DeliveryID) {
+		s.metrics.duplicates.Inc()
+		zerolog.Ctx(ctx).Info().Msg("delivery already handled, skipping")
+		return nil
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return githubapp.ErrCapacityExceeded
+	}
+	s.inflight.Add(1)
+	s.pending.Add(1)
+	s.mu.Unlock()
+
+	s.metrics.received.WithLabelValues(d.EventType, action).Inc()
+	s.metrics.queueDepth.Inc()
+	inner := d.Handler
+	d.Handler = handlerFunc{events: inner.Handles(), fn: func(ctx context.Context, event, delivery string, payload []byte) (err error) {
+		s.metrics.queueDepth.Dec()
+		s.metrics.inflight.Inc()
+		start := time.Now()
+		defer func() {
+			s.metrics.inflight.Dec()
+			s.metrics.duration.WithLabelValues(event).Observe(time.Since(start).Seconds())
+			if r := recover(); r != nil {
+				err = fmt.Errorf("handler panic: %v", r)
+			}
+			if err != nil {
+				s.metrics.failed.WithLabelValues(event, action).Inc()
+			} else {
+				s.metrics.handled.WithLabelValues(event, action).Inc()
+				s.seen.add(delivery)
+			}
+			s.pending.Add(-1)
+			s.inflight.Done()
+		}()
+		ctx, cancel := context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+		return inner.Handle(ctx, event, delivery, payload)
+	}}
+	if err := s.inner.Schedule(ctx, d); err != nil {
+		s.metrics.queueDepth.Dec()
+		s.metrics.dropped.Inc()
+		s.inflight.Done()
+		zerolog.Ctx(ctx).Error().Err(err).Str("action", action).Msg("webhook queue full, answering 503 so GitHub records the delivery as failed")
+		return err
+	}
+	return nil
+}
+
+func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, err error) {
+	zerolog.Ctx(ctx).Error().Err(err).Msg("handling webhook event failed")
+}
+
+// Drain refuses new events and waits for queued ones until ctx is done.
+func (s *drainingScheduler) Drain(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.inflight.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("drain webhook queue: %w", ctx.Err())
+	}
+}
+
+type handlerFunc struct {
+	events []string
+	fn     func(ctx context.Context, event, delivery string, payload []byte) error
+}
+
+func (h handlerFunc) Handles() []string { return h.events }
+func (h handlerFunc) Handle(ctx context.Context, event, delivery string, payload []byte) error {
+	return h.fn(ctx, event, delivery, payload)
+}
+
+// peekAction reads the top-level "action" of a payload without decoding the
+// rest; GitHub puts it first, so this stays cheap on the acknowledgement path.
+func peekAction(payload []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if k == "action" {
+			var a string
+			if err := dec.Decode(&a); err != nil {
+				return ""
+			}
+			return a
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
+// deliveries remembers recently handled delivery IDs in bounded memory.
+// GitHub reuses the ID when it redelivers, so only successfully handled
+// deliveries are remembered: a failed one must run again.
+type deliveries struct {
+	mu   sync.Mutex
+	max  int
+	ids  map[string]struct{}
+	ring []string
+	next int
+}
+
+func newDeliveries(max int) *deliveries {
+	return &deliveries{max: max, ids: make(map[string]struct{}, max), ring: make([]string, max)}
+}
+
+func (d *deliveries) handled(id string) bool {
+	if id == "" {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, ok := d.ids[id]
+	return ok
+}
+
+func (d *deliveries) add(id string) {
+	if id == "" {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.ids[id]; ok {
+		return
+	}
+	if old := d.ring[d.next]; old != "" {
+		delete(d.ids, old)
+	}
+	d.ring[d.next] = id
+	d.ids[id] = struct{}{}
+	d.next = (d.next + 1) % d.max
+}
