@@ -7,7 +7,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker ops webhooks-testdata clean
+.PHONY: all build test demo bench fuzz lint fmt docker ops docs clean
 
 all: build
 
@@ -49,3 +49,6 @@ ops: ## regenerate the simulator's list of GitHub REST operations (needs npm)
 
 clean:
 	rm -rf bin
+
+docs: ## regenerate README.md's policy reference from the policy struct
+	$(GO) run ./scripts/gendocs README.md

@@ -45,6 +45,7 @@ type App struct {
 	bot      *handlers.IdentitySource
 	srv      atomic.Pointer[server.Server]
 	jobs     *jobSet
+	sweeps   *sweepMetrics
 }
 
 // New builds an App; it fails early on a bad private key.
@@ -81,6 +82,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		bot:      &handlers.IdentitySource{Clients: cc},
 	}
 	a.jobs = a.wireAll()
+	a.sweeps = newSweepMetrics(m.Registry)
 	return a, nil
 }
 
@@ -137,5 +139,6 @@ func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 		return err
 	}
 	a.srv.Store(srv)
+	a.runSchedules(ctx)
 	return srv.Serve(ctx, l, a.cfg.Server.ShutdownTimeout)
 }

@@ -24,6 +24,12 @@ func seedExampleInstallations(t *testing.T, sim *githubsim.Server, files []strin
 		Installation struct {
 			ID int64 `json:"id"`
 		} `json:"installation"`
+		Repositories []struct {
+			FullName string `json:"full_name"`
+		} `json:"repositories"`
+		RepositoriesAdded []struct {
+			FullName string `json:"full_name"`
+		} `json:"repositories_added"`
 		Repository struct {
 			FullName string `json:"full_name"`
 			Owner    struct {
@@ -42,17 +48,26 @@ func seedExampleInstallations(t *testing.T, sim *githubsim.Server, files []strin
 		if err := json.Unmarshal(data, &e); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if e.Installation.ID == 0 || e.Repository.FullName == "" {
-			continue
+		names := []string{e.Repository.FullName}
+		for _, r := range e.Repositories {
+			names = append(names, r.FullName)
 		}
-		if !seen[e.Repository.FullName] {
-			seen[e.Repository.FullName] = true
-			sim.AddRepo(e.Repository.FullName, githubsim.RepoOptions{})
+		for _, r := range e.RepositoriesAdded {
+			names = append(names, r.FullName)
 		}
-		if insts[e.Installation.ID] == nil {
-			insts[e.Installation.ID] = map[string]bool{}
+		for _, name := range names {
+			if e.Installation.ID == 0 || name == "" {
+				continue
+			}
+			if !seen[name] {
+				seen[name] = true
+				sim.AddRepo(name, githubsim.RepoOptions{})
+			}
+			if insts[e.Installation.ID] == nil {
+				insts[e.Installation.ID] = map[string]bool{}
+			}
+			insts[e.Installation.ID][name] = true
 		}
-		insts[e.Installation.ID][e.Repository.FullName] = true
 	}
 	for id, repos := range insts {
 		var names []string

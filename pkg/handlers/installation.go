@@ -58,5 +58,11 @@ func (h *Installation) Handle(ctx context.Context, eventType, _ string, payload 
 	}
 	ctx = log.WithContext(ctx)
 	log.Info().Int("repositories", len(repos)).Msg("app installed on repositories")
-	return runAll(h.Jobs, func(j InstallationJob) error { return j.OnInstall(ctx, id, repos) })
+	err := runAll(h.Jobs, func(j InstallationJob) error { return j.OnInstall(ctx, id, repos) })
+	if err != nil && isGone(err) {
+		// Installed and removed again before we got to it: nothing to do.
+		log.Warn().Err(err).Msg("installation not accessible any more, ignoring event")
+		return nil
+	}
+	return err
 }

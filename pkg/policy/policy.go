@@ -5,6 +5,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,7 +16,8 @@ const Version = 1
 
 // Policy is the effective mentorbot.yml after defaults were applied.
 type Policy struct {
-	// Version of the schema; 0 or absent means the current one.
+	// Version of the schema. Parse accepts only Version (1); an absent key
+	// means the current version.
 	Version       int           `yaml:"version"`
 	Program       Program       `yaml:"program"`
 	Mentees       []Mentee      `yaml:"mentees"`
@@ -25,6 +27,11 @@ type Policy struct {
 	Retrospective Retrospective `yaml:"retrospective"`
 	Meetup        Meetup        `yaml:"meetup"`
 	Digest        Digest        `yaml:"digest"`
+
+	// Skipped lists the roster entries Parse left out because they had
+	// problems (the problems name them); Mentees holds the valid ones only.
+	// Jobs may log these once; they are not part of the file's schema.
+	Skipped []SkippedMentee `yaml:"-"`
 }
 
 // Program describes the mentorship programme as a whole.
@@ -67,6 +74,7 @@ type Labels struct {
 
 // Welcome configures the first-time contributor welcome.
 type Welcome struct {
+	// Enabled turns the welcome on.
 	Enabled bool `yaml:"enabled"`
 	// Issues also welcomes the authors of first issues.
 	Issues bool `yaml:"issues"`
@@ -83,8 +91,9 @@ type Reviews struct {
 	// Wait is how long a PR may wait for a human response before a reminder.
 	Wait Duration `yaml:"wait"`
 	// BusinessDays skips Saturdays and Sundays in Timezone.
-	BusinessDays bool   `yaml:"business_days"`
-	Timezone     string `yaml:"timezone"`
+	BusinessDays bool `yaml:"business_days"`
+	// Timezone is the IANA zone in which weekends are counted.
+	Timezone string `yaml:"timezone"`
 	// MaxSuggestions is the most reviewers named in one reminder.
 	MaxSuggestions int `yaml:"max_suggestions"`
 	// Reviewers is an extra pool of willing reviewers.
@@ -110,12 +119,15 @@ type Retrospective struct {
 
 // Meetup configures the optional Mentees Meetup.
 type Meetup struct {
-	Enabled        bool `yaml:"enabled"`
-	WeeksBeforeEnd int  `yaml:"weeks_before_end"`
+	// Enabled opens the meetup planning issue and asks mentees to present.
+	Enabled bool `yaml:"enabled"`
+	// WeeksBeforeEnd is how long before the last end the issue is opened.
+	WeeksBeforeEnd int `yaml:"weeks_before_end"`
 }
 
 // Digest configures the weekly digest on tracking issues.
 type Digest struct {
+	// Weekday, Hour (0..23) and Timezone (IANA) say when the digest is due.
 	Weekday  Weekday `yaml:"weekday"`
 	Hour     int     `yaml:"hour"`
 	Timezone string  `yaml:"timezone"`
@@ -153,6 +165,21 @@ func Default() Policy {
 			Scope:    "org",
 		},
 	}
+}
+
+// Clone returns a deep copy, so that a caller may change its copy without
+// touching a policy that others (such as the Loader's cache) hold.
+func (p Policy) Clone() Policy {
+	c := p
+	c.Mentees = slices.Clone(p.Mentees)
+	for i := range c.Mentees {
+		c.Mentees[i].Mentors = slices.Clone(c.Mentees[i].Mentors)
+	}
+	c.Reviews.Reviewers = slices.Clone(p.Reviews.Reviewers)
+	c.Reviews.Exclude = slices.Clone(p.Reviews.Exclude)
+	c.Reviews.ExemptLabels = slices.Clone(p.Reviews.ExemptLabels)
+	c.Skipped = slices.Clone(p.Skipped)
+	return c
 }
 
 // Mentee returns the roster entry for login (case-insensitive, as GitHub

@@ -43,6 +43,7 @@ func (d Date) In(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
+// String writes YYYY-MM-DD, or "" for the zero Date.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
@@ -70,25 +71,48 @@ func (d Date) MarshalYAML() (any, error) { return d.String(), nil }
 // Duration is a time.Duration written as Go writes it ("72h", "30m").
 type Duration time.Duration
 
+// ParseDuration parses a Go duration string ("72h", "30m", "1h30m") that is
+// not negative.
+func ParseDuration(s string) (Duration, error) {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q is not valid (use e.g. 72h or 30m)", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("duration %q must not be negative", s)
+	}
+	return Duration(v), nil
+}
+
 // UnmarshalYAML accepts Go duration strings.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
 		return fmt.Errorf("duration must be a string like 72h: %w", err)
 	}
-	v, err := time.ParseDuration(s)
+	v, err := ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("duration %q is not valid (use e.g. 72h or 30m)", s)
+		return err
 	}
-	if v < 0 {
-		return fmt.Errorf("duration %q must not be negative", s)
-	}
-	*d = Duration(v)
+	*d = v
 	return nil
 }
 
+// String writes the duration as Go does, without the zero minutes and
+// seconds Go adds: "72h", "1h30m", "30m".
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // MarshalYAML writes the Go form.
-func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
 // D returns the time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
@@ -96,23 +120,35 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Weekday is a day name such as "monday".
 type Weekday time.Weekday
 
+// ParseWeekday parses an English day name in any case ("monday", "Friday").
+func ParseWeekday(s string) (Weekday, error) {
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(d.String(), s) {
+			return Weekday(d), nil
+		}
+	}
+	return 0, fmt.Errorf("weekday %q is not a day name (monday..sunday)", s)
+}
+
 // UnmarshalYAML accepts English day names in any case.
 func (w *Weekday) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
 		return fmt.Errorf("weekday must be a day name: %w", err)
 	}
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		if strings.EqualFold(d.String(), s) {
-			*w = Weekday(d)
-			return nil
-		}
+	v, err := ParseWeekday(s)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("weekday %q is not a day name (monday..sunday)", s)
+	*w = v
+	return nil
 }
 
+// String is the lowercase day name, as written in the policy.
+func (w Weekday) String() string { return strings.ToLower(time.Weekday(w).String()) }
+
 // MarshalYAML writes the lowercase name.
-func (w Weekday) MarshalYAML() (any, error) { return strings.ToLower(time.Weekday(w).String()), nil }
+func (w Weekday) MarshalYAML() (any, error) { return w.String(), nil }
 
 // W returns the time.Weekday.
 func (w Weekday) W() time.Weekday { return time.Weekday(w) }

@@ -1,0 +1,181 @@
+package learnings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/digest"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
+)
+
+// Sweep is the programme-end sweep: it opens the Mentees Meetup planning
+// issue and invites the mentees when the meetup is due, and rolls the
+// retrospectives up into the learnings issue once the term is over. Every
+// decision is made from inst.Now and what is on GitHub, so it may run as
+// often as the digest sweep does.
+type Sweep struct{}
+
+// NewSweep returns the programme-end sweep.
+func NewSweep() *Sweep { return &Sweep{} }
+
+// Sweep implements the app's SweepJob.
+func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
+	p := inst.Policy
+	loc := Location(p)
+	meetup := MeetupDue(p, inst.Now, loc)
+	collect := CollectDue(p, inst.Now, loc)
+	if !meetup && !collect {
+		return nil
+	}
+	log := zerolog.Ctx(ctx).With().Str("program", p.Program.Name).Logger()
+	ctx = log.WithContext(ctx)
+	issues, ok, err := listBotIssues(ctx, inst.Client, p, inst.Bot.Login())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		log.Warn().Msg("program.tracking_repo is not set, the learnings and meetup issues have nowhere to go, skipping")
+		inst.Reportf("learnings: program.tracking_repo is not set, nothing opened")
+		return nil
+	}
+	var errs []error
+	if meetup {
+		if err := s.meetup(ctx, inst, issues, loc); err != nil {
+			errs = append(errs, fmt.Errorf("meetup: %w", err))
+		}
+	}
+	if collect {
+		if err := s.collect(ctx, inst, issues); err != nil {
+			errs = append(errs, fmt.Errorf("learnings: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Retrospectives reads every mentee's retrospective, in roster order: the
+// template the bot posted on the tracking issue (marker retro:<login>) and
+// the replies below it. A mentee without a tracking issue or a template
+// has an empty retrospective ("no retrospective yet").
+func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot job.Identity) ([]Retrospective, error) {
+	var out []Retrospective
+	for _, m := range p.Mentees {
+		r := Retrospective{Mentee: m.Login}
+		ref, ok, err := tracking.Find(ctx, c, p, bot.Login(), m.Login)
+		if err != nil {
+			return nil, fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
+		}
+		if ok {
+			cms, err := listComments(ctx, c, ref)
+			if err != nil {
+				return nil, err
+			}
+			tmpl := -1
+			for i, cm := range cms {
+				if bot.IsSelf(cm.GetUser().GetLogin()) && markers.Has(cm.GetBody(), digest.KindRetro, digest.LoginKey(m.Login)) {
+					tmpl = i
+					break
+				}
+			}
+			if tmpl >= 0 {
+				r.TrackingIssue = issueURL(cms[tmpl].GetHTMLURL())
+				replies := make([]Comment, 0, len(cms)-tmpl-1)
+				for _, cm := range cms[tmpl+1:] {
+					replies = append(replies, asComment(cm))
+				}
+				r.Items = ParseRetrospective(asComment(cms[tmpl]), replies)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// collect writes the learnings issue: opened once, then updated in place
+// whenever the retrospectives changed.
+func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIssues) error {
+	log := zerolog.Ctx(ctx)
+	p := inst.Policy
+	retros, err := Retrospectives(ctx, inst.Client, p, inst.Bot)
+	if err != nil {
+		return err
+	}
+	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
+	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
+	if existing == nil {
+		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
+		is, err := openOnce(ctx, inst.Client, issues, inst.Bot.Login(), IssueMarkerKind, Slug(p.Program.Name), title, body)
+		if err != nil {
+			return err
+		}
+		log.Info().Int("issue", is.GetNumber()).Msg("learnings issue opened")
+		existing = is
+	} else if existing.GetBody() != body {
+		ref := issues.refOf(existing)
+		inst.Reportf("learnings: update %s in place:\n%s", ref, body)
+		if _, _, err := inst.Client.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(body)}); err != nil {
+			return fmt.Errorf("update learnings issue %s: %w", ref, err)
+		}
+		log.Info().Int("issue", ref.Number).Msg("learnings issue updated")
+	} else {
+		inst.Reportf("learnings: %s is up to date", issues.refOf(existing))
+	}
+	return s.linkLearnings(ctx, inst, issues, existing.GetHTMLURL())
+}
+
+// linkLearnings links the learnings issue from the "Learnings" talk of the
+// meetup agenda, when there is a planning issue that does not link it yet.
+func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues botIssues, learningsURL string) error {
+	planning := issues.find(MeetupMarkerKind, Slug(inst.Policy.Program.Name))
+	if planning == nil || !safeURL(learningsURL) {
+		return nil
+	}
+	ref := issues.refOf(planning)
+	return editPlanning(ctx, inst.Client, ref, func(body string) (string, error) {
+		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
+			return body, nil
+		}
+		return LinkLearnings(body, learningsURL)
+	})
+}
+
+// meetup opens the planning issue once and invites each active mentee once.
+func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIssues, loc_ interface{}) error {
+	return nil
+}
+
+// editPlanning reads the planning issue's body right before changing it and
+// writes it back only when change altered it. It reports the body written
+// (or the unchanged one).
+func editPlanning(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) error {
+	_, err := editBody(ctx, c, ref, change)
+	return err
+}
+
+func editBody(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) (string, error) {
+	is, _, err := c.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", ref, err)
+	}
+	body := is.GetBody()
+	out, err := change(body)
+	if err != nil {
+		return body, fmt.Errorf("rewrite %s: %w", ref, err)
+	}
+	if out == body {
+		return body, nil
+	}
+	if _, _, err := c.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(out)}); err != nil {
+		return body, fmt.Errorf("update %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+var _ = strings.TrimSpace
