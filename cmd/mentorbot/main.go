@@ -20,6 +20,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/app"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
 // Set by the linker (see Makefile).
@@ -177,10 +178,21 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	problems, err := policy.CheckFile(fs.Arg(0))
+	rep, err := policy.ReadFile(fs.Arg(0), time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "check-config: %v\n", err)
 		return 1
+	}
+	problems := rep.Problems
+	// The policy parser checks template syntax; the welcome job also knows
+	// the fields and functions its template may use.
+	if msg := rep.Policy.Welcome.Message; msg != "" {
+		if err := welcome.CheckTemplate(msg); err != nil {
+			problems = append(problems, policy.Problem{Path: "welcome.message", Message: err.Error()})
+		}
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stdout, "%s: warning: %s\n", fs.Arg(0), w)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s: %s\n", fs.Arg(0), p)

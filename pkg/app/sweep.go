@@ -17,6 +17,9 @@ import (
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
 // writing a line per decision to out.
 func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
+	if zerolog.Ctx(ctx).GetLevel() == zerolog.Disabled {
+		ctx = a.opts.Logger.WithContext(ctx)
+	}
 	jobs, ok := a.jobs.sweeps[name]
 	if !ok {
 		return fmt.Errorf("unknown sweep %q", name)

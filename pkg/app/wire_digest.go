@@ -1,4 +1,12 @@
 package app
 
-// wireDigest adds the digest jobs.
-func (a *App) wireDigest(js *jobSet) {}
+import "github.com/thanos-community/mentorbot/pkg/digest"
+
+// wireDigest adds the digest jobs: the weekly digest and programme-end
+// sweep (`mentorbot digest`, and hourly inside `serve`), and the
+// `/mentorbot digest` preview. Both share one search pacer per installation.
+func (a *App) wireDigest(js *jobSet) {
+	d := &digest.Sweep{}
+	js.sweeps["digest"] = append(js.sweeps["digest"], d)
+	js.issueComment = append(js.issueComment, d)
+}

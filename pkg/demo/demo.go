@@ -150,9 +150,9 @@ func seed(sim *githubsim.Server, now time.Time) {
 		sim.AddCommit(thanos, githubsim.Commit{Author: c.who, Message: "store: change " + c.path, Date: now.Add(-time.Duration(10+i) * 24 * time.Hour), Files: []string{c.path}})
 	}
 	sim.AddIssue(thanos, githubsim.Issue{Title: "Mentorship: @alice (LFX Mentorship 2026 Term 3)", User: "bwplotka", CreatedAt: now.AddDate(0, 0, -70)}) // #1
-	sim.AddIssue(thanos, githubsim.Issue{Title: "store: flaky test in bucket_test.go", User: "GiedriusS", CreatedAt: now.AddDate(0, 0, -30)}) // #2
-	sim.AddIssue(thanos, githubsim.Issue{Title: "query: document dedup flags", User: "yeya24", CreatedAt: now.AddDate(0, 0, -20)})            // #3
-	sim.AddIssue(thanos, githubsim.Issue{Title: "compact: log the block ULID on failure", User: "GiedriusS", CreatedAt: now.AddDate(0, 0, -9)}) // #4
+	sim.AddIssue(thanos, githubsim.Issue{Title: "store: flaky test in bucket_test.go", User: "GiedriusS", CreatedAt: now.AddDate(0, 0, -30)})            // #2
+	sim.AddIssue(thanos, githubsim.Issue{Title: "query: document dedup flags", User: "yeya24", CreatedAt: now.AddDate(0, 0, -20)})                       // #3
+	sim.AddIssue(thanos, githubsim.Issue{Title: "compact: log the block ULID on failure", User: "GiedriusS", CreatedAt: now.AddDate(0, 0, -9)})          // #4
 	for n := 5; n < 10; n++ {
 		sim.AddIssue(thanos, githubsim.Issue{Title: fmt.Sprintf("older issue %d", n), User: "yeya24", State: "closed", CreatedAt: now.AddDate(0, 0, -60)})
 	}
@@ -166,7 +166,7 @@ func seed(sim *githubsim.Server, now time.Time) {
 	})
 	sim.AddIssue(promlike, githubsim.Issue{Title: "tsdb: compaction question", User: "jesusvazquez", CreatedAt: now.AddDate(0, 0, -3)}) // #1
 	sim.AddIssue(promlike, githubsim.Issue{Title: "docs typo", User: "codesome", CreatedAt: now.AddDate(0, 0, -2)})                     // #2
-	sim.AddPull(promlike, githubsim.Pull{                                                                                            // #3
+	sim.AddPull(promlike, githubsim.Pull{                                                                                               // #3
 		Issue: githubsim.Issue{Title: "tsdb: fix off-by-one in head truncation", User: "carol", AuthorAssociation: "FIRST_TIME_CONTRIBUTOR", CreatedAt: now.Add(10 * time.Minute)},
 		Files: []githubsim.PullFile{{Filename: "tsdb/head.go", Additions: 3, Deletions: 1}},
 	})
@@ -309,7 +309,9 @@ func (t *timeline) footer(took time.Duration) {
 	for k := range byRoute {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return byRoute[keys[i]] > byRoute[keys[j]] || byRoute[keys[i]] == byRoute[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return byRoute[keys[i]] > byRoute[keys[j]] || byRoute[keys[i]] == byRoute[keys[j]] && keys[i] < keys[j]
+	})
 	fmt.Fprintf(t.out, "\n— GitHub API calls: %d (%d reads, %d writes), tour took %s\n", reads+writes, reads, writes, took.Round(time.Millisecond))
 	for _, k := range keys {
 		fmt.Fprintf(t.out, "  %4d  %s\n", byRoute[k], k)

@@ -3,8 +3,13 @@
 // due, which week it summarises, who gets one), the digest comment rendered
 // from plain data, the figures carried in its marker for next week's trend,
 // and the retrospective reminder, retrospective template and end-of-term
-// report. Nothing here talks to GitHub or reads the clock: callers pass the
-// data and `now`.
+// report. Those are pure: callers pass the data and `now`.
+//
+// The rest talks to GitHub: Source gathers a mentee's week (or term) with a
+// fixed, small number of searches paced by Pacer under GitHub's search rate
+// limit, and Sweep posts the digests and programme-end texts on the tracking
+// issues, idempotently by their markers, and answers `/mentorbot digest`
+// with a preview. Time still comes from the caller (the installation's Now).
 package digest
 
 import (

@@ -50,8 +50,9 @@ type serveProcess struct {
 }
 
 // startServe writes a config.yml for sim (the private key as a 0600 file,
-// the secret from the environment) and starts `mentorbot serve`.
-func startServe(t testing.TB, sim *githubsim.Server, extra string) *serveProcess {
+// the secret from the environment) and starts `mentorbot serve`;
+// serverExtra adds indented keys to the server section.
+func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
 	t.Helper()
 	dir := t.TempDir()
 	key := filepath.Join(dir, "key.pem")
@@ -68,10 +69,10 @@ server:
   address: 127.0.0.1
   port: %d
   shutdown_timeout: 20s
-schedule:
+%sschedule:
   remind_every: 0s
   digest: false
-%s`, sim.URL(), sim.AppID(), key, port, extra)
+`, sim.URL(), sim.AppID(), key, port, serverExtra)
 	path := filepath.Join(dir, "config.yml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

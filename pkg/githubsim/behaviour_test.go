@@ -3,8 +3,10 @@ package githubsim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,4 +208,36 @@ func TestFaults(t *testing.T) {
 		t.Errorf("recorded statuses = %v", statuses)
 	}
 	s.SetFault(nil)
+}
+
+func TestConcurrentClients(t *testing.T) {
+	s := fixture(t, Options{})
+	ctx := context.Background()
+	gh := installationClient(t, s, instThanos)
+	n := s.AddIssue(thanos, Issue{Title: "busy", User: "alice"})
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if _, _, err := gh.Issues.CreateComment(ctx, "thanos-io", "thanos", n, &github.IssueComment{Body: github.String(fmt.Sprint("c", i))}); err != nil {
+				t.Errorf("comment %d: %v", i, err)
+			}
+			if _, _, err := gh.Issues.ListComments(ctx, "thanos-io", "thanos", n, nil); err != nil {
+				t.Errorf("list %d: %v", i, err)
+			}
+			_ = s.Comments(thanos, n)
+			_ = s.Requests()
+		}(i)
+	}
+	wg.Wait()
+	cs := s.Comments(thanos, n)
+	if len(cs) != 20 {
+		t.Fatalf("%d comments, want 20", len(cs))
+	}
+	for i := 1; i < len(cs); i++ {
+		if cs[i].ID <= cs[i-1].ID {
+			t.Errorf("comment ids not increasing: %d after %d", cs[i].ID, cs[i-1].ID)
+		}
+	}
 }

@@ -20,7 +20,8 @@ func ts(t time.Time) *github.Timestamp {
 	if t.IsZero() {
 		return nil
 	}
-	return &github.Timestamp{Time: t.UTC()}
+	// GitHub's timestamps have second precision.
+	return &github.Timestamp{Time: t.UTC().Truncate(time.Second)}
 }
 
 func nodeID(kind string, id int64) string {

@@ -306,6 +306,9 @@ type reply struct {
 	violation   string
 }
 
+// ServeHTTP answers one API request: fault injection, authentication,
+// operation matching, rate limits, the handler, then ETag and common headers.
+// New serves it on its own listener; links in responses use that address.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	_ = r.Body.Close()

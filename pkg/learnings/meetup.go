@@ -366,3 +366,16 @@ func InviteComment(program, login, planningURL string) (string, error) {
 	b.WriteString("Presenting is optional, and saying no is completely fine.\n")
 	return b.String(), nil
 }
+
+// InterestTicked reports whether the first step ("at least two mentees are
+// interested") is ticked in a planning issue body.
+func InterestTicked(body string) bool {
+	marker := markers.New(StepMarkerKind, "interest")
+	for _, line := range strings.Split(body, "\n") {
+		if strings.Contains(line, marker) {
+			rest := strings.TrimLeft(line, " ")
+			return len(rest) > 5 && strings.ContainsAny(rest[:1], "-*+") && (rest[1:6] == " [x] " || rest[1:6] == " [X] ")
+		}
+	}
+	return false
+}

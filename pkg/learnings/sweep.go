@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -138,28 +138,81 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 		return nil
 	}
 	ref := issues.refOf(planning)
-	return editPlanning(ctx, inst.Client, ref, func(body string) (string, error) {
+	_, err := editPlanning(ctx, inst.Client, ref, func(body string) (string, error) {
 		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
 			return body, nil
 		}
 		return LinkLearnings(body, learningsURL)
 	})
-}
-
-// meetup opens the planning issue once and invites each active mentee once.
-func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIssues, loc_ interface{}) error {
-	return nil
-}
-
-// editPlanning reads the planning issue's body right before changing it and
-// writes it back only when change altered it. It reports the body written
-// (or the unchanged one).
-func editPlanning(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) error {
-	_, err := editBody(ctx, c, ref, change)
 	return err
 }
 
-func editBody(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) (string, error) {
+// meetup opens the planning issue once and invites each active mentee once
+// on their tracking issue.
+func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIssues, loc *time.Location) error {
+	log := zerolog.Ctx(ctx)
+	p := inst.Policy
+	active := ActiveMentees(p, inst.Now, loc)
+	planning := issues.find(MeetupMarkerKind, Slug(p.Program.Name))
+	if planning == nil {
+		end, _ := Term(p, loc)
+		m := Meetup{Program: p.Program.Name, Mentees: active, End: end.AddDate(0, 0, -1)}
+		if learnings := issues.find(IssueMarkerKind, Slug(p.Program.Name)); learnings != nil && safeURL(learnings.GetHTMLURL()) {
+			m.Agenda.LearningsURL = learnings.GetHTMLURL()
+		}
+		body, err := MeetupBody(m)
+		if err != nil {
+			return err
+		}
+		title := MeetupTitle(p.Program.Name)
+		inst.Reportf("meetup: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
+		planning, err = openOnce(ctx, inst.Client, issues, inst.Bot.Login(), MeetupMarkerKind, Slug(p.Program.Name), title, body)
+		if err != nil {
+			return err
+		}
+		log.Info().Int("issue", planning.GetNumber()).Msg("meetup planning issue opened")
+	}
+	var errs []error
+	for _, login := range active {
+		if err := s.invite(ctx, inst, login, planning.GetHTMLURL()); err != nil {
+			log.Error().Err(err).Str("mentee", login).Msg("meetup invitation failed, continuing with the others")
+			errs = append(errs, fmt.Errorf("invite %s: %w", login, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// invite asks one mentee on their tracking issue whether they would like to
+// present, once (marker meetup-invite:<login>).
+func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planningURL string) error {
+	ref, ok, err := tracking.Find(ctx, inst.Client, inst.Policy, inst.Bot.Login(), login)
+	if err != nil {
+		return fmt.Errorf("find tracking issue: %w", err)
+	}
+	if !ok {
+		zerolog.Ctx(ctx).Warn().Str("mentee", login).Msg("mentee has no tracking issue yet, inviting them once enrolment opens one")
+		inst.Reportf("meetup: @%s has no tracking issue yet, not invited", login)
+		return nil
+	}
+	body, err := InviteComment(inst.Policy.Program.Name, login, planningURL)
+	if err != nil {
+		return err
+	}
+	posted, err := tracking.PostOnce(ctx, inst.Client, ref, inst.Bot.Login(), InviteMarkerKind, login, body, tracking.PostOptions{Verify: true})
+	if err != nil {
+		return err
+	}
+	if posted {
+		inst.Reportf("meetup: invitation on %s:\n%s", ref, body)
+		zerolog.Ctx(ctx).Info().Str("mentee", login).Str("issue", ref.String()).Msg("mentee invited to present at the meetup")
+	}
+	return nil
+}
+
+// editPlanning reads an issue's body right before changing it (so that
+// edits people or other runs made meanwhile are kept) and writes it back
+// only when change altered it. It returns the body now on GitHub.
+func editPlanning(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) (string, error) {
 	is, _, err := c.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", ref, err)
@@ -177,5 +230,3 @@ func editBody(ctx context.Context, c *github.Client, ref policy.IssueRef, change
 	}
 	return out, nil
 }
-
-var _ = strings.TrimSpace

@@ -1,0 +1,389 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/reviews"
+)
+
+// Source gathers a mentee's activity from GitHub. It spends three searches
+// per mentee and period, whatever the amount of activity (one more page per
+// hundred results):
+//
+//   - is:pr author:LOGIN updated:>=SINCE: every pull request the mentee
+//     opened in the term, classified locally as opened, merged, closed or
+//     still open (an open PR that nobody touched for weeks is still found);
+//   - is:issue involves:LOGIN updated:>=SINCE: issues the mentee opened, was
+//     assigned (mentee tasks, including idle ones) or commented on;
+//   - is:pr reviewed-by:LOGIN updated:>=FROM: pull requests they reviewed.
+//
+// GitHub refuses issue searches that do not say is:pr or is:issue, so the
+// first two cannot be one involves: query. Search results say neither when a
+// review was given nor who commented when, so candidates are confirmed with
+// core API reads (reviews, comments since FROM), which are plentiful (5000
+// an hour) where searches are scarce (30 a minute).
+type Source struct {
+	Client *github.Client
+	Pacer  *Pacer
+	// Qualifier restricts searches, e.g. "org:thanos-io"; empty searches all
+	// of public GitHub (digest.scope: public).
+	Qualifier string
+	// Repos, when set, keeps only results in these repositories (owner/name,
+	// lower case): the installation's repositories with digest.scope: org.
+	Repos map[string]bool
+	// TaskLabel is labels.mentee_task.
+	TaskLabel string
+	// Clock is the review-wait clock (reviews.wait and friends).
+	Clock reviews.Clock
+	// Skip is an issue to leave out: the mentee's own tracking issue.
+	Skip policy.IssueRef
+	// Searches and Calls count the requests made, for logs and benchmarks.
+	Searches, Calls int
+}
+
+// searchTime renders t for a search qualifier, in UTC to the second.
+func searchTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// repoOf returns "owner/name" from an issue's repository_url.
+func repoOf(is *github.Issue) string {
+	if r := is.GetRepository(); r != nil && r.GetFullName() != "" {
+		return r.GetFullName()
+	}
+	u, err := url.Parse(is.GetRepositoryURL())
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
+}
+
+func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) {
+	if s.Qualifier != "" {
+		q += " " + s.Qualifier
+	}
+	opt := &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}}
+	var out []*github.Issue
+	for {
+		if s.Pacer != nil {
+			if err := s.Pacer.Wait(ctx); err != nil {
+				return nil, err
+			}
+		}
+		s.Searches++
+		s.Calls++
+		res, resp, err := s.Client.Search.Issues(ctx, q, opt)
+		if s.Pacer != nil {
+			s.Pacer.Observe(resp)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("search issues %q: %w", q, err)
+		}
+		for _, is := range res.Issues {
+			repo := repoOf(is)
+			if repo == "" || s.Repos != nil && !s.Repos[strings.ToLower(repo)] {
+				continue
+			}
+			if strings.EqualFold(repo, s.Skip.Owner+"/"+s.Skip.Repo) && is.GetNumber() == s.Skip.Number {
+				continue
+			}
+			out = append(out, is)
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+func within(t time.Time, from, to time.Time) bool {
+	return !t.IsZero() && !t.Before(from) && t.Before(to)
+}
+
+func item(is *github.Issue) Item {
+	return Item{Repo: repoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL()}
+}
+
+func hasLabel(is *github.Issue, name string) bool {
+	for _, l := range is.Labels {
+		if strings.EqualFold(l.GetName(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func assigned(is *github.Issue, login string) bool {
+	for _, a := range is.Assignees {
+		if strings.EqualFold(a.GetLogin(), login) {
+			return true
+		}
+	}
+	return strings.EqualFold(is.GetAssignee().GetLogin(), login)
+}
+
+func prOf(is *github.Issue) PR {
+	pr := PR{Repo: repoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL(), State: StateOpen}
+	switch {
+	case !is.GetPullRequestLinks().GetMergedAt().Time.IsZero():
+		pr.State = StateMerged
+	case is.GetState() == "closed":
+		pr.State = StateClosed
+	}
+	return pr
+}
+
+// Week gathers the digest data of login for the period [from, to), looking
+// back to since (the term's start) for open PRs and idle tasks. now is when
+// the wait clock is read.
+func (s *Source) Week(ctx context.Context, login string, from, to, since, now time.Time) (Data, error) {
+	d := Data{Mentee: login, Now: now}
+	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s updated:>=%s", login, searchTime(since)))
+	if err != nil {
+		return d, err
+	}
+	for _, is := range prs {
+		pr := prOf(is)
+		if within(is.GetCreatedAt().Time, from, to) {
+			d.Opened = append(d.Opened, pr)
+		}
+		switch pr.State {
+		case StateMerged:
+			if within(is.GetPullRequestLinks().GetMergedAt().Time, from, to) {
+				d.Merged = append(d.Merged, pr)
+			}
+		case StateClosed:
+			if within(is.GetClosedAt().Time, from, to) {
+				d.Closed = append(d.Closed, pr)
+			}
+		default:
+			if !is.GetDraft() {
+				st, err := s.wait(ctx, is, now)
+				if err != nil {
+					return d, err
+				}
+				if st.Waiting {
+					pr.Waited, pr.OverWait = st.Waited, st.Over
+				}
+			}
+			d.Open = append(d.Open, pr)
+		}
+	}
+
+	issues, err := s.search(ctx, fmt.Sprintf("is:issue involves:%s updated:>=%s", login, searchTime(since)))
+	if err != nil {
+		return d, err
+	}
+	for _, is := range issues {
+		if s.TaskLabel != "" && hasLabel(is, s.TaskLabel) && assigned(is, login) &&
+			(is.GetState() != "closed" || within(is.GetClosedAt().Time, from, to)) {
+			d.Tasks = append(d.Tasks, task(is))
+		}
+		switch {
+		case strings.EqualFold(is.GetUser().GetLogin(), login) && within(is.GetCreatedAt().Time, from, to):
+			d.IssuesOpened = append(d.IssuesOpened, item(is))
+		case is.GetComments() > 0 && !is.GetUpdatedAt().Time.Before(from):
+			ok, err := s.commented(ctx, is, login, from, to)
+			if err != nil {
+				return d, err
+			}
+			if ok {
+				d.IssuesCommented = append(d.IssuesCommented, item(is))
+			}
+		}
+	}
+
+	d.Reviews, err = s.reviews(ctx, login, from, to)
+	return d, err
+}
+
+func task(is *github.Issue) Task {
+	return Task{
+		Ref: fmt.Sprintf("%s#%d", repoOf(is), is.GetNumber()), Title: is.GetTitle(), URL: is.GetHTMLURL(),
+		State: is.GetState(), LastActivity: is.GetUpdatedAt().Time,
+	}
+}
+
+// Term gathers the end-of-term report of login: everything since the term's
+// start.
+func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report, error) {
+	r := Report{Term: t}
+	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s created:>=%s", t.Mentee, searchTime(since)))
+	if err != nil {
+		return r, err
+	}
+	for _, is := range prs {
+		r.PRs = append(r.PRs, prOf(is))
+	}
+	issues, err := s.search(ctx, fmt.Sprintf("is:issue involves:%s updated:>=%s", t.Mentee, searchTime(since)))
+	if err != nil {
+		return r, err
+	}
+	for _, is := range issues {
+		if s.TaskLabel != "" && hasLabel(is, s.TaskLabel) && assigned(is, t.Mentee) {
+			r.Tasks = append(r.Tasks, task(is))
+		}
+		switch {
+		case strings.EqualFold(is.GetUser().GetLogin(), t.Mentee) && !is.GetCreatedAt().Time.Before(since):
+			r.IssuesOpened = append(r.IssuesOpened, item(is))
+		case is.GetComments() > 0:
+			ok, err := s.commented(ctx, is, t.Mentee, since, now)
+			if err != nil {
+				return r, err
+			}
+			if ok {
+				r.IssuesCommented = append(r.IssuesCommented, item(is))
+			}
+		}
+	}
+	r.Reviews, err = s.reviews(ctx, t.Mentee, since, now)
+	return r, err
+}
+
+// commented reports whether login commented on the issue in [from, to).
+func (s *Source) commented(ctx context.Context, is *github.Issue, login string, from, to time.Time) (bool, error) {
+	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	opt := &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		s.Calls++
+		cs, resp, err := s.Client.Issues.ListComments(ctx, owner, repo, is.GetNumber(), opt)
+		if err != nil {
+			return false, fmt.Errorf("list comments of %s#%d: %w", repoOf(is), is.GetNumber(), err)
+		}
+		for _, c := range cs {
+			if strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to) {
+				return true, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return false, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// reviews returns the PRs (by others) login reviewed in [from, to).
+func (s *Source) reviews(ctx context.Context, login string, from, to time.Time) ([]Item, error) {
+	found, err := s.search(ctx, fmt.Sprintf("is:pr reviewed-by:%s updated:>=%s", login, searchTime(from)))
+	if err != nil {
+		return nil, err
+	}
+	var out []Item
+	for _, is := range found {
+		if strings.EqualFold(is.GetUser().GetLogin(), login) {
+			continue
+		}
+		rvs, err := s.listReviews(ctx, is)
+		if err != nil {
+			return nil, err
+		}
+		for _, rv := range rvs {
+			if strings.EqualFold(rv.GetUser().GetLogin(), login) && rv.GetState() != "PENDING" && within(rv.GetSubmittedAt().Time, from, to) {
+				out = append(out, item(is))
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.PullRequestReview, error) {
+	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	opt := &github.ListOptions{PerPage: 100}
+	var out []*github.PullRequestReview
+	for {
+		s.Calls++
+		page, resp, err := s.Client.PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), opt)
+		if err != nil {
+			return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
+		}
+		out = append(out, page...)
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+// wait reads an open PR's history and runs the review-wait clock on it, the
+// same clock the review-wait reminders use.
+func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
+	full := repoOf(is)
+	owner, repo, _ := strings.Cut(full, "/")
+	n := is.GetNumber()
+	h := reviews.History{Author: is.GetUser().GetLogin(), CreatedAt: is.GetCreatedAt().Time, State: is.GetState()}
+
+	rvs, err := s.listReviews(ctx, is)
+	if err != nil {
+		return reviews.WaitState{}, err
+	}
+	for _, rv := range rvs {
+		h.Events = append(h.Events, reviews.Event{
+			Kind: reviews.EventReview, Actor: rv.GetUser().GetLogin(), Bot: rv.GetUser().GetType() == "Bot",
+			At: rv.GetSubmittedAt().Time, ReviewState: rv.GetState(),
+		})
+	}
+	copt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		s.Calls++
+		cs, resp, err := s.Client.Issues.ListComments(ctx, owner, repo, n, copt)
+		if err != nil {
+			return reviews.WaitState{}, fmt.Errorf("list comments of %s#%d: %w", full, n, err)
+		}
+		for _, c := range cs {
+			h.Events = append(h.Events, reviews.Event{
+				Kind: reviews.EventComment, Actor: c.GetUser().GetLogin(), Bot: c.GetUser().GetType() == "Bot", At: c.GetCreatedAt().Time,
+			})
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		copt.Page = resp.NextPage
+	}
+	ropt := &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		s.Calls++
+		cs, resp, err := s.Client.PullRequests.ListComments(ctx, owner, repo, n, ropt)
+		if err != nil {
+			return reviews.WaitState{}, fmt.Errorf("list review comments of %s#%d: %w", full, n, err)
+		}
+		for _, c := range cs {
+			h.Events = append(h.Events, reviews.Event{
+				Kind: reviews.EventReviewComment, Actor: c.GetUser().GetLogin(), Bot: c.GetUser().GetType() == "Bot", At: c.GetCreatedAt().Time,
+			})
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		ropt.Page = resp.NextPage
+	}
+	lopt := &github.ListOptions{PerPage: 100}
+	for {
+		s.Calls++
+		cs, resp, err := s.Client.PullRequests.ListCommits(ctx, owner, repo, n, lopt)
+		if err != nil {
+			return reviews.WaitState{}, fmt.Errorf("list commits of %s#%d: %w", full, n, err)
+		}
+		for _, c := range cs {
+			// The commit date stands for the push: without the timeline
+			// API it is the closest the REST API offers.
+			h.Events = append(h.Events, reviews.Event{
+				Kind: reviews.EventPush, Actor: c.GetAuthor().GetLogin(), At: c.GetCommit().GetCommitter().GetDate().Time,
+			})
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		lopt.Page = resp.NextPage
+	}
+	return reviews.Wait(h, now, s.Clock), nil
+}

@@ -1,0 +1,117 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/commands"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/onboarding"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// trackedBy returns the mentee whose tracking issue is ref: the roster's
+// tracking_issue, or an issue the bot opened in program.tracking_repo with
+// that mentee's tracking marker in its body.
+func trackedBy(p policy.Policy, ref policy.IssueRef, is *github.Issue, bot job.Identity) (policy.Mentee, bool) {
+	for _, m := range p.Mentees {
+		if r, ok := m.TrackingIssueRef(); ok {
+			if strings.EqualFold(r.Owner, ref.Owner) && strings.EqualFold(r.Repo, ref.Repo) && r.Number == ref.Number {
+				return m, true
+			}
+			continue
+		}
+		if !strings.EqualFold(p.Program.TrackingRepo, ref.Owner+"/"+ref.Repo) || !bot.IsSelf(is.GetUser().GetLogin()) {
+			continue
+		}
+		if onboarding.IsTrackingIssue(is.GetBody(), m.Login) {
+			return m, true
+		}
+	}
+	return policy.Mentee{}, false
+}
+
+func mayPreview(m policy.Mentee, login string) bool {
+	if strings.EqualFold(m.Login, login) {
+		return true
+	}
+	for _, mentor := range m.Mentors {
+		if strings.EqualFold(mentor, login) {
+			return true
+		}
+	}
+	return false
+}
+
+// OnIssueComment answers `/mentorbot digest` on a tracking issue: the mentee
+// and their mentors get a preview of this week's digest at once (marked as a
+// preview, so it neither replaces nor suppresses the weekly digest); anyone
+// else, or the command anywhere but a tracking issue, gets a short, polite
+// reply. Each command comment is answered once: the reply carries its id.
+func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error {
+	cmds, _ := commands.Parse(ev.GetComment().GetBody())
+	asked := false
+	for _, c := range cmds {
+		if c.Name == commands.Digest {
+			asked = true
+		}
+	}
+	if !asked {
+		return nil
+	}
+	log := zerolog.Ctx(ctx)
+	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
+	commentID := ev.GetComment().GetID()
+	answered := false
+	err := botComments(ctx, env.Client, ref, env.Bot, func(body string) {
+		if markers.Has(body, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) {
+			answered = true
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if answered {
+		log.Debug().Int64("comment", commentID).Msg("digest preview already answered")
+		return nil
+	}
+	login := ev.GetComment().GetUser().GetLogin()
+	m, ok := trackedBy(env.Policy, ref, ev.GetIssue(), env.Bot)
+	if ev.GetIssue().IsPullRequest() || !ok || !mayPreview(m, login) {
+		log.Info().Str("commenter", login).Bool("tracking_issue", ok).Msg("digest preview refused")
+		return comment(ctx, env.Client, ref, commands.DeniedReply(commands.Digest, login, commentID))
+	}
+
+	sched, err := NewSchedule(env.Policy.Digest)
+	if err != nil {
+		return fmt.Errorf("digest schedule: %w", err)
+	}
+	// The preview covers the digest that will be posted next, up to now.
+	p := sched.Latest(sched.Next(env.Now))
+	if env.Now.Before(p.To) {
+		p.To = env.Now
+	}
+	src := s.source(env.Client, env.InstallationID, env.Owner, nil, env.Policy, ref)
+	d, err := src.Week(ctx, m.Login, p.From, p.To, since(m, p.From, sched.loc()), env.Now)
+	if err != nil {
+		return fmt.Errorf("gather activity for the preview: %w", err)
+	}
+	d.Period = p
+	d.Channels = env.Policy.Program.Channels
+	body := RenderPreview(d) + markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) + "\n"
+	log.Info().Str("mentee", m.Login).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest preview posted")
+	return comment(ctx, env.Client, ref, body)
+}
+
+func comment(ctx context.Context, c *github.Client, ref policy.IssueRef, body string) error {
+	if _, _, err := c.Issues.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return fmt.Errorf("comment on %s: %w", ref, err)
+	}
+	return nil
+}

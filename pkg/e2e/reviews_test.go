@@ -1,0 +1,466 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/reviews"
+)
+
+// reviewsPolicy is the org policy of the review-wait tests; extra is
+// appended under reviews:.
+func reviewsPolicy(extra string) string {
+	return `program:
+  name: LFX Mentorship 2026 Term 3
+  channels: "#dev on CNCF Slack"
+mentees:
+  - login: alice
+    mentors: [mentor-one]
+    start: 2026-09-01
+    end: 2026-12-31
+reviews:
+  wait: 72h
+  max_suggestions: 2
+  reviewers: [pool-person]
+` + extra
+}
+
+// seedReviewsOrg creates org with members, its .github repository holding
+// the policy, the given repositories and one installation on all of them.
+func seedReviewsOrg(h *Harness, org, pol string, members []string, repos map[string]githubsim.RepoOptions) {
+	h.Sim.AddOrg(org, members...)
+	h.Sim.AddRepo(org+"/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": pol}})
+	names := []string{org + "/.github"}
+	for name, o := range repos {
+		h.Sim.AddRepo(name, o)
+		names = append(names, name)
+	}
+	h.Sim.AddInstallation(100, org, names...)
+}
+
+func runRemind(t testing.TB, h *Harness) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := h.App.RunSweep(context.Background(), "remind", &buf); err != nil {
+		t.Fatalf("remind: %v\nreport:\n%s\nlogs:\n%s", err, buf.String(), h.Logs.Tail(30))
+	}
+	return buf.String()
+}
+
+// remindWrites counts the requests that change GitHub, apart from token minting.
+func remindWrites(h *Harness) []githubsim.Request {
+	var out []githubsim.Request
+	for _, r := range h.Sim.Requests() {
+		if r.Method != "GET" && r.Method != "HEAD" && !strings.HasPrefix(r.Path, "/app/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func reviewBotComments(h *Harness, repo string, number int, kind string) []githubsim.Comment {
+	var out []githubsim.Comment
+	for _, c := range h.Sim.Comments(repo, number) {
+		if c.User == h.Sim.BotLogin() {
+			if _, ok := markers.Find(c.Body, kind); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+var mentionRe = regexp.MustCompile(`(?m)^- @([A-Za-z0-9-]+(?:\[bot\])?): (.+)$`)
+
+// suggested returns login → reason from a reminder.
+func suggested(body string) map[string]string {
+	out := map[string]string{}
+	for _, m := range mentionRe.FindAllStringSubmatch(body, -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+func days(n float64) time.Duration { return time.Duration(n * 24 * float64(time.Hour)) }
+
+func TestRemindSuggestsOnceForWaitingMenteePR(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"),
+		[]string{"carol", "pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	h.Sim.AddUser("dependabot[bot]", "Bot")
+	h.Sim.AddCommit("org/app", githubsim.Commit{Author: "carol", Date: now.Add(-days(20)), Files: []string{"pkg/foo/a.go"}})
+	h.Sim.AddCommit("org/app", githubsim.Commit{Author: "dependabot[bot]", Date: now.Add(-days(10)), Files: []string{"pkg/foo/go.mod"}})
+	h.Sim.AddCommit("org/app", githubsim.Commit{Author: "alice", Date: now.Add(-days(30)), Files: []string{"pkg/foo/b.go"}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue:   githubsim.Issue{Title: "Add foo", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files:   []githubsim.PullFile{{Filename: "pkg/foo/x.go"}},
+		Commits: []githubsim.Commit{{Author: "alice", Date: now.Add(-days(5))}},
+	})
+	h.Sim.AddComment("org/app", n, "dependabot[bot]", "bump", now.Add(-days(4)))
+
+	report := runRemind(t, h)
+	cs := reviewBotComments(h, "org/app", n, reviews.MarkerWait)
+	if len(cs) != 1 {
+		t.Fatalf("want 1 reminder, got %d; report:\n%s", len(cs), report)
+	}
+	sugg := suggested(cs[0].Body)
+	if len(sugg) < 1 || len(sugg) > 2 {
+		t.Fatalf("want 1-2 suggestions, got %v in:\n%s", sugg, cs[0].Body)
+	}
+	for login, reason := range sugg {
+		if login == "alice" || strings.HasSuffix(login, "[bot]") {
+			t.Errorf("suggested %s", login)
+		}
+		if strings.TrimSpace(reason) == "" {
+			t.Errorf("no reason for %s", login)
+		}
+	}
+	if _, ok := sugg["carol"]; !ok {
+		t.Errorf("want carol (changed pkg/foo recently) suggested, got %v", sugg)
+	}
+	if !strings.Contains(cs[0].Body, "#dev on CNCF Slack") {
+		t.Errorf("reminder does not say where to ask:\n%s", cs[0].Body)
+	}
+
+	h.Sim.ResetRequests()
+	report = runRemind(t, h)
+	if w := remindWrites(h); len(w) != 0 {
+		t.Fatalf("second remind wrote %d times: %+v\nreport:\n%s", len(w), w, report)
+	}
+}
+
+func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
+	co, err := os.ReadFile("testdata/reviews/prometheus-CODEOWNERS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	owners := []string{"jesusvazquez", "codesome", "bwplotka", "krajorama"}
+	seedReviewsOrg(h, "prometheus", reviewsPolicy("  business_days: false\n"),
+		append([]string{"pool-person", "mentor-one", "roidelapluie", "beorn7"}, owners...),
+		map[string]githubsim.RepoOptions{"prometheus/prometheus": {Files: map[string]string{"CODEOWNERS": string(co)}}})
+	h.Sim.AddTeam("prometheus", "default-maintainers", "dm-one", "dm-two")
+	// Someone outside /tsdb changed it recently: history must not beat owners.
+	h.Sim.AddCommit("prometheus/prometheus", githubsim.Commit{Author: "beorn7", Date: now.Add(-days(3)), Files: []string{"tsdb/head.go"}})
+	n := h.Sim.AddPull("prometheus/prometheus", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "tsdb: fix", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files: []githubsim.PullFile{{Filename: "tsdb/head.go"}, {Filename: "tsdb/chunks/chunks.go"}},
+	})
+	report := runRemind(t, h)
+	cs := reviewBotComments(h, "prometheus/prometheus", n, reviews.MarkerWait)
+	if len(cs) != 1 {
+		t.Fatalf("want 1 reminder, got %d; report:\n%s", len(cs), report)
+	}
+	allowed := map[string]bool{"pool-person": true, "dm-one": true, "dm-two": true}
+	for _, o := range owners {
+		allowed[o] = true
+	}
+	sugg := suggested(cs[0].Body)
+	if len(sugg) == 0 {
+		t.Fatalf("no suggestions:\n%s\nreport:\n%s", cs[0].Body, report)
+	}
+	for login, reason := range sugg {
+		if !allowed[login] {
+			t.Errorf("suggested %s (%s), not a /tsdb owner or in the pool", login, reason)
+		}
+		if !strings.Contains(reason, "CODEOWNERS") && !strings.Contains(reason, "pool") {
+			t.Errorf("reason for %s is %q", login, reason)
+		}
+	}
+}
+
+func TestRemindThanosMaintainersAndHistory(t *testing.T) {
+	mt, err := os.ReadFile("testdata/reviews/thanos-MAINTAINERS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	members := []string{"GiedriusS", "yeya24", "fpetkovski", "saswatamcode", "MichaHoffmann", "bwplotka", "squat", "onprem", "mentor-one"}
+	seedReviewsOrg(h, "thanos-io", strings.Replace(reviewsPolicy("  business_days: false\n"), "reviewers: [pool-person]", "reviewers: []", 1),
+		members, map[string]githubsim.RepoOptions{"thanos-io/thanos": {Files: map[string]string{"MAINTAINERS.md": string(mt)}}})
+	// Real top authors of pkg/store (thanos-dir-top-authors-secondlevel.tsv).
+	for i, a := range []string{"GiedriusS", "yeya24", "yeya24", "outside-contributor"} {
+		h.Sim.AddCommit("thanos-io/thanos", githubsim.Commit{Author: a, Date: now.Add(-days(float64(10 + i))), Files: []string{"pkg/store/bucket.go"}})
+	}
+	n := h.Sim.AddPull("thanos-io/thanos", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "store: fix", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files: []githubsim.PullFile{{Filename: "pkg/store/bucket.go"}},
+	})
+	report := runRemind(t, h)
+	cs := reviewBotComments(h, "thanos-io/thanos", n, reviews.MarkerWait)
+	if len(cs) != 1 {
+		t.Fatalf("want 1 reminder, got %d; report:\n%s", len(cs), report)
+	}
+	sugg := suggested(cs[0].Body)
+	if len(sugg) == 0 {
+		t.Fatalf("no suggestions:\n%s", cs[0].Body)
+	}
+	for login, reason := range sugg {
+		if login == "outside-contributor" {
+			t.Errorf("suggested a non-member")
+		}
+		if !strings.Contains(reason, "MAINTAINERS.md") && !strings.Contains(reason, "changed `pkg/store`") {
+			t.Errorf("reason for %s is %q, want MAINTAINERS.md or path history", login, reason)
+		}
+	}
+	if !strings.Contains(report, "outside-contributor dropped") {
+		t.Errorf("report does not explain dropping the non-member:\n%s", report)
+	}
+}
+
+func TestRemindBusinessDaysFridayEvening(t *testing.T) {
+	// Monday 2026-11-02 09:00 UTC; the PR was opened on Friday at 19:00.
+	h := MustStart(t, Options{})
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: true\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: time.Date(2026, 10, 30, 19, 0, 0, 0, time.UTC)},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	runRemind(t, h)
+	if cs := h.Sim.Comments("org/app", n); len(cs) != 0 {
+		t.Fatalf("reminded on Monday morning: %+v", cs)
+	}
+}
+
+func TestRemindNeverRemindsDraftMergedClosedOrReviewed(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "bob"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	old := now.Add(-days(6))
+	pr := func(p githubsim.Pull) int {
+		p.User, p.Title, p.CreatedAt = "alice", "x", old
+		p.Files = []githubsim.PullFile{{Filename: "main.go"}}
+		p.Commits = []githubsim.Commit{{Author: "alice", Date: old}}
+		return h.Sim.AddPull("org/app", p)
+	}
+	nums := map[string]int{
+		"draft":  pr(githubsim.Pull{Draft: true}),
+		"merged": pr(githubsim.Pull{Issue: githubsim.Issue{State: "closed"}, Merged: true}),
+		"closed": pr(githubsim.Pull{Issue: githubsim.Issue{State: "closed"}}),
+	}
+	nums["reviewed"] = pr(githubsim.Pull{})
+	h.Sim.AddReview("org/app", nums["reviewed"], githubsim.Review{User: "bob", State: "COMMENTED", SubmittedAt: now.Add(-days(4))})
+	nums["commented"] = pr(githubsim.Pull{})
+	h.Sim.AddComment("org/app", nums["commented"], "bob", "looks good, one question", now.Add(-days(4)))
+
+	report := runRemind(t, h)
+	for what, n := range nums {
+		if cs := h.Sim.Comments("org/app", n); len(cs) > 1 || (len(cs) == 1 && cs[0].User == h.Sim.BotLogin()) {
+			t.Errorf("%s PR #%d was reminded; report:\n%s", what, n, report)
+		}
+	}
+	if w := remindWrites(h); len(w) != 0 {
+		t.Errorf("wrote %+v", w)
+	}
+}
+
+func TestRemindEscalatesOnceAfterTwiceTheWait(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(4))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want the reminder, got %d", got)
+	}
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+		t.Fatalf("escalated after 4 days of a 3-day wait")
+	}
+	h.Clock.Advance(days(2.5)) // 6.5 days > twice the wait
+	runRemind(t, h)
+	runRemind(t, h)
+	esc := reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)
+	if len(esc) != 1 {
+		t.Fatalf("want 1 escalation, got %d", len(esc))
+	}
+	if !strings.Contains(esc[0].Body, "@mentor-one") || !strings.Contains(esc[0].Body, "@pool-person") {
+		t.Errorf("escalation does not ping the mentor or name the suggested reviewer:\n%s", esc[0].Body)
+	}
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Errorf("want still one reminder, got %d", got)
+	}
+}
+
+func TestRemindDryRunWritesNothing(t *testing.T) {
+	h := MustStart(t, Options{DryRun: true})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	report := runRemind(t, h)
+	if w := remindWrites(h); len(w) != 0 {
+		t.Fatalf("dry run wrote %+v", w)
+	}
+	for _, want := range []string{"waited 5 days", "candidate pool-person kept", "comment:", "@pool-person", "mentorbot:review-wait:", "keepalive"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("dry-run report lacks %q:\n%s", want, report)
+		}
+	}
+}
+
+func TestRemindKeepaliveLabel(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	mk := func(labels ...string) int {
+		return h.Sim.AddPull("org/app", githubsim.Pull{
+			Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5)), Labels: labels},
+			Files: []githubsim.PullFile{{Filename: "main.go"}},
+		})
+	}
+	ours, humans := mk(), mk("keepalive")
+	runRemind(t, h)
+	for _, n := range []int{ours, humans} {
+		p, _ := h.Sim.Pull("org/app", n)
+		if !containsLabel(p.Labels, "keepalive") {
+			t.Fatalf("#%d lacks keepalive while waiting", n)
+		}
+	}
+	// A maintainer responds on both: the wait ends.
+	for _, n := range []int{ours, humans} {
+		h.Sim.AddComment("org/app", n, "pool-person", "reviewing", now.Add(time.Hour))
+	}
+	h.Clock.Advance(2 * time.Hour)
+	runRemind(t, h)
+	if p, _ := h.Sim.Pull("org/app", ours); containsLabel(p.Labels, "keepalive") {
+		t.Errorf("bot-added keepalive not removed after the response")
+	}
+	if p, _ := h.Sim.Pull("org/app", humans); !containsLabel(p.Labels, "keepalive") {
+		t.Errorf("human-added keepalive was removed")
+	}
+}
+
+func containsLabel(ls []string, name string) bool {
+	for _, l := range ls {
+		if strings.EqualFold(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRemindConcurrentSweepsWriteOneComment(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = h.App.RunSweep(context.Background(), "remind", nil)
+		}(i)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want exactly 1 reminder after two concurrent sweeps, got %d", got)
+	}
+}
+
+// BenchmarkRemindSweepAPICalls measures GitHub API calls per sweep for an
+// org of 50 repositories with 200 open PRs, 10 of them by mentees (4 over
+// the wait). first_sweep_calls includes writing the 4 reminders; calls/op
+// and searches/op are a steady-state sweep (what runs every hour).
+func BenchmarkRemindSweepAPICalls(b *testing.B) {
+	h := MustStart(b, Options{LogLevel: 1})
+	now := h.Clock.Now()
+	var pol strings.Builder
+	pol.WriteString("program:\n  name: bench\nmentees:\n")
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&pol, "  - login: mentee%d\n    mentors: [mentor-one]\n    start: 2026-09-01\n    end: 2026-12-31\n", i)
+	}
+	pol.WriteString("reviews:\n  wait: 72h\n  business_days: false\n  reviewers: [pool-person]\n")
+	maint := []string{"pool-person", "mentor-one", "m1", "m2", "m3", "m4"}
+	repos := map[string]githubsim.RepoOptions{}
+	for i := 0; i < 50; i++ {
+		o := githubsim.RepoOptions{}
+		if i%2 == 0 {
+			o.Files = map[string]string{"CODEOWNERS": fmt.Sprintf("* @m%d @m%d\n", 1+i%4, 1+(i+1)%4)}
+		}
+		repos[fmt.Sprintf("org/repo%02d", i)] = o
+	}
+	seedReviewsOrg(h, "org", pol.String(), maint, repos)
+	for i := 0; i < 200; i++ {
+		repo := fmt.Sprintf("org/repo%02d", i%50)
+		author, age := fmt.Sprintf("contributor%d", i%37), days(float64(1+i%20))
+		if i%20 == 0 {
+			m := i / 20
+			author = fmt.Sprintf("mentee%d", m)
+			age = days(1)
+			if m < 4 {
+				age = days(5)
+			}
+		}
+		h.Sim.AddPull(repo, githubsim.Pull{
+			Issue: githubsim.Issue{Title: "change", User: author, CreatedAt: now.Add(-age)},
+			Files: []githubsim.PullFile{{Filename: "pkg/x/y.go"}},
+		})
+	}
+	count := func() (int, int) {
+		total, search := 0, 0
+		for _, r := range h.Sim.Requests() {
+			total++
+			if r.OperationID == "search/issues-and-pull-requests" {
+				search++
+			}
+		}
+		return total, search
+	}
+	h.Sim.ResetRequests()
+	runRemind(b, h)
+	first, firstSearch := count()
+	if os.Getenv("REMIND_DEBUG") != "" {
+		ops := map[string]int{}
+		for _, r := range h.Sim.Requests() {
+			ops[r.OperationID]++
+		}
+		b.Logf("first sweep: %v", ops)
+	}
+	b.ResetTimer()
+	var total, search int
+	for i := 0; i < b.N; i++ {
+		h.Sim.ResetRequests()
+		runRemind(b, h)
+		t, s := count()
+		total += t
+		search += s
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "calls/op")
+	b.ReportMetric(float64(search)/float64(b.N), "searches/op")
+	b.ReportMetric(float64(first), "first_sweep_calls")
+	b.ReportMetric(float64(firstSearch), "first_sweep_searches")
+}

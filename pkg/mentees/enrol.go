@@ -1,0 +1,126 @@
+package mentees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
+)
+
+// Enroller makes sure every mentee on the roster has a tracking issue with
+// the onboarding checklist. It runs in the sweeps (before the digest, which
+// needs the tracking issues), when the app is installed, and the first time
+// an event shows an active mentee. It is safe for concurrent use.
+type Enroller struct {
+	// done remembers mentees enrolled by this process, so that events and
+	// sweeps after the first cost no requests.
+	done *memo[policy.IssueRef]
+}
+
+// NewEnroller returns an Enroller.
+func NewEnroller() *Enroller { return &Enroller{done: newMemo[policy.IssueRef](12*time.Hour, 10000)} }
+
+// Enrolment is what enrolling one mentee did.
+type Enrolment struct {
+	Issue tracking.Issue
+	// Checklist is true when this call posted the onboarding checklist.
+	Checklist bool
+}
+
+func enrolKey(instID int64, m policy.Mentee, trackingRepo string) string {
+	return strings.ToLower(strconv.FormatInt(instID, 10) + "/" + m.Login + "/" + m.TrackingIssue + "/" + trackingRepo)
+}
+
+// Enroll ensures the tracking issue and the checklist of one mentee. It
+// returns only the tracking issue's reference, without a request, when this
+// process enrolled the mentee recently.
+func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int64, m policy.Mentee, now time.Time) (Enrolment, error) {
+	key := enrolKey(instID, m, tr.Policy.Program.TrackingRepo)
+	if ref, ok := e.done.get(key, now); ok {
+		return Enrolment{Issue: tracking.Issue{Ref: ref}}, nil
+	}
+	is, err := tr.Ensure(ctx, m)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	posted, warning, err := tr.Checklist(ctx, m, is)
+	if warning != nil {
+		zerolog.Ctx(ctx).Warn().Err(warning).Str("mentee", m.Login).Msg("onboarding template unusable, posted the built-in checklist")
+	}
+	if err != nil {
+		return Enrolment{Issue: is}, err
+	}
+	if is.Ref.Number != 0 {
+		e.done.add(key, now, is.Ref)
+	}
+	return Enrolment{Issue: is, Checklist: posted}, nil
+}
+
+// badEntry reports errors that come from the roster entry itself (a login
+// GitHub does not know, a tracking issue the app cannot see, nowhere to open
+// one): the entry is skipped with a warning, the others carry on.
+func badEntry(err error) bool {
+	return errors.Is(err, tracking.ErrNoTrackingRepo) || errors.Is(err, tracking.ErrUnknownLogin) || ghclient.IsNotFound(err)
+}
+
+// Sweep enrols every mentee of the installation's org-wide policy whose
+// term has not ended.
+func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
+	log := zerolog.Ctx(ctx)
+	for _, s := range inst.Policy.Skipped {
+		log.Warn().Str("mentee", s.Login).Int("line", s.Line).Str("policy_source", s.Source).
+			Msg("roster entry invalid, skipping it (run check-config for details)")
+	}
+	tr := tracking.NewTracker(inst.Client, inst.Policy, inst.Bot.Login())
+	loc := Location(inst.Policy)
+	var errs []error
+	for _, m := range inst.Policy.Mentees {
+		if !Enrollable(m, inst.Now, loc) {
+			continue
+		}
+		res, err := e.Enroll(ctx, tr, inst.ID, m, inst.Now)
+		switch {
+		case err != nil && badEntry(err):
+			log.Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee, skipping the entry")
+			inst.Reportf("enrol %s: skipped: %v", m.Login, err)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("enrol %s: %w", m.Login, err))
+		default:
+			reportEnrolment(inst, m, res)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
+	if res.Issue.Opened {
+		inst.Reportf("enrol %s: opened tracking issue %s", m.Login, res.Issue.Ref)
+	}
+	if res.Issue.Unassigned {
+		inst.Reportf("enrol %s: GitHub would not assign the tracking issue to the mentee", m.Login)
+	}
+	if res.Checklist {
+		inst.Reportf("enrol %s: posted the onboarding checklist on %s", m.Login, res.Issue.Ref)
+	}
+}
+
+// enrollFromEvent enrols an active mentee an event showed, logging instead
+// of failing: the event's own job matters more than the enrolment, which
+// the next sweep retries.
+func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *tracking.Tracker, m policy.Mentee) (tracking.Issue, bool) {
+	res, err := e.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee now, the next sweep retries")
+		return tracking.Issue{}, false
+	}
+	return res.Issue, true
+}

@@ -1,0 +1,60 @@
+package mentees
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
+)
+
+// The colours and descriptions of the labels the bot creates when a
+// repository lacks them. GitHub limits descriptions to 100 characters.
+const (
+	MenteePRColor       = "7057ff"
+	MenteePRDescription = "Pull request by a mentee of the mentorship programme, or closing a mentee task"
+
+	MenteeTaskColor       = "0e8a16"
+	MenteeTaskDescription = "A good task for a mentee of the mentorship programme"
+)
+
+// labeller adds labels, creating them in the repository first when they
+// are missing. Labels it knows exist cost no request.
+type labeller struct {
+	exists *memo[struct{}]
+}
+
+func newLabeller() *labeller { return &labeller{exists: newMemo[struct{}](time.Hour, 10000)} }
+
+func labelKey(env job.Env, name string) string {
+	return strings.ToLower(strconv.FormatInt(env.InstallationID, 10) + "/" + env.Owner + "/" + env.Repo + "/" + name)
+}
+
+// add puts the label on issue or PR number of env's repository. Names with
+// "/", spaces and colons ("GSoC/Community Bridge/LFX", "component: store")
+// are escaped by ghclient and sent in the documented {"labels": [...]} body.
+func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color, desc string) error {
+	key := labelKey(env, name)
+	if !l.exists.has(key, env.Now) {
+		if err := ghclient.EnsureLabel(ctx, env.Client, env.Owner, env.Repo, github.Label{
+			Name: github.String(name), Color: github.String(color), Description: github.String(desc),
+		}); err != nil {
+			return err
+		}
+		l.exists.add(key, env.Now, struct{}{})
+	}
+	_, err := ghclient.AddLabels(ctx, env.Client, env.Owner, env.Repo, number, name)
+	return err
+}
+
+func labelNames(ls []*github.Label) []string {
+	out := make([]string, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, l.GetName())
+	}
+	return out
+}

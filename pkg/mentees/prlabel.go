@@ -1,0 +1,111 @@
+package mentees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
+)
+
+// PRLabeler adds labels.mentee_pr to pull requests opened (reopened, ready
+// for review, edited) by an active mentee, or whose body closes an issue
+// carrying labels.mentee_task. It never removes a label. It implements
+// handlers.PullRequestJob.
+type PRLabeler struct {
+	labels *labeller
+	enrol  *Enroller
+	// labelled remembers PRs this process labelled, so a redelivered event
+	// (whose payload still lacks the label) writes nothing.
+	labelled *memo[struct{}]
+}
+
+// NewPRLabeler returns the job; enrol, when not nil, also enrols the
+// active mentees it sees (tracking issue and checklist) on first sight.
+func NewPRLabeler(enrol *Enroller) *PRLabeler {
+	return &PRLabeler{labels: newLabeller(), enrol: enrol, labelled: newMemo[struct{}](24*time.Hour, 10000)}
+}
+
+// OnPullRequest implements handlers.PullRequestJob.
+func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullRequestEvent) error {
+	pr := ev.GetPullRequest()
+	label := env.Policy.Labels.MenteePR
+	if pr == nil || pr.GetState() != "open" || label == "" || job.IsBot(pr.GetUser()) {
+		return nil
+	}
+	log := zerolog.Ctx(ctx)
+	m, active := Active(env.Policy, pr.GetUser().GetLogin(), env.Now)
+	if active && j.enrol != nil {
+		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Policy, env.Bot.Login()), m)
+	}
+	if hasLabel(labelNames(pr.Labels), label) {
+		log.Debug().Str("label", label).Msg("pull request already labelled")
+		return nil
+	}
+	key := strings.ToLower(fmt.Sprintf("%d/%s/%s#%d/%s", env.InstallationID, env.Owner, env.Repo, pr.GetNumber(), label))
+	if j.labelled.has(key, env.Now) {
+		log.Debug().Str("label", label).Msg("pull request labelled before, redelivery")
+		return nil
+	}
+	reason := "author " + m.Login + " is an active mentee"
+	if !active {
+		// An edit that left the body alone cannot have added a reference.
+		if ev.GetAction() == "edited" && ev.GetChanges().GetBody() == nil {
+			return nil
+		}
+		ref, ok, err := closesTask(ctx, env, pr.GetBody())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		reason = "closes mentee task " + ref.String()
+	}
+	if err := j.labels.add(ctx, env, pr.GetNumber(), label, MenteePRColor, MenteePRDescription); err != nil {
+		return fmt.Errorf("label mentee pull request %s/%s#%d: %w", env.Owner, env.Repo, pr.GetNumber(), err)
+	}
+	j.labelled.add(key, env.Now, struct{}{})
+	log.Info().Str("label", label).Str("reason", reason).Msg("labelled mentee pull request")
+	return nil
+}
+
+// closesTask reads the issues the body closes (in the same organisation:
+// the installation cannot see others) and returns the first that carries
+// the mentee-task label.
+func closesTask(ctx context.Context, env job.Env, body string) (policy.IssueRef, bool, error) {
+	task := env.Policy.Labels.MenteeTask
+	if task == "" {
+		return policy.IssueRef{}, false, nil
+	}
+	for _, ref := range ClosingRefs(body, env.Owner, env.Repo) {
+		if !strings.EqualFold(ref.Owner, env.Owner) {
+			continue
+		}
+		is, _, err := env.Client.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
+		if err != nil {
+			if ghclient.IsNotFound(err) || isStatus(err, http.StatusGone) {
+				continue // no such issue, or not one the app can see
+			}
+			return policy.IssueRef{}, false, fmt.Errorf("read issue %s closed by the pull request: %w", ref, err)
+		}
+		if !is.IsPullRequest() && hasLabel(labelNames(is.Labels), task) {
+			return ref, true, nil
+		}
+	}
+	return policy.IssueRef{}, false, nil
+}
+
+func isStatus(err error, code int) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
+}

@@ -1,0 +1,231 @@
+package mentees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/commands"
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
+)
+
+// Tasks runs /mentee-task and links hand-labelled mentee tasks. It
+// implements handlers.IssueCommentJob and handlers.IssuesJob.
+//
+// Who may use /mentee-task: the mentors listed in the policy, members of
+// the organisation, and collaborators with write access to the repository.
+//
+//	/mentee-task            add labels.mentee_task to the issue
+//	/mentee-task @login     ... assign the issue to that active mentee and
+//	                        link it from the mentee's tracking issue
+//	/mentee-task cancel     remove the label again, and say so
+//
+// Anyone else gets one short, polite reply naming who may use it. Only the
+// last /mentee-task line of a comment runs.
+type Tasks struct {
+	labels *labeller
+	enrol  *Enroller
+}
+
+// NewTasks returns the job; enrol finds (or opens) tracking issues.
+func NewTasks(enrol *Enroller) *Tasks { return &Tasks{labels: newLabeller(), enrol: enrol} }
+
+// MayUseTask decides from what is known without asking GitHub: a mentor
+// listed in the policy, or a commenter GitHub itself marks as the owner or
+// an org member (author_association). ok is false when GitHub must be
+// asked (membership, then permission).
+func MayUseTask(p policy.Policy, login, association string) (may, known bool) {
+	if p.IsMentor(login) {
+		return true, true
+	}
+	switch association {
+	case "OWNER", "MEMBER":
+		return true, true
+	}
+	return false, false
+}
+
+// mayUse asks GitHub when MayUseTask cannot decide: org membership (GET
+// /orgs/{org}/members/{username}), then the repository permission (GET
+// /repos/{owner}/{repo}/collaborators/{username}/permission).
+func mayUse(ctx context.Context, env job.Env, login, association string) (bool, error) {
+	if may, known := MayUseTask(env.Policy, login, association); known {
+		return may, nil
+	}
+	member, _, err := env.Client.Organizations.IsMember(ctx, env.Owner, login)
+	if err != nil && !ghclient.IsNotFound(err) {
+		return false, fmt.Errorf("check membership of %s in %s: %w", login, env.Owner, err)
+	}
+	if member {
+		return true, nil
+	}
+	perm, _, err := env.Client.Repositories.GetPermissionLevel(ctx, env.Owner, env.Repo, login)
+	if err != nil {
+		if ghclient.IsNotFound(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("check permission of %s on %s/%s: %w", login, env.Owner, env.Repo, err)
+	}
+	switch perm.GetPermission() {
+	case "admin", "maintain", "write":
+		return true, nil
+	}
+	return false, nil
+}
+
+// OnIssueComment implements handlers.IssueCommentJob.
+func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error {
+	cmds, perr := commands.Parse(ev.GetComment().GetBody())
+	var cmd *commands.Command
+	for i := range cmds {
+		if cmds[i].Name == commands.MenteeTask || cmds[i].Name == commands.MenteeTaskCancel {
+			cmd = &cmds[i]
+		}
+	}
+	var pe *commands.ParseError
+	badLine := errors.As(perr, &pe) && (pe.Name == commands.MenteeTask || pe.Name == commands.MenteeTaskCancel)
+	if cmd == nil && !badLine {
+		return nil
+	}
+	issue, comment := ev.GetIssue(), ev.GetComment()
+	commenter := comment.GetUser().GetLogin()
+	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
+	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
+	reply := func(body string) error {
+		_, err := tracking.PostOnce(ctx, env.Client, ref, env.Bot.Login(), commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body, tracking.PostOptions{})
+		return err
+	}
+	if cmd == nil {
+		log.Info().Err(perr).Msg("mentee-task command not understood, replying")
+		return reply(commands.ErrorReply(perr, commenter, comment.GetID()))
+	}
+	if issue.IsPullRequest() {
+		return reply(PullRequestReply(commenter, comment.GetID()))
+	}
+	may, err := mayUse(ctx, env, commenter, comment.GetAuthorAssociation())
+	if err != nil {
+		return err
+	}
+	if !may {
+		log.Info().Str("command", string(cmd.Name)).Msg("mentee-task used by someone who may not, replying")
+		return reply(commands.DeniedReply(cmd.Name, commenter, comment.GetID()))
+	}
+	label := env.Policy.Labels.MenteeTask
+	labelled := hasLabel(labelNames(issue.Labels), label)
+	if cmd.Name == commands.MenteeTaskCancel {
+		if labelled {
+			if err := ghclient.RemoveLabel(ctx, env.Client, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
+				return err
+			}
+			log.Info().Str("label", label).Msg("mentee task cancelled")
+		}
+		return reply(CancelReply(commenter, label, labelled, comment.GetID()))
+	}
+
+	if !labelled {
+		if err := t.labels.add(ctx, env, issue.GetNumber(), label, MenteeTaskColor, MenteeTaskDescription); err != nil {
+			return fmt.Errorf("label mentee task %s: %w", ref, err)
+		}
+		log.Info().Str("label", label).Msg("labelled mentee task")
+	}
+	login := cmd.Login()
+	if login == "" {
+		return nil
+	}
+	m, ok := Active(env.Policy, login, env.Now)
+	if !ok {
+		return reply(NotMenteeReply(commenter, login, label, comment.GetID()))
+	}
+	assigned := false
+	for _, a := range issue.Assignees {
+		assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
+	}
+	if !assigned {
+		got, _, err := env.Client.Issues.AddAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), []string{m.Login})
+		if err != nil {
+			return fmt.Errorf("assign %s to %s: %w", m.Login, ref, err)
+		}
+		for _, a := range got.Assignees {
+			assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
+		}
+		// A dry run answers with an empty issue: nothing to check.
+		assigned = assigned || got.GetNumber() == 0
+	}
+	linkErr := t.link(ctx, env, m, ref, issue.GetTitle())
+	if !assigned {
+		log.Warn().Str("mentee", m.Login).Msg("github did not assign the mentee task, replying")
+		return errors.Join(linkErr, reply(AssignRefusedReply(commenter, m.Login, label, comment.GetID())))
+	}
+	return linkErr
+}
+
+// OnIssue implements handlers.IssuesJob: an issue that carries the task
+// label (added by hand) and has an active mentee among its assignees is
+// linked from that mentee's tracking issue, as /mentee-task @login does.
+func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent) error {
+	issue := ev.GetIssue()
+	label := env.Policy.Labels.MenteeTask
+	if issue.IsPullRequest() || issue.GetState() != "open" || label == "" {
+		return nil
+	}
+	var candidates []*github.User
+	switch ev.GetAction() {
+	case "labeled":
+		if !strings.EqualFold(ev.GetLabel().GetName(), label) {
+			return nil
+		}
+		candidates = issue.Assignees
+	case "assigned", "opened":
+		if !hasLabel(labelNames(issue.Labels), label) {
+			return nil
+		}
+		candidates = issue.Assignees
+		if ev.GetAction() == "assigned" {
+			candidates = []*github.User{ev.GetAssignee()}
+		}
+	default:
+		return nil
+	}
+	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
+	var errs []error
+	for _, u := range candidates {
+		if m, ok := Active(env.Policy, u.GetLogin(), env.Now); ok {
+			errs = append(errs, t.link(ctx, env, m, ref, issue.GetTitle()))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// link comments the task on the mentee's tracking issue, once, enrolling
+// the mentee first if this is the first the bot hears of them.
+func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
+	tr := tracking.NewTracker(env.Client, env.Policy, env.Bot.Login())
+	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	if err != nil {
+		if badEntry(err) {
+			zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("mentee has no usable tracking issue, task not linked")
+			return nil
+		}
+		return fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
+	}
+	if res.Issue.Ref.Number == 0 {
+		return nil // dry run
+	}
+	posted, err := tracking.PostOnce(ctx, env.Client, res.Issue.Ref, env.Bot.Login(), KindTaskLink, TaskLinkKey(task),
+		TaskLinkComment(m.Login, task, title), tracking.PostOptions{KnownAbsent: res.Issue.Opened})
+	if err != nil {
+		return err
+	}
+	if posted {
+		zerolog.Ctx(ctx).Info().Str("mentee", m.Login).Str("tracking_issue", res.Issue.Ref.String()).Msg("linked mentee task from tracking issue")
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package mentees
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/thanos-community/mentorbot/pkg/commands"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/mdsafe"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// KindTaskLink is the marker kind of the comment linking a mentee task from
+// the mentee's tracking issue; the key is the task, "owner/repo#n" in lower
+// case, so each task is linked once per tracking issue.
+const KindTaskLink = "mentee-task"
+
+// TaskLinkKey is the marker key of a task link.
+func TaskLinkKey(task policy.IssueRef) string { return strings.ToLower(task.String()) }
+
+func replyMarker(commentID int64) string {
+	return markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
+}
+
+// TaskLinkComment is posted on the mentee's tracking issue when a task is
+// given to them. mentee is the roster's login; title comes from the issue
+// and is escaped.
+func TaskLinkComment(mentee string, task policy.IssueRef, title string) string {
+	var b strings.Builder
+	b.WriteString("**New mentee task** for " + mdsafe.Mention(mentee) + ": " + task.String())
+	if t := strings.TrimSpace(title); t != "" {
+		b.WriteString(" — " + mdsafe.Text(t))
+	}
+	b.WriteString("\n\nQuestions about the task are best asked on the issue itself, where everyone working on it can see the answers.\n\n")
+	b.WriteString(markers.New(KindTaskLink, TaskLinkKey(task)) + "\n")
+	return b.String()
+}
+
+// CancelReply answers `/mentee-task cancel`. removed says whether the label
+// was there to remove.
+func CancelReply(commenter, label string, removed bool, commentID int64) string {
+	var b strings.Builder
+	b.WriteString(replyMarker(commentID) + "\n")
+	if removed {
+		b.WriteString("Done, " + mdsafe.Mention(commenter) + ": I removed the " + mdsafe.Code(label) + " label, so this issue is no longer a mentee task.")
+	} else {
+		b.WriteString("Hi " + mdsafe.Mention(commenter) + ", this issue has no " + mdsafe.Code(label) + " label, so there was nothing to undo.")
+	}
+	b.WriteString(" Assignees and links on tracking issues are left as they are.\n")
+	return b.String()
+}
+
+// NotMenteeReply answers `/mentee-task @login` when login is not an active
+// mentee. login comes from the comment, so it is written as code, never as
+// a mention.
+func NotMenteeReply(commenter, login, label string, commentID int64) string {
+	var b strings.Builder
+	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
+		", but did not assign it: " + mdsafe.Code(login) + " is not an active mentee of the programme " +
+		"(the `mentees` list of mentorbot.yml, between `start` and `end`).\n")
+	return b.String()
+}
+
+// AssignRefusedReply says that GitHub did not assign the task to the
+// mentee (GitHub silently drops assignees who may not be assigned).
+func AssignRefusedReply(commenter, mentee, label string, commentID int64) string {
+	var b strings.Builder
+	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
+		" and linked it from " + mdsafe.Mention(mentee) + "'s tracking issue, but GitHub did not assign it to them: " +
+		"only collaborators, members of the organisation and people who have commented on an issue can be assigned to it.\n\n")
+	b.WriteString(mdsafe.Mention(mentee) + ", please leave a comment here (a hello is enough); then run " +
+		mdsafe.Code("/mentee-task @"+mentee) + " again to assign it.\n")
+	return b.String()
+}
+
+// PullRequestReply answers /mentee-task used on a pull request.
+func PullRequestReply(commenter string, commentID int64) string {
+	var b strings.Builder
+	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", " + mdsafe.Code("/mentee-task") +
+		" works on issues, not pull requests: a pull request that closes a mentee task " +
+		"(`Fixes #123` in its description) is labelled on its own.\n")
+	return b.String()
+}

@@ -1,0 +1,378 @@
+package reviews
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/codeowners"
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/maintainers"
+)
+
+// reminderBody gathers the candidates of one PR, chooses among them and
+// renders the reminder; with reviews.request_review it requests the
+// reviews first, so that the comment says so only when it worked.
+func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string, error) {
+	files, err := r.files(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	in := ChooseInput{
+		Number: p.number, Author: p.is.GetUser().GetLogin(), Paths: files,
+		Pool: r.pol.Reviews.Reviewers, Exclude: r.pol.Reviews.Exclude,
+		MaxOpenRequests: r.pol.Reviews.MaxOpenRequests, MaxSuggestions: r.pol.Reviews.MaxSuggestions,
+	}
+	for _, rv := range p.reviews {
+		u := rv.GetUser()
+		if job.IsBot(u) {
+			in.Bots = append(in.Bots, u.GetLogin())
+		}
+		if !strings.EqualFold(rv.GetState(), "PENDING") {
+			in.Reviewed = append(in.Reviewed, u.GetLogin())
+		}
+	}
+	co, err := r.codeowners(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	in.Owners = CodeownerMatches(co, files, func(team string) ([]string, bool) { return r.teamMembers(ctx, team) })
+	ml, err := r.maintainers(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	in.Maintainers = ml.ForPaths(files)
+
+	// Path history is the lower-relevance source: it is read only when
+	// CODEOWNERS and MAINTAINERS.md areas name fewer people than wanted
+	// (always so on thanos-io/thanos, which has no CODEOWNERS).
+	specific := map[string]bool{}
+	for _, o := range in.Owners {
+		if o.Login != "" {
+			specific[strings.ToLower(o.Login)] = true
+		}
+	}
+	for _, m := range in.Maintainers {
+		if !m.General {
+			specific[strings.ToLower(m.Entry.Login)] = true
+		}
+	}
+	if len(specific) < in.MaxSuggestions+2 {
+		hist, err := r.history(ctx, p, files)
+		if err != nil {
+			return "", err
+		}
+		in.History = hist
+	}
+
+	// First pass: rank everyone as if eligible, to know whom to look up.
+	pre := in
+	pre.MaxSuggestions, pre.MaxOpenRequests = 1<<20, 0
+	for _, c := range candidatesOf(in) {
+		pre.Eligible = append(pre.Eligible, c)
+	}
+	ranked, _ := Choose(pre)
+	limit := r.s.Lookups
+	if limit <= 0 {
+		limit = in.MaxSuggestions + 2
+	}
+	checked := map[string]bool{}
+	in.OpenRequests = map[string]int{}
+	for i, s := range ranked {
+		if i >= limit {
+			break
+		}
+		login := strings.ToLower(s.Login)
+		checked[login] = true
+		ok, err := r.eligible(ctx, p, s.Login)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			continue
+		}
+		in.Eligible = append(in.Eligible, s.Login)
+		n, err := r.openRequests(ctx, s.Login)
+		if err != nil {
+			return "", err
+		}
+		in.OpenRequests[s.Login] = n
+	}
+	sugg, considered := Choose(in)
+	for _, c := range considered {
+		why := c.Why
+		if !checked[strings.ToLower(c.Login)] && why == "not an organisation member or collaborator" {
+			why = fmt.Sprintf("not checked: ranked below the first %d candidates", limit)
+		}
+		var reasons []string
+		for _, rs := range c.Reasons {
+			reasons = append(reasons, rs.Kind.String())
+		}
+		kept := "dropped"
+		if c.Kept {
+			kept = "kept"
+		}
+		r.inst.Reportf("%s:   candidate %s %s: %s [%s]", p, c.Login, kept, why, strings.Join(reasons, ", "))
+		zerolog.Ctx(ctx).Debug().Str("candidate", c.Login).Bool("kept", c.Kept).Str("why", why).Msg("reviewer candidate")
+	}
+
+	requested := false
+	if r.pol.Reviews.RequestReview && len(sugg) > 0 {
+		var logins []string
+		for _, s := range sugg {
+			logins = append(logins, s.Login)
+		}
+		if _, _, err := r.c.PullRequests.RequestReviewers(ctx, p.owner, p.repo, p.number, github.ReviewersRequest{Reviewers: logins}); err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Strs("reviewers", logins).Msg("review request refused, suggesting without requesting")
+			r.inst.Reportf("%s: review request for %s refused: %v", p, strings.Join(logins, ", "), err)
+		} else {
+			requested = true
+			r.inst.Reportf("%s: requested review from %s", p, strings.Join(logins, ", "))
+		}
+	}
+	return RenderReminder(Reminder{
+		Author: in.Author, Waited: st.Waited, Wait: r.clock.Wait, BusinessDays: r.clock.BusinessDays,
+		Suggestions: sugg, MaxSuggestions: in.MaxSuggestions, Channels: r.pol.Program.Channels,
+		Requested: requested, Period: st.Period,
+	})
+}
+
+// candidatesOf lists every login any source names.
+func candidatesOf(in ChooseInput) []string {
+	var out []string
+	for _, o := range in.Owners {
+		if o.Login != "" {
+			out = append(out, o.Login)
+		}
+	}
+	for _, m := range in.Maintainers {
+		out = append(out, m.Entry.Login)
+	}
+	for _, h := range in.History {
+		out = append(out, h.Login)
+	}
+	return append(out, in.Pool...)
+}
+
+func (r *run) files(ctx context.Context, p *prCtx) ([]string, error) {
+	var out []string
+	opt := &github.ListOptions{PerPage: 100}
+	for page := 0; page < 3; page++ {
+		fs, res, err := r.c.PullRequests.ListFiles(ctx, p.owner, p.repo, p.number, opt)
+		if err != nil {
+			return nil, fmt.Errorf("list files of %s: %w", p, err)
+		}
+		for _, f := range fs {
+			out = append(out, f.GetFilename())
+		}
+		if res.NextPage == 0 {
+			break
+		}
+		opt.Page = res.NextPage
+	}
+	return out, nil
+}
+
+// getter reads files of one repository's default branch.
+type getter struct {
+	c           *github.Client
+	owner, repo string
+}
+
+func (g getter) GetFile(ctx context.Context, p string) ([]byte, bool, error) {
+	fc, _, _, err := g.c.Repositories.GetContents(ctx, g.owner, g.repo, p, nil)
+	if ghclient.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if fc == nil {
+		return nil, false, nil // a directory
+	}
+	s, err := fc.GetContent()
+	if err != nil {
+		return nil, false, fmt.Errorf("decode %s: %w", p, err)
+	}
+	return []byte(s), true, nil
+}
+
+func (r *run) codeowners(ctx context.Context, p *prCtx) (*codeowners.File, error) {
+	if f, ok := r.owners[p.name]; ok {
+		return f, nil
+	}
+	f, where, err := codeowners.Find(ctx, getter{r.c, p.owner, p.repo})
+	if err != nil {
+		return nil, fmt.Errorf("read CODEOWNERS of %s: %w", p.name, err)
+	}
+	if f != nil {
+		zerolog.Ctx(ctx).Debug().Str("path", where).Int("rules", len(f.Rules)).Msg("codeowners loaded")
+	}
+	r.owners[p.name] = f
+	return f, nil
+}
+
+func (r *run) maintainers(ctx context.Context, p *prCtx) (*maintainers.List, error) {
+	if l, ok := r.maint[p.name]; ok {
+		return l, nil
+	}
+	data, found, err := getter{r.c, p.owner, p.repo}.GetFile(ctx, "MAINTAINERS.md")
+	if err != nil {
+		return nil, fmt.Errorf("read MAINTAINERS.md of %s: %w", p.name, err)
+	}
+	var l *maintainers.List
+	if found {
+		l = maintainers.Parse(data)
+	}
+	r.maint[p.name] = l
+	return l, nil
+}
+
+// teamMembers expands "org/team" for teams of the installation's own org.
+func (r *run) teamMembers(ctx context.Context, team string) ([]string, bool) {
+	if ms, ok := r.teams[team]; ok || r.teamOK[team] {
+		return ms, r.teamOK[team]
+	}
+	org, slug, _ := strings.Cut(team, "/")
+	if !strings.EqualFold(org, r.inst.Owner) {
+		r.teams[team] = nil
+		return nil, false
+	}
+	var out []string
+	opt := &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for page := 0; page < 5; page++ {
+		us, res, err := r.c.Teams.ListTeamMembersBySlug(ctx, org, slug, opt)
+		if err != nil {
+			zerolog.Ctx(ctx).Debug().Err(err).Str("team", team).Msg("team members unreadable, showing the team")
+			r.teams[team] = nil
+			return nil, false
+		}
+		for _, u := range us {
+			out = append(out, u.GetLogin())
+		}
+		if res.NextPage == 0 {
+			break
+		}
+		opt.Page = res.NextPage
+	}
+	r.teams[team], r.teamOK[team] = out, true
+	return out, true
+}
+
+// history counts recent commit authors of the PR's most touched
+// directories, one commits-API call per directory.
+func (r *run) history(ctx context.Context, p *prCtx, files []string) ([]HistoryEntry, error) {
+	count := map[string]int{}
+	for _, f := range files {
+		d := path.Dir(f)
+		if d == "." {
+			d = f
+		}
+		count[d]++
+	}
+	dirs := make([]string, 0, len(count))
+	for d := range count {
+		dirs = append(dirs, d)
+	}
+	sort.Slice(dirs, func(i, j int) bool {
+		if count[dirs[i]] != count[dirs[j]] {
+			return count[dirs[i]] > count[dirs[j]]
+		}
+		return dirs[i] < dirs[j]
+	})
+	max := r.s.HistoryDirs
+	if max <= 0 {
+		max = 3
+	}
+	if len(dirs) > max {
+		dirs = dirs[:max]
+	}
+	var out []HistoryEntry
+	for _, d := range dirs {
+		opt := &github.CommitsListOptions{Path: d, ListOptions: github.ListOptions{PerPage: 50}}
+		if r.s.HistoryWindow > 0 {
+			opt.Since = r.inst.Now.Add(-r.s.HistoryWindow)
+		}
+		cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, opt)
+		if err != nil {
+			return nil, fmt.Errorf("list commits of %s touching %s: %w", p.name, d, err)
+		}
+		authored := map[string]int{}
+		var order []string
+		for _, c := range cs {
+			u := c.GetAuthor()
+			if u.GetLogin() == "" || job.IsBot(u) {
+				continue
+			}
+			if authored[u.GetLogin()] == 0 {
+				order = append(order, u.GetLogin())
+			}
+			authored[u.GetLogin()]++
+		}
+		for _, l := range order {
+			out = append(out, HistoryEntry{Login: l, Path: d, Authored: authored[l]})
+		}
+	}
+	return out, nil
+}
+
+// eligible reports whether login is an org member (one listing per sweep)
+// or, failing that, a collaborator of the PR's repository.
+func (r *run) eligible(ctx context.Context, p *prCtx, login string) (bool, error) {
+	key := strings.ToLower(login)
+	if r.isOrg && !r.membersLoaded {
+		r.membersLoaded = true
+		r.members = map[string]bool{}
+		opt := &github.ListMembersOptions{ListOptions: github.ListOptions{PerPage: 100}}
+		for page := 0; page < 20; page++ {
+			us, res, err := r.c.Organizations.ListMembers(ctx, r.inst.Owner, opt)
+			if err != nil {
+				zerolog.Ctx(ctx).Debug().Err(err).Msg("org members unreadable, checking collaborators instead")
+				break
+			}
+			for _, u := range us {
+				r.members[strings.ToLower(u.GetLogin())] = true
+			}
+			r.membersOK = true
+			if res.NextPage == 0 {
+				break
+			}
+			opt.Page = res.NextPage
+		}
+	}
+	if r.members[key] {
+		return true, nil
+	}
+	ck := strings.ToLower(p.name) + "/" + key
+	if v, ok := r.collab[ck]; ok {
+		return v, nil
+	}
+	ok, _, err := r.c.Repositories.IsCollaborator(ctx, p.owner, p.repo, login)
+	if err != nil && !ghclient.IsNotFound(err) {
+		return false, fmt.Errorf("check collaborator %s on %s: %w", login, p.name, err)
+	}
+	r.collab[ck] = ok
+	return ok, nil
+}
+
+// openRequests counts login's open review requests in the org (one search
+// per person per sweep).
+func (r *run) openRequests(ctx context.Context, login string) (int, error) {
+	key := strings.ToLower(login)
+	if n, ok := r.open[key]; ok {
+		return n, nil
+	}
+	q := "is:pr is:open review-requested:" + login + " " + r.scope
+	res, _, err := r.c.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 1}})
+	if err != nil {
+		return 0, fmt.Errorf("count open review requests of %s: %w", login, err)
+	}
+	r.open[key] = res.GetTotal()
+	return res.GetTotal(), nil
+}

@@ -1,0 +1,179 @@
+package tracking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/onboarding"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// ErrNoTrackingRepo means a mentee has no tracking_issue and the policy has
+// no (valid) program.tracking_repo, so there is nowhere to open one.
+var ErrNoTrackingRepo = errors.New("no tracking_issue and no program.tracking_repo to open one in")
+
+// ErrUnknownLogin means GitHub has no user with the mentee's login.
+var ErrUnknownLogin = errors.New("no GitHub user has this login")
+
+// Issue is a mentee's tracking issue as Ensure found or opened it.
+type Issue struct {
+	Ref policy.IssueRef
+	// Opened is true when this call opened the issue (so it has no
+	// comments yet).
+	Opened bool
+	// Comments is the issue's comment count when CommentsKnown (the issue
+	// came from a listing); a tracking_issue from the roster is not read.
+	Comments      int
+	CommentsKnown bool
+	// Unassigned is true when GitHub would not let the issue be assigned to
+	// the mentee (not a collaborator or member yet), so it was opened
+	// without an assignee.
+	Unassigned bool
+}
+
+// Tracker finds and opens tracking issues for one run (an event or one
+// installation's sweep). It lists the issues the bot opened in a tracking
+// repository once per run, however many mentees it looks up. It is not safe
+// for concurrent use; make one per run.
+type Tracker struct {
+	Client *github.Client
+	Policy policy.Policy
+	// BotLogin is the bot user, "<slug>[bot]".
+	BotLogin string
+
+	lists map[string][]*github.Issue
+}
+
+// NewTracker returns a Tracker for one run.
+func NewTracker(c *github.Client, p policy.Policy, botLogin string) *Tracker {
+	return &Tracker{Client: c, Policy: p, BotLogin: botLogin}
+}
+
+func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([]*github.Issue, error) {
+	key := strings.ToLower(owner + "/" + repo)
+	if is, ok := t.lists[key]; ok && !fresh {
+		return is, nil
+	}
+	is, err := ListOpenedByBot(ctx, t.Client, owner, repo, t.BotLogin)
+	if err != nil {
+		return nil, err
+	}
+	if t.lists == nil {
+		t.lists = map[string][]*github.Issue{}
+	}
+	t.lists[key] = is
+	return is, nil
+}
+
+// lowest returns the lowest-numbered issue carrying login's tracking marker.
+func lowest(issues []*github.Issue, login string) *github.Issue {
+	var best *github.Issue
+	for _, is := range issues {
+		if onboarding.IsTrackingIssue(is.GetBody(), login) && (best == nil || is.GetNumber() < best.GetNumber()) {
+			best = is
+		}
+	}
+	return best
+}
+
+// Ensure returns the mentee's tracking issue, opening one when there is
+// none: the roster's tracking_issue when set; else the issue the bot opened
+// in program.tracking_repo, found by its marker; else a new issue titled
+// "Mentorship: @login (<program>)", assigned to the mentee.
+//
+// Two replicas (or two sweeps) may both find nothing and both open one. So
+// after opening, Ensure lists again: the lowest-numbered issue with the
+// marker wins, and a replica whose own issue lost closes it. Every replica
+// then agrees on the same issue, as Find does.
+func (t *Tracker) Ensure(ctx context.Context, m policy.Mentee) (Issue, error) {
+	if ref, ok := m.TrackingIssueRef(); ok {
+		return Issue{Ref: ref}, nil
+	}
+	owner, repo, ok := policy.SplitRepo(t.Policy.Program.TrackingRepo)
+	if !ok {
+		return Issue{}, ErrNoTrackingRepo
+	}
+	issues, err := t.opened(ctx, owner, repo, false)
+	if err != nil {
+		return Issue{}, err
+	}
+	if is := lowest(issues, m.Login); is != nil {
+		return found(owner, repo, is), nil
+	}
+
+	mine, unassigned, err := t.open(ctx, owner, repo, m)
+	if err != nil {
+		return Issue{}, err
+	}
+	if mine.GetNumber() == 0 {
+		// A dry run answers writes with an empty object: nothing was opened.
+		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo}, Opened: true, Unassigned: unassigned}, nil
+	}
+	issues, err = t.opened(ctx, owner, repo, true)
+	if err != nil {
+		return Issue{}, err
+	}
+	win := lowest(issues, m.Login)
+	if win == nil || win.GetNumber() == mine.GetNumber() {
+		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: mine.GetNumber()}, Opened: true, CommentsKnown: true, Unassigned: unassigned}, nil
+	}
+	// Another replica opened one first: close ours, use theirs.
+	if _, _, err := t.Client.Issues.Edit(ctx, owner, repo, mine.GetNumber(), &github.IssueRequest{
+		State:       github.String("closed"),
+		StateReason: github.String("not_planned"),
+	}); err != nil {
+		return Issue{}, fmt.Errorf("close duplicate tracking issue %s/%s#%d of %s: %w", owner, repo, mine.GetNumber(), m.Login, err)
+	}
+	return found(owner, repo, win), nil
+}
+
+func found(owner, repo string, is *github.Issue) Issue {
+	return Issue{
+		Ref:           policy.IssueRef{Owner: owner, Repo: repo, Number: is.GetNumber()},
+		Comments:      is.GetComments(),
+		CommentsKnown: true,
+	}
+}
+
+// open creates the tracking issue assigned to the mentee. GitHub refuses
+// (422) assignees who cannot be assigned in the repository; then the login
+// is checked: an unknown login is an error (the roster entry is wrong),
+// anyone else gets the issue unassigned.
+func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee) (*github.Issue, bool, error) {
+	d := onboarding.NewData(t.Policy, m)
+	req := &github.IssueRequest{
+		Title:     github.String(onboarding.TrackingTitle(m.Login, t.Policy.Program.Name)),
+		Body:      github.String(onboarding.TrackingBody(d)),
+		Assignees: &[]string{m.Login},
+	}
+	is, _, err := t.Client.Issues.Create(ctx, owner, repo, req)
+	if err == nil {
+		return is, false, nil
+	}
+	if !isStatus(err, http.StatusUnprocessableEntity) {
+		return nil, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
+	}
+	if _, _, uerr := t.Client.Users.Get(ctx, m.Login); uerr != nil {
+		if ghclient.IsNotFound(uerr) {
+			return nil, false, fmt.Errorf("open tracking issue of %s: %w", m.Login, ErrUnknownLogin)
+		}
+		return nil, false, fmt.Errorf("look up user %s: %w", m.Login, uerr)
+	}
+	req.Assignees = nil
+	is, _, err = t.Client.Issues.Create(ctx, owner, repo, req)
+	if err != nil {
+		return nil, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
+	}
+	return is, true, nil
+}
+
+func isStatus(err error, code int) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
+}

@@ -1,0 +1,147 @@
+package welcome
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// OrgRepo is the organisation's community health repository, whose
+// CONTRIBUTING.md GitHub shows for every repository without its own.
+const OrgRepo = ".github"
+
+// guideDirs are where a repository's contributing guide may live, in the
+// order they are looked at: the root, then .github/, then docs/.
+var guideDirs = []string{"", ".github", "docs"}
+
+// Contents reads a repository directory; *github.RepositoriesService does.
+type Contents interface {
+	GetContents(ctx context.Context, owner, repo, path string, opts *github.RepositoryContentGetOptions) (*github.RepositoryContent, []*github.RepositoryContent, *github.Response, error)
+}
+
+// isGuide reports whether a file name is a contributing guide as GitHub
+// recognises it: CONTRIBUTING with an optional .md, .rst or .txt extension,
+// in any case.
+func isGuide(name string) bool {
+	base := strings.ToLower(name)
+	for _, ext := range []string{".md", ".markdown", ".rst", ".txt"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base == "contributing"
+}
+
+// FindGuide returns the web URL of the contributing guide of owner/repo:
+// its own CONTRIBUTING file (root, .github/ or docs/), else the one of the
+// owner's .github repository, else "". Directory listings are read rather
+// than guessed file paths, so that the usual case (a guide at the root)
+// costs one request, names match in any case, and a directory that does not
+// exist costs nothing.
+func FindGuide(ctx context.Context, c Contents, owner, repo string) (string, error) {
+	u, err := repoGuide(ctx, c, owner, repo)
+	if err != nil || u != "" || strings.EqualFold(repo, OrgRepo) {
+		return u, err
+	}
+	return repoGuide(ctx, c, owner, OrgRepo)
+}
+
+func repoGuide(ctx context.Context, c Contents, owner, repo string) (string, error) {
+	var dirs map[string]bool
+	for _, dir := range guideDirs {
+		if dir != "" && !dirs[dir] {
+			continue
+		}
+		_, entries, _, err := c.GetContents(ctx, owner, repo, dir, nil)
+		if err != nil {
+			if isNotFound(err) {
+				// No such repository (or not visible to the installation),
+				// or an empty one: no guide there.
+				return "", nil
+			}
+			return "", fmt.Errorf("list %s/%s/%s for a contributing guide: %w", owner, repo, dir, err)
+		}
+		if dir == "" {
+			dirs = map[string]bool{}
+		}
+		for _, e := range entries {
+			switch {
+			case e.GetType() == "file" && isGuide(e.GetName()):
+				if u := webURL(e.GetHTMLURL()); u != "" {
+					return u, nil
+				}
+			case e.GetType() == "dir" && dir == "":
+				dirs[e.GetName()] = true
+			}
+		}
+	}
+	return "", nil
+}
+
+func isNotFound(err error) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
+}
+
+// webURL returns u when it is an absolute http(s) URL, else "": nothing
+// else may become a link in a welcome.
+func webURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		return ""
+	}
+	if strings.ContainsAny(u, " ()<>\"'`") {
+		return ""
+	}
+	return p.String()
+}
+
+// guideCache remembers each repository's contributing guide for a while:
+// guides rarely move, and a welcome should cost as few calls as possible.
+// It is bounded; the oldest entries go first.
+type guideCache struct {
+	mu      sync.Mutex
+	ttl     time.Duration
+	max     int
+	entries map[string]guideEntry
+}
+
+type guideEntry struct {
+	url string
+	at  time.Time
+}
+
+func newGuideCache(ttl time.Duration, max int) *guideCache {
+	return &guideCache{ttl: ttl, max: max, entries: map[string]guideEntry{}}
+}
+
+func (c *guideCache) get(key string, now time.Time) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || now.Sub(e.at) >= c.ttl || now.Before(e.at) {
+		return "", false
+	}
+	return e.url, true
+}
+
+func (c *guideCache) put(key, u string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
+		var oldest string
+		var at time.Time
+		for k, e := range c.entries {
+			if oldest == "" || e.at.Before(at) {
+				oldest, at = k, e.at
+			}
+		}
+		delete(c.entries, oldest)
+	}
+	c.entries[key] = guideEntry{url: u, at: now}
+}

@@ -1,0 +1,144 @@
+package welcome
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/markers"
+)
+
+// Kind is the marker kind of a welcome: `<!-- mentorbot:welcome -->`.
+const Kind = "welcome"
+
+// Marker is the hidden marker every welcome carries.
+func Marker() string { return markers.New(Kind, "") }
+
+// markerPhrase is the marker as the search index sees it: GitHub indexes
+// the Markdown source of comments, HTML comments included, and splits
+// "mentorbot:welcome" into the words "mentorbot" and "welcome"; quoting
+// keeps them a phrase (unquoted, "x:y" would be read as a qualifier).
+const markerPhrase = `"mentorbot:welcome"`
+
+// Searcher is the one GitHub call the history check makes. go-github's
+// *github.SearchService implements it.
+type Searcher interface {
+	Issues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
+}
+
+// Query returns the one search that tells whether it.Author must not be
+// welcomed again, and how many results the decision needs.
+//
+// Why one search is enough, and what it relies on:
+//
+//   - scope repo: the question is "was this author welcomed in this
+//     repository before?". Every welcome is a comment carrying the marker on
+//     an item the author opened, so the author's items of the same kind in
+//     the repository whose comments contain the marker are exactly the
+//     earlier welcomes: `repo:O/R is:pr author:LOGIN in:comments
+//     "mentorbot:welcome"`. This relies on GitHub indexing the raw Markdown
+//     of comments (HTML comments included), which it does. The current item
+//     is among the results too when a redelivery finds it already welcomed.
+//     One result is enough to say no (per_page=1).
+//   - scope org: any earlier item of the same kind by the author anywhere in
+//     the organisation means they are not new to it, welcomed or not:
+//     `org:O is:pr author:LOGIN`. The current item may be among the results
+//     (or not yet, the index lags a few seconds), so two results are enough
+//     to see another one (per_page=2).
+//
+// GitHub's search requires is:pr or is:issue, so one search covers one kind:
+// a first issue and a first pull request are each welcomed once, with texts
+// that say different things. The query does not add commenter: on
+// purpose: GitHub documents the app/SLUG form of a bot's login for author:
+// only, and the marker is unique to welcomes anyway. Someone quoting the marker on their own items only
+// silences their own welcome, the safe side. The index lag is covered by
+// the job's memory of what it welcomed recently (see recent).
+func Query(it Item, orgWide bool) (q string, perPage int) {
+	kind := "is:issue"
+	if it.PullRequest {
+		kind = "is:pr"
+	}
+	if orgWide {
+		scope := "user:"
+		if it.OwnerIsOrg {
+			scope = "org:"
+		}
+		return fmt.Sprintf("%s%s %s author:%s", scope, it.Owner, kind, it.Author), 2
+	}
+	return fmt.Sprintf("repo:%s/%s %s author:%s in:comments %s", it.Owner, it.Repo, kind, it.Author, markerPhrase), 1
+}
+
+// Verdict is what the search said.
+type Verdict int
+
+const (
+	// Unknown: nothing earlier was found; welcome.
+	Unknown Verdict = iota
+	// Known: welcomed before, or (scope org) an earlier contribution exists.
+	Known
+	// OnlyCurrent: scope org found only the current item, which already has
+	// comments; whether one of them is the welcome needs a look at them.
+	OnlyCurrent
+)
+
+// Judge interprets the search results for it (see Query).
+func Judge(it Item, orgWide bool, res *github.IssuesSearchResult) Verdict {
+	if res == nil || res.GetTotal() == 0 {
+		return Unknown
+	}
+	if !orgWide {
+		// Every result carries the marker in its comments: a welcome.
+		return Known
+	}
+	if res.GetTotal() > len(res.Issues) && len(res.Issues) > 0 {
+		// More than we asked for: surely something besides the current one.
+		return Known
+	}
+	verdict := Unknown
+	for _, is := range res.Issues {
+		if !isCurrent(it, is) {
+			return Known
+		}
+		if is.GetComments() > 0 {
+			verdict = OnlyCurrent
+		}
+	}
+	return verdict
+}
+
+// isCurrent reports whether a search result is the item itself.
+func isCurrent(it Item, is *github.Issue) bool {
+	if is.GetNumber() != it.Number {
+		return false
+	}
+	suffix := strings.ToLower("/repos/" + it.Owner + "/" + it.Repo)
+	return strings.HasSuffix(strings.ToLower(is.GetRepositoryURL()), suffix)
+}
+
+// CommentLister lists an issue's comments; *github.IssuesService does.
+type CommentLister interface {
+	ListComments(ctx context.Context, owner, repo string, number int, opts *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error)
+}
+
+// hasWelcome reports whether the item already carries a welcome by the bot.
+// Only scope org needs it, and only when the item already had comments.
+func hasWelcome(ctx context.Context, c CommentLister, it Item, botLogin string) (bool, error) {
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		page, res, err := c.ListComments(ctx, it.Owner, it.Repo, it.Number, opt)
+		if err != nil {
+			return false, fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+		}
+		for _, cm := range page {
+			if strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
+				return true, nil
+			}
+		}
+		if res == nil || res.NextPage == 0 {
+			return false, nil
+		}
+		opt.Page = res.NextPage
+	}
+}

@@ -1,0 +1,280 @@
+package welcome
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
+)
+
+// Defaults of the job's in-memory state.
+const (
+	// GuideTTL is how long a repository's contributing guide is remembered.
+	GuideTTL = 30 * time.Minute
+	// RecentTTL is how long the job remembers, in this process, whom it
+	// welcomed, covering the search index's lag (seconds, at worst minutes)
+	// for redeliveries and quick second PRs.
+	RecentTTL = 15 * time.Minute
+	maxMemory = 4096
+)
+
+// Job welcomes first-time contributors. It implements the handlers'
+// PullRequestJob and IssuesJob. Its only state is two bounded in-memory
+// caches; GitHub (the marker) stays the record of who was welcomed.
+type Job struct {
+	guides *guideCache
+	recent *recent
+}
+
+// New returns the welcome job.
+func New() *Job {
+	return &Job{guides: newGuideCache(GuideTTL, maxMemory), recent: newRecent(RecentTTL, maxMemory)}
+}
+
+// OnPullRequest welcomes the author of a newly opened pull request. Other
+// actions (reopened, edited, ready_for_review) never welcome: a reopened
+// pull request is not a first one.
+func (j *Job) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullRequestEvent) error {
+	if ev.GetAction() != "opened" || ev.GetPullRequest() == nil {
+		return nil
+	}
+	pr := ev.GetPullRequest()
+	it := Item{
+		Owner: env.Owner, Repo: env.Repo,
+		OwnerIsOrg:  ownerIsOrg(ev.GetRepo(), ev.GetOrganization()),
+		Number:      pr.GetNumber(),
+		PullRequest: true,
+		Title:       pr.GetTitle(),
+		Author:      pr.GetUser().GetLogin(),
+		AuthorIsBot: job.IsBot(pr.GetUser()),
+		Association: pr.GetAuthorAssociation(),
+	}
+	return j.welcome(ctx, env, it)
+}
+
+// OnIssue welcomes the author of a newly opened issue, when welcome.issues
+// is set.
+func (j *Job) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent) error {
+	if ev.GetAction() != "opened" || ev.GetIssue() == nil || ev.GetIssue().IsPullRequest() {
+		return nil
+	}
+	is := ev.GetIssue()
+	it := Item{
+		Owner: env.Owner, Repo: env.Repo,
+		OwnerIsOrg:  ownerIsOrg(ev.GetRepo(), nil),
+		Number:      is.GetNumber(),
+		Title:       is.GetTitle(),
+		Author:      is.GetUser().GetLogin(),
+		AuthorIsBot: job.IsBot(is.GetUser()),
+		Association: is.GetAuthorAssociation(),
+	}
+	return j.welcome(ctx, env, it)
+}
+
+func ownerIsOrg(r *github.Repository, org *github.Organization) bool {
+	if org != nil && org.GetLogin() != "" {
+		return true
+	}
+	return r.GetOwner().GetType() == "Organization"
+}
+
+// GitHub is the part of the GitHub API the welcome uses.
+type GitHub struct {
+	Search   Searcher
+	Contents Contents
+	Comments interface {
+		CommentLister
+		CreateComment(ctx context.Context, owner, repo string, number int, comment *github.IssueComment) (*github.IssueComment, *github.Response, error)
+	}
+	// Tracking finds a mentee's tracking issue (tracking.Find).
+	Tracking func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error)
+}
+
+func clientGitHub(env job.Env) GitHub {
+	c := env.Client
+	return GitHub{
+		Search:   c.Search,
+		Contents: c.Repositories,
+		Comments: c.Issues,
+		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
+			return tracking.Find(ctx, c, p, env.Bot.Login(), login)
+		},
+	}
+}
+
+func (j *Job) welcome(ctx context.Context, env job.Env, it Item) error {
+	log := zerolog.Ctx(ctx).With().Str("author", it.Author).Str("author_association", it.Association).Logger()
+	if ok, why := Eligible(env.Policy.Welcome, it); !ok {
+		log.Debug().Str("reason", string(why)).Msg("no welcome")
+		return nil
+	}
+	return j.Run(log.WithContext(ctx), clientGitHub(env), env, it)
+}
+
+// Run welcomes an eligible item: it asks GitHub once whether the author was
+// welcomed (or, scope org, contributed) before, finds the contributing
+// guide and the mentee's tracking issue when needed, and comments.
+func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
+	log := zerolog.Ctx(ctx)
+	p := env.Policy
+	org := orgScope(p.Welcome)
+	now := env.Now
+
+	// One welcome at a time per author and scope in this process: a
+	// concurrent or recent delivery for the same person waits for nothing
+	// and writes nothing.
+	key := recentKey(it, org)
+	if !j.recent.reserve(key, now) {
+		log.Debug().Msg("author welcomed or being welcomed moments ago, no second welcome")
+		return nil
+	}
+	welcomed := false
+	defer func() { j.recent.release(key, welcomed, now) }()
+
+	q, perPage := Query(it, org)
+	res, _, err := gh.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: perPage}})
+	if err != nil {
+		return fmt.Errorf("search earlier welcomes of %s in %s/%s: %w", it.Author, it.Owner, it.Repo, err)
+	}
+	switch Judge(it, org, res) {
+	case Known:
+		log.Debug().Str("query", q).Msg("author welcomed or contributed before, no welcome")
+		return nil
+	case OnlyCurrent:
+		has, err := hasWelcome(ctx, gh.Comments, it, env.Bot.Login())
+		if err != nil {
+			return err
+		}
+		if has {
+			log.Debug().Msg("already welcomed on this item")
+			return nil
+		}
+	}
+
+	in := Input{Item: it, Policy: p}
+	if m, ok := p.Mentee(it.Author); ok && m.ActiveOn(now, p.Digest.Location()) {
+		in.Mentee = true
+		if gh.Tracking != nil {
+			ref, found, err := gh.Tracking(ctx, p, it.Author)
+			if err != nil {
+				return fmt.Errorf("find the tracking issue of %s: %w", it.Author, err)
+			}
+			if found {
+				in.TrackingIssue = &ref
+			}
+		}
+	} else {
+		u, err := j.guide(ctx, gh, env, it)
+		if err != nil {
+			return err
+		}
+		in.ContributingURL = u
+	}
+
+	body, warning := Render(NewData(in), p.Welcome.Message)
+	if warning != nil {
+		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
+	}
+	if _, _, err := gh.Comments.CreateComment(ctx, it.Owner, it.Repo, it.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return fmt.Errorf("comment welcome on %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+	}
+	welcomed = true
+	log.Info().Bool("first_timer", it.FirstTimer()).Bool("mentee", in.Mentee).Str("contributing_url", in.ContributingURL).Msg("welcomed first-time contributor")
+	return nil
+}
+
+// guide returns the contributing guide's URL: program.contributing_url,
+// else the repository's or the org's CONTRIBUTING file (remembered for
+// GuideTTL), else "".
+func (j *Job) guide(ctx context.Context, gh GitHub, env job.Env, it Item) (string, error) {
+	if u := webURL(env.Policy.Program.ContributingURL); u != "" {
+		return u, nil
+	}
+	key := strings.ToLower(it.Owner + "/" + it.Repo)
+	if u, ok := j.guides.get(key, env.Now); ok {
+		return u, nil
+	}
+	u, err := FindGuide(ctx, gh.Contents, it.Owner, it.Repo)
+	if err != nil {
+		return "", err
+	}
+	j.guides.put(key, u, env.Now)
+	return u, nil
+}
+
+func recentKey(it Item, org bool) string {
+	scope := it.Owner + "/" + it.Repo
+	if org {
+		scope = it.Owner
+	}
+	kind := "issue"
+	if it.PullRequest {
+		kind = "pr"
+	}
+	return strings.ToLower(scope + " " + kind + " " + it.Author)
+}
+
+// recent remembers, for a while, the authors this process welcomed or is
+// welcoming. It is an optimisation and a guard against the search index's
+// lag, not the record: after a restart the marker search takes over.
+type recent struct {
+	mu       sync.Mutex
+	ttl      time.Duration
+	max      int
+	inFlight map[string]bool
+	done     map[string]time.Time
+}
+
+func newRecent(ttl time.Duration, max int) *recent {
+	return &recent{ttl: ttl, max: max, inFlight: map[string]bool{}, done: map[string]time.Time{}}
+}
+
+// reserve claims key; false means it is being welcomed or was welcomed
+// less than ttl ago.
+func (r *recent) reserve(key string, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inFlight[key] {
+		return false
+	}
+	if at, ok := r.done[key]; ok {
+		if now.Sub(at) < r.ttl && !now.Before(at) {
+			return false
+		}
+		delete(r.done, key)
+	}
+	r.inFlight[key] = true
+	return true
+}
+
+// release ends a reservation, remembering the key when a welcome was
+// written.
+func (r *recent) release(key string, welcomed bool, now time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.inFlight, key)
+	if !welcomed {
+		return
+	}
+	if len(r.done) >= r.max {
+		for k, at := range r.done {
+			if now.Sub(at) >= r.ttl || now.Before(at) {
+				delete(r.done, k)
+			}
+		}
+		if len(r.done) >= r.max {
+			// Still full of fresh entries: forget them all rather than grow;
+			// the marker search still prevents second welcomes.
+			clear(r.done)
+		}
+	}
+	r.done[key] = now
+}

@@ -1,0 +1,281 @@
+package welcome
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// fakeGitHub records every call and answers from small maps.
+type fakeGitHub struct {
+	mu       sync.Mutex
+	calls    []string
+	files    map[string][]string // "owner/repo" -> paths
+	search   *github.IssuesSearchResult
+	comments []*github.IssueComment // of the current item
+	created  []string
+	tracking *policy.IssueRef
+}
+
+func (f *fakeGitHub) record(s string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+}
+
+func notFound() error {
+	return &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: "Not Found"}
+}
+
+func (f *fakeGitHub) Issues(_ context.Context, q string, _ *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
+	f.record("search " + q)
+	if f.search == nil {
+		return &github.IssuesSearchResult{Total: github.Int(0)}, &github.Response{}, nil
+	}
+	return f.search, &github.Response{}, nil
+}
+
+func (f *fakeGitHub) GetContents(_ context.Context, owner, repo, path string, _ *github.RepositoryContentGetOptions) (*github.RepositoryContent, []*github.RepositoryContent, *github.Response, error) {
+	f.record("list " + owner + "/" + repo + "/" + path)
+	paths, ok := f.files[owner+"/"+repo]
+	if !ok {
+		return nil, nil, nil, notFound()
+	}
+	seen := map[string]bool{}
+	var out []*github.RepositoryContent
+	for _, p := range paths {
+		rest, ok := strings.CutPrefix(p, path+"/")
+		if path == "" {
+			rest, ok = p, true
+		}
+		if !ok {
+			continue
+		}
+		name, _, isDir := strings.Cut(rest, "/")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		typ := "file"
+		if isDir {
+			typ = "dir"
+		}
+		out = append(out, &github.RepositoryContent{Type: github.String(typ), Name: github.String(name),
+			HTMLURL: github.String("https://github.com/" + owner + "/" + repo + "/blob/main/" + strings.TrimPrefix(path+"/"+name, "/"))})
+	}
+	if len(out) == 0 {
+		return nil, nil, nil, notFound()
+	}
+	return nil, out, &github.Response{}, nil
+}
+
+func (f *fakeGitHub) ListComments(context.Context, string, string, int, *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
+	f.record("comments")
+	return f.comments, &github.Response{}, nil
+}
+
+func (f *fakeGitHub) CreateComment(_ context.Context, owner, repo string, n int, c *github.IssueComment) (*github.IssueComment, *github.Response, error) {
+	f.record(fmt.Sprintf("comment %s/%s#%d", owner, repo, n))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.created = append(f.created, c.GetBody())
+	return c, &github.Response{}, nil
+}
+
+func (f *fakeGitHub) gh() GitHub {
+	return GitHub{Search: f, Contents: f, Comments: f,
+		Tracking: func(context.Context, policy.Policy, string) (policy.IssueRef, bool, error) {
+			f.record("tracking")
+			if f.tracking == nil {
+				return policy.IssueRef{}, false, nil
+			}
+			return *f.tracking, true, nil
+		}}
+}
+
+func TestFindGuide(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string][]string
+		want  string
+		calls int
+	}{
+		{"root", map[string][]string{"o/r": {"CONTRIBUTING.md", ".github/CONTRIBUTING.md", "docs/x.md"}}, "https://github.com/o/r/blob/main/CONTRIBUTING.md", 1},
+		{"lower-case root", map[string][]string{"o/r": {"contributing.md"}}, "https://github.com/o/r/blob/main/contributing.md", 1},
+		{".github", map[string][]string{"o/r": {"README.md", ".github/CONTRIBUTING.md", "docs/CONTRIBUTING.md"}}, "https://github.com/o/r/blob/main/.github/CONTRIBUTING.md", 2},
+		{"docs", map[string][]string{"o/r": {"README.md", "docs/CONTRIBUTING.md"}}, "https://github.com/o/r/blob/main/docs/CONTRIBUTING.md", 2},
+		{"org .github", map[string][]string{"o/r": {"README.md"}, "o/.github": {"CONTRIBUTING.md"}}, "https://github.com/o/.github/blob/main/CONTRIBUTING.md", 2},
+		{"org .github docs", map[string][]string{"o/r": {"README.md"}, "o/.github": {"profile/README.md", "docs/CONTRIBUTING.md"}}, "https://github.com/o/.github/blob/main/docs/CONTRIBUTING.md", 3},
+		{"none", map[string][]string{"o/r": {"README.md", ".github/workflows/ci.yml"}}, "", 3},
+		{"empty repo, no org repo", map[string][]string{}, "", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeGitHub{files: tc.files}
+			got, err := FindGuide(context.Background(), f, "o", "r")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("FindGuide = %q, want %q", got, tc.want)
+			}
+			if len(f.calls) != tc.calls {
+				t.Errorf("%d calls (%v), want %d", len(f.calls), f.calls, tc.calls)
+			}
+		})
+	}
+}
+
+func runEnv(p policy.Policy, now time.Time) job.Env {
+	return job.Env{Owner: "o", Repo: "r", Policy: p, Now: now, Bot: job.Identity{Slug: "mentorbot"}}
+}
+
+// Run makes one search and one comment for a welcome when the guide is
+// configured; a second run for the same author is answered from memory
+// until the memory expires, then by the search.
+func TestRunCallsAndMemory(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	p.Program.ContributingURL = "https://example.com/CONTRIBUTING.md"
+	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
+	f := &fakeGitHub{}
+	j := New()
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.calls) != 2 || len(f.created) != 1 {
+		t.Fatalf("calls %v, want a search and a comment", f.calls)
+	}
+	if !strings.Contains(f.created[0], "https://example.com/CONTRIBUTING.md") {
+		t.Errorf("welcome lacks the guide:\n%s", f.created[0])
+	}
+
+	// Immediately again (a redelivery, or a second PR before the index
+	// caught up): nothing, not even a search.
+	f.calls = nil
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(time.Minute)), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("calls %v, want none", f.calls)
+	}
+
+	// Later, the search finds the welcome.
+	f.calls = nil
+	f.search = &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(3)}}}
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(RecentTTL)), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.calls) != 1 || len(f.created) != 1 {
+		t.Errorf("calls %v, created %d; want one search, no second welcome", f.calls, len(f.created))
+	}
+}
+
+func TestRunGuideCached(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	f := &fakeGitHub{files: map[string][]string{"o/r": {"CONTRIBUTING.md"}}}
+	j := New()
+	for i, author := range []string{"a", "b"} {
+		f.calls = nil
+		it := Item{Owner: "o", Repo: "r", Number: i + 1, PullRequest: true, Author: author, Association: AssocFirstTimer}
+		if err := j.Run(context.Background(), f.gh(), runEnv(policy.Default(), now), it); err != nil {
+			t.Fatal(err)
+		}
+		want := 3 - i // search, (list root), comment
+		if len(f.calls) != want {
+			t.Errorf("welcome %d: calls %v, want %d", i+1, f.calls, want)
+		}
+	}
+}
+
+func TestRunOrgScope(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	p.Welcome.Scope = "org"
+	p.Program.ContributingURL = "https://example.com/C.md"
+	it := Item{Owner: "o", Repo: "r", OwnerIsOrg: true, Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
+	self := &github.Issue{Number: github.Int(3), RepositoryURL: github.String("https://api.github.com/repos/o/r"), Comments: github.Int(1)}
+	for _, tc := range []struct {
+		name     string
+		search   *github.IssuesSearchResult
+		comments []*github.IssueComment
+		want     int
+	}{
+		{"elsewhere in the org", &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(9), RepositoryURL: github.String("https://api.github.com/repos/o/other")}}}, nil, 0},
+		{"only this one, commented by a human", &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{self}}, []*github.IssueComment{{User: &github.User{Login: github.String("someone")}, Body: github.String("nice <!-- mentorbot:welcome -->")}}, 1},
+		{"only this one, welcomed", &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{self}}, []*github.IssueComment{{User: &github.User{Login: github.String("mentorbot[bot]")}, Body: github.String("hi\n" + Marker())}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeGitHub{search: tc.search, comments: tc.comments}
+			if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+				t.Fatal(err)
+			}
+			if len(f.created) != tc.want {
+				t.Errorf("%d welcomes (calls %v), want %d", len(f.created), f.calls, tc.want)
+			}
+			if !strings.HasPrefix(f.calls[0], "search org:o is:pr author:newbie") {
+				t.Errorf("first call %q, want the org search", f.calls[0])
+			}
+		})
+	}
+}
+
+func TestRunMentee(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	start, _ := policy.ParseDate("2026-09-01")
+	end, _ := policy.ParseDate("2026-11-30")
+	p.Mentees = []policy.Mentee{{Login: "Alice", Start: start, End: end}}
+	ref := policy.IssueRef{Owner: "o", Repo: "r", Number: 70}
+	f := &fakeGitHub{tracking: &ref}
+	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "alice", Association: AssocFirstTimeContributor}
+	if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.created) != 1 || !strings.Contains(f.created[0], "tracked in o/r#70") {
+		t.Fatalf("want the mentee welcome, got calls %v:\n%v", f.calls, f.created)
+	}
+	if len(f.calls) != 3 {
+		t.Errorf("calls %v, want search, tracking, comment", f.calls)
+	}
+	// After the term: the generic welcome.
+	f = &fakeGitHub{tracking: &ref, files: map[string][]string{}}
+	if err := New().Run(context.Background(), f.gh(), runEnv(p, now.AddDate(0, 2, 0)), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.created) != 1 || strings.Contains(f.created[0], "tracked in") {
+		t.Errorf("want the generic welcome after the term:\n%v", f.created)
+	}
+}
+
+// Two deliveries for the same author at once write one welcome.
+func TestRunConcurrent(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	p.Program.ContributingURL = "https://example.com/C.md"
+	f := &fakeGitHub{}
+	j := New()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimer}
+			if err := j.Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(f.created) != 1 {
+		t.Errorf("%d welcomes, want 1", len(f.created))
+	}
+}
