@@ -21,6 +21,10 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/server"
 )
 
+// policyTTL is how long webhook handlers reuse a repository's policy: a
+// burst of events costs one load, and an edit applies within a minute.
+const policyTTL = time.Minute
+
 // Options are the run-time choices that are not server configuration.
 type Options struct {
 	Version string
@@ -42,10 +46,12 @@ type App struct {
 	metrics  *server.Metrics
 	clients  githubapp.ClientCreator
 	policies *policy.Loader
-	bot      *handlers.IdentitySource
-	srv      atomic.Pointer[server.Server]
-	jobs     *jobSet
-	sweeps   *sweepMetrics
+	// cached serves webhook handlers: bursts for one repo load its policy once.
+	cached *policy.Cached
+	bot    *handlers.IdentitySource
+	srv    atomic.Pointer[server.Server]
+	jobs   *jobSet
+	sweeps *sweepMetrics
 }
 
 // New builds an App; it fails early on a bad private key.
@@ -73,12 +79,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	loader := policy.NewLoader()
 	a := &App{
 		cfg:      cfg,
 		opts:     o,
 		metrics:  m,
 		clients:  cc,
-		policies: policy.NewLoader(),
+		policies: loader,
+		cached:   policy.NewCached(loader, policyTTL, 10000, nil),
 		bot:      &handlers.IdentitySource{Clients: cc},
 	}
 	a.jobs = a.wireAll()
@@ -88,7 +96,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 // Handlers returns one handler per webhook event, wired to the jobs.
 func (a *App) Handlers() []githubapp.EventHandler {
-	base := handlers.Base{Clients: a.clients, Policies: a.policies, Now: a.opts.Now, Bot: a.bot}
+	base := handlers.Base{Clients: a.clients, Policies: a.cached, Now: a.opts.Now, Bot: a.bot}
 	return []githubapp.EventHandler{
 		&handlers.PullRequest{Base: base, Jobs: a.jobs.pullRequest},
 		&handlers.Issues{Base: base, Jobs: a.jobs.issues},
