@@ -1,34 +1,20 @@
 package reviews
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
+
+	goldenfile "github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/thanos-community/mentorbot/pkg/markers"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/reviews -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update after reviewing):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestRenderReminder(t *testing.T) {
