@@ -10,12 +10,20 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 )
+
+// binary is the mentorbot binary built once for this test run.
+var binary struct {
+	once sync.Once
+	path string
+	err  error
+}
 
 // buildBinary builds cmd/mentorbot once per test binary run, or uses
 // MENTORBOT_BIN (make bench sets it).
@@ -24,12 +32,21 @@ func buildBinary(t testing.TB) string {
 	if bin := os.Getenv("MENTORBOT_BIN"); bin != "" {
 		return bin
 	}
-	bin := filepath.Join(t.TempDir(), "mentorbot")
-	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/mentorbot")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build mentorbot: %v\n%s", err, out)
+	binary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mentorbot-e2e-")
+		if err != nil {
+			binary.err = err
+			return
+		}
+		binary.path = filepath.Join(dir, "mentorbot")
+		if out, err := exec.Command("go", "build", "-o", binary.path, "../../cmd/mentorbot").CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("build mentorbot: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
 	}
-	return bin
+	return binary.path
 }
 
 func freePort(t testing.TB) int {
@@ -49,10 +66,10 @@ type serveProcess struct {
 	logs *SyncBuffer
 }
 
-// startServe writes a config.yml for sim (the private key as a 0600 file,
-// the secret from the environment) and starts `mentorbot serve`;
-// serverExtra adds indented keys to the server section.
-func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
+// writeConfig writes a config.yml for sim (the private key as a 0600 file;
+// the webhook secret comes from the environment) and returns its path and
+// the port it names; serverExtra adds indented keys to the server section.
+func writeConfig(t testing.TB, sim *githubsim.Server, serverExtra string) (string, int) {
 	t.Helper()
 	dir := t.TempDir()
 	key := filepath.Join(dir, "key.pem")
@@ -77,6 +94,13 @@ server:
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return path, port
+}
+
+// startServe starts `mentorbot serve` with writeConfig's configuration.
+func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
+	t.Helper()
+	path, port := writeConfig(t, sim, serverExtra)
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
 	p.cmd = exec.Command(buildBinary(t), "serve", "--config", path, "--log-level", "debug")
 	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
