@@ -7,7 +7,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker ops docs clean
+.PHONY: all build test demo bench fuzz lint fmt docker ops docs manifest help clean
 
 all: build
 
@@ -50,5 +50,13 @@ ops: ## regenerate the simulator's list of GitHub REST operations (needs npm)
 clean:
 	rm -rf bin
 
-docs: ## regenerate README.md's policy reference from the policy struct
+docs: manifest ## regenerate README.md's policy reference and comment examples, and deploy/github-app.yml
 	$(GO) run ./scripts/gendocs README.md
+	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^TestReadmeCommentExamples$$' ./pkg/e2e
+
+manifest: ## regenerate deploy/github-app.yml (the GitHub App manifest) from pkg/setup
+	$(GO) run ./cmd/mentorbot setup --print-manifest > deploy/github-app.yml
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+

@@ -36,7 +36,8 @@ Usage:
   mentorbot remind --config config.yml [--now RFC3339] [--dry-run]
   mentorbot digest --config config.yml [--now RFC3339] [--dry-run]
   mentorbot check-config FILE
-  mentorbot demo [--serve ADDR]
+  mentorbot setup --org ORG [--url WEBHOOK_URL] [--out config.yml]
+  mentorbot demo [--serve ADDR] [--verbose]
   mentorbot version
 
 Run 'mentorbot COMMAND --help' for a command's flags.
@@ -66,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return checkConfig(args[1:], stdout, stderr)
 	case "demo":
 		err = demo(ctx, args[1:], stdout, stderr)
+	case "setup":
+		err = setupCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "mentorbot %s (commit %s, %s)\n", version, commit, runtime.Version())
 		return 0

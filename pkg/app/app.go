@@ -18,6 +18,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/handlers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/redeliver"
 	"github.com/thanos-community/mentorbot/pkg/server"
 )
 
@@ -37,6 +38,10 @@ type Options struct {
 	Transport http.RoundTripper
 	// Retry overrides the retry policy (tests shorten the waits).
 	Retry ghclient.RetryPolicy
+	// RedeliverEvery is how often serve asks GitHub to redeliver missed
+	// webhooks after the pass at start; 0 means 10 minutes, negative never
+	// (the pass at start still runs).
+	RedeliverEvery time.Duration
 }
 
 // App is one configured mentorbot.
@@ -52,6 +57,9 @@ type App struct {
 	srv    atomic.Pointer[server.Server]
 	jobs   *jobSet
 	sweeps *sweepMetrics
+
+	redeliver        *redeliver.Redeliverer
+	redeliverStarted atomic.Bool
 }
 
 // New builds an App; it fails early on a bad private key.
@@ -91,6 +99,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	a.jobs = a.wireAll()
 	a.sweeps = newSweepMetrics(m.Registry)
+	a.redeliver = a.newRedeliverer()
 	return a, nil
 }
 
@@ -125,8 +134,11 @@ func (a *App) NewServer() (*server.Server, error) {
 		MaxBodyBytes:   a.cfg.Server.MaxBodyBytes,
 		HandlerTimeout: a.cfg.Server.HandlerTimeout,
 		Ready: func(ctx context.Context) error {
-			_, err := a.bot.Get(ctx)
-			return err
+			if _, err := a.bot.Get(ctx); err != nil {
+				return err
+			}
+			a.redeliverAtStart(ctx)
+			return nil
 		},
 	})
 }
@@ -148,5 +160,6 @@ func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 	}
 	a.srv.Store(srv)
 	a.runSchedules(ctx)
+	a.runRedelivery(ctx)
 	return srv.Serve(ctx, l, a.cfg.Server.ShutdownTimeout)
 }

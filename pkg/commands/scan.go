@@ -2,6 +2,8 @@ package commands
 
 import (
 	"strings"
+
+	"github.com/thanos-community/mentorbot/pkg/mdblock"
 )
 
 // scanLines calls fn for every line of body that a reader sees as a line of
@@ -18,16 +20,16 @@ func scanLines(body string, fn func(n int, line string)) {
 	body = strings.ReplaceAll(body, "\r", "\n")
 
 	var (
-		fence     fence // the open fence, if any
-		inComment bool  // inside an HTML comment spanning lines
-		inQuote   bool  // the previous line belonged to a block quote paragraph
-		prevText  bool  // the previous line was paragraph text
+		fence     mdblock.Fence // the open fence, if any
+		inComment bool          // inside an HTML comment spanning lines
+		inQuote   bool          // the previous line belonged to a block quote paragraph
+		prevText  bool          // the previous line was paragraph text
 	)
 	for i, line := range strings.Split(body, "\n") {
 		n := i + 1
-		if fence.open() {
-			if fence.closedBy(line) {
-				fence = noFence
+		if fence.Open() {
+			if fence.ClosedBy(line) {
+				fence = mdblock.Fence{}
 			}
 			continue
 		}
@@ -41,7 +43,7 @@ func scanLines(body string, fn func(n int, line string)) {
 			continue
 		}
 
-		indent, rest := splitIndent(line)
+		indent, rest := mdblock.SplitIndent(line)
 		if strings.TrimSpace(rest) == "" {
 			inQuote, prevText = false, false
 			continue
@@ -84,98 +86,29 @@ func scanLines(body string, fn func(n int, line string)) {
 	}
 }
 
-// fence is an open fenced code block.
-type fence struct {
-	char byte
-	n    int
-}
-
-var noFence fence
-
-func (f fence) open() bool { return f.n > 0 }
-
-// closedBy reports whether line closes the fence: at most three spaces, then
-// at least as many of the same character, then only white space.
-func (f fence) closedBy(line string) bool {
-	indent, rest := splitIndent(line)
-	if indent >= 4 {
-		return false
-	}
-	k := 0
-	for k < len(rest) && rest[k] == f.char {
-		k++
-	}
-	return k >= f.n && strings.TrimSpace(rest[k:]) == ""
-}
-
 // openFence reports whether rest (a line without its indentation) opens a
 // fenced code block, also directly after a list item marker ("- ```").
-func openFence(rest string) (fence, bool) {
+func openFence(rest string) (mdblock.Fence, bool) {
 	for range 4 { // a few nested list markers at most
-		if f, ok := fenceAt(rest); ok {
+		if f, _, ok := mdblock.FenceAt(rest); ok {
 			return f, true
 		}
-		after, ok := cutListMarker(rest)
+		after, ok := mdblock.CutListMarker(rest)
 		if !ok {
-			return noFence, false
+			return mdblock.Fence{}, false
 		}
 		rest = strings.TrimLeft(after, " \t")
 	}
-	return noFence, false
-}
-
-func fenceAt(s string) (fence, bool) {
-	if s == "" || (s[0] != '`' && s[0] != '~') {
-		return noFence, false
-	}
-	c := s[0]
-	k := 0
-	for k < len(s) && s[k] == c {
-		k++
-	}
-	if k < 3 {
-		return noFence, false
-	}
-	// A backtick fence's info string may not contain backticks (otherwise
-	// it is inline code).
-	if c == '`' && strings.Contains(s[k:], "`") {
-		return noFence, false
-	}
-	return fence{char: c, n: k}, true
-}
-
-// cutListMarker removes a bullet (-, *, +) or ordered (1. or 1)) list marker
-// followed by white space.
-func cutListMarker(s string) (string, bool) {
-	if s == "" {
-		return "", false
-	}
-	i := 0
-	switch s[0] {
-	case '-', '*', '+':
-		i = 1
-	default:
-		for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == 0 || i >= len(s) || (s[i] != '.' && s[i] != ')') {
-			return "", false
-		}
-		i++
-	}
-	if i < len(s) && s[i] != ' ' && s[i] != '\t' {
-		return "", false
-	}
-	return s[i:], true
+	return mdblock.Fence{}, false
 }
 
 // interruptsParagraph reports whether a line starts a new block instead of
 // continuing the paragraph before it (enough for lazy quote continuation).
 func interruptsParagraph(rest string) bool {
-	if isHeading(rest) || isThematicBreak(rest) {
+	if isHeading(rest) || mdblock.IsThematicBreak(rest) {
 		return true
 	}
-	if _, ok := cutListMarker(rest); ok {
+	if _, ok := mdblock.CutListMarker(rest); ok {
 		return true
 	}
 	return strings.HasPrefix(rest, "<")
@@ -187,36 +120,6 @@ func isHeading(rest string) bool {
 		k++
 	}
 	return k >= 1 && k <= 6 && (k == len(rest) || rest[k] == ' ' || rest[k] == '\t')
-}
-
-func isThematicBreak(rest string) bool {
-	s := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, rest)
-	if len(s) < 3 {
-		return false
-	}
-	return strings.Count(s, s[:1]) == len(s) && (s[0] == '-' || s[0] == '*' || s[0] == '_')
-}
-
-// splitIndent returns the indentation width of line (tabs to the next
-// multiple of four) and the line without it.
-func splitIndent(line string) (int, string) {
-	w := 0
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case ' ':
-			w++
-		case '\t':
-			w += 4 - w%4
-		default:
-			return w, line[i:]
-		}
-	}
-	return w, ""
 }
 
 // commentOpenAtEnd reports whether s leaves an HTML comment open at its end.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -430,37 +431,147 @@ func BenchmarkRemindSweepAPICalls(b *testing.B) {
 			Files: []githubsim.PullFile{{Filename: "pkg/x/y.go"}},
 		})
 	}
-	count := func() (int, int) {
-		total, search := 0, 0
+	// A 304 answers a conditional request (the client's ETag cache) and does
+	// not count against the rate limit, so it is counted apart.
+	count := func() (calls, search, notModified int, ops map[string]int) {
+		ops = map[string]int{}
 		for _, r := range h.Sim.Requests() {
-			total++
+			if r.Status == http.StatusNotModified {
+				notModified++
+				ops[r.OperationID+" (304)"]++
+				continue
+			}
+			calls++
+			ops[r.OperationID]++
 			if r.OperationID == "search/issues-and-pull-requests" {
 				search++
 			}
 		}
-		return total, search
+		return calls, search, notModified, ops
 	}
 	h.Sim.ResetRequests()
 	runRemind(b, h)
-	first, firstSearch := count()
+	first, firstSearch, first304, firstOps := count()
 	if os.Getenv("REMIND_DEBUG") != "" {
-		ops := map[string]int{}
-		for _, r := range h.Sim.Requests() {
-			ops[r.OperationID]++
-		}
-		b.Logf("first sweep: %v", ops)
+		b.Logf("first sweep: %d calls, %d 304s: %v", first, first304, firstOps)
 	}
 	b.ResetTimer()
-	var total, search int
+	var total, search, notModified int
+	var lastOps map[string]int
 	for i := 0; i < b.N; i++ {
 		h.Sim.ResetRequests()
 		runRemind(b, h)
-		t, s := count()
+		t, s, nm, ops := count()
 		total += t
 		search += s
+		notModified += nm
+		lastOps = ops
+	}
+	if os.Getenv("REMIND_DEBUG") != "" {
+		b.Logf("steady sweep: %v", lastOps)
 	}
 	b.ReportMetric(float64(total)/float64(b.N), "calls/op")
 	b.ReportMetric(float64(search)/float64(b.N), "searches/op")
+	b.ReportMetric(float64(notModified)/float64(b.N), "304s/op")
 	b.ReportMetric(float64(first), "first_sweep_calls")
+	b.ReportMetric(float64(first304), "first_sweep_304s")
 	b.ReportMetric(float64(firstSearch), "first_sweep_searches")
+}
+
+func TestRemindDraftTimeDoesNotCount(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(10))},
+		Draft: true,
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	// Ten days in draft, marked ready now: the wait starts now.
+	h.Sim.UpdatePull("org/app", n, func(p *githubsim.Pull) { p.Draft = false })
+	report := runRemind(t, h)
+	if cs := reviewBotComments(h, "org/app", n, reviews.MarkerWait); len(cs) != 0 {
+		t.Fatalf("reminded a PR marked ready just now; report:\n%s", report)
+	}
+	if !strings.Contains(report, "within the 3 days wait") && !strings.Contains(report, "marked ready for review") {
+		t.Errorf("report does not say the wait starts at ready_for_review:\n%s", report)
+	}
+	h.Clock.Advance(days(3.5))
+	report = runRemind(t, h)
+	cs := reviewBotComments(h, "org/app", n, reviews.MarkerWait)
+	if len(cs) != 1 {
+		t.Fatalf("want 1 reminder 3.5 days after ready_for_review, got %d; report:\n%s", len(cs), report)
+	}
+	if m, _ := markers.Find(cs[0].Body, reviews.MarkerWait); m.Key != now.UTC().Format(time.RFC3339) {
+		t.Errorf("reminder's period is %q, want the ready_for_review time %s", m.Key, now.UTC().Format(time.RFC3339))
+	}
+	if !strings.Contains(cs[0].Body, "3 days") {
+		t.Errorf("reminder counts the draft time:\n%s", cs[0].Body)
+	}
+}
+
+func TestRemindRepositoryPolicyOverridesOrg(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "fast-reviewer"},
+		map[string]githubsim.RepoOptions{
+			"org/app":  {},
+			"org/fast": {Files: map[string]string{".github/mentorbot.yml": "reviews:\n  wait: 24h\n  reviewers: [fast-reviewer]\n"}},
+			"org/calm": {Files: map[string]string{".github/mentorbot.yml": "reviews:\n  exempt_labels: [on-hold]\n"}},
+		})
+	mk := func(repo string, labels ...string) int {
+		return h.Sim.AddPull(repo, githubsim.Pull{
+			Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(2)), Labels: labels},
+			Files: []githubsim.PullFile{{Filename: "main.go"}},
+		})
+	}
+	app, fast := mk("org/app"), mk("org/fast")
+	calm := h.Sim.AddPull("org/calm", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5)), Labels: []string{"on-hold"}},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	report := runRemind(t, h)
+	if cs := reviewBotComments(h, "org/app", app, reviews.MarkerWait); len(cs) != 0 {
+		t.Errorf("org/app (org wait 72h) reminded after 2 days")
+	}
+	cs := reviewBotComments(h, "org/fast", fast, reviews.MarkerWait)
+	if len(cs) != 1 {
+		t.Fatalf("org/fast (repository wait 24h) not reminded after 2 days; report:\n%s", report)
+	}
+	if _, ok := suggested(cs[0].Body)["fast-reviewer"]; !ok {
+		t.Errorf("org/fast reminder does not use the repository's pool:\n%s", cs[0].Body)
+	}
+	if cs := reviewBotComments(h, "org/calm", calm, reviews.MarkerWait); len(cs) != 0 {
+		t.Errorf("org/calm reminded a PR with the repository's exempt label")
+	}
+	if !strings.Contains(report, "org/fast: policy") {
+		t.Errorf("report does not name the repository policy:\n%s", report)
+	}
+}
+
+func TestRemindKeepaliveReaddedByHumanStays(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	runRemind(t, h)
+	// A maintainer takes the label off and puts it back: it is theirs now.
+	h.Sim.UpdatePull("org/app", n, func(p *githubsim.Pull) { p.Labels = nil })
+	h.Sim.LabelIssue("org/app", n, "pool-person", "keepalive")
+	h.Sim.AddComment("org/app", n, "pool-person", "reviewing", now.Add(time.Hour))
+	h.Clock.Advance(2 * time.Hour)
+	report := runRemind(t, h)
+	if p, _ := h.Sim.Pull("org/app", n); !containsLabel(p.Labels, "keepalive") {
+		t.Errorf("removed a keepalive label a human put back; report:\n%s", report)
+	}
+	for _, r := range h.Sim.Requests() {
+		if r.OperationID == "issues/update-comment" {
+			t.Errorf("edited a comment to track the label: %+v", r)
+		}
+	}
 }

@@ -69,9 +69,15 @@ func NewCreator(o Options) (githubapp.ClientCreator, error) {
 		// WithClientMiddleware replaces earlier middleware: pass all at once.
 		githubapp.WithClientMiddleware(mws...),
 	}
-	if o.Transport != nil {
-		opts = append(opts, githubapp.WithTransport(o.Transport))
+	// Installation tokens are minted by ghinstallation below the middleware
+	// chain, so the chain's retries never see a 502 or a secondary rate
+	// limit on POST /app/installations/{id}/access_tokens: retry those at
+	// the bottom (minting a second token is harmless).
+	base := o.Transport
+	if base == nil {
+		base = http.DefaultTransport
 	}
+	opts = append(opts, githubapp.WithTransport(tokenRetry(o.Retry, o.Metrics)(base)))
 	cc, err := githubapp.NewDefaultCachingClientCreator(o.GitHub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("create github client creator: %w", err)

@@ -178,3 +178,18 @@ func rewind(r *http.Request) (*http.Request, error) {
 	req.Body = b
 	return req, nil
 }
+
+// tokenRetry retries only installation token requests, which bypass the
+// middleware chain; every other request is retried by Retry above it.
+func tokenRetry(p RetryPolicy, m *Metrics) githubapp.ClientMiddleware {
+	retry := Retry(p, m)
+	return func(next http.RoundTripper) http.RoundTripper {
+		retried := retry(next)
+		return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/access_tokens") {
+				return retried.RoundTrip(r)
+			}
+			return next.RoundTrip(r)
+		})
+	}
+}

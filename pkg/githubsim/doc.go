@@ -38,7 +38,12 @@
 // update, delete, and on issues list, add, set, remove, remove all (adding
 // creates missing repository labels with colour ededed); assignees add
 // (non-assignable logins silently ignored, as on GitHub), remove, check,
-// list; pulls list (state, head, base, sort, direction), get, files,
+// list; issue events and timeline (labeled/unlabeled with their actor,
+// ready_for_review, convert_to_draft, review_requested and
+// review_request_removed, head_ref_force_pushed, closed, reopened, merged;
+// the timeline adds commented, reviewed and committed entries), recorded
+// for every change the simulator makes through the API or UpdatePull,
+// UpdateIssue, LabelIssue and ForcePushPull; pulls list (state, head, base, sort, direction), get, files,
 // commits, reviews, review, review comments, requested reviewers (list,
 // request — 422 for non-collaborators and the author — and remove); orgs
 // membership check, members, teams, team members; users get; search
@@ -53,7 +58,7 @@
 //
 // State is seeded from Go (AddUser, AddOrg, AddTeam, AddRepo,
 // AddInstallation, PutFile, AddIssue, AddPull, AddComment, AddReview,
-// AddCommit, ...) and inspected through copies (Issue, Pull, Comments,
+// AddCommit, AddIssueEvent, ...) and inspected through copies (Issue, Pull, Comments,
 // Labels, Requests). Seeding methods panic on programmer errors (an unknown
 // repository or issue), like httptest. author_association is computed like
 // GitHub unless seeded. Options.Now is the simulated clock for everything

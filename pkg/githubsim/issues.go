@@ -427,7 +427,16 @@ func (s *Server) updateIssue(c *call) reply {
 		return *rp
 	}
 	next.UpdatedAt = now
+	before := is.Pull
 	*is = next
+	s.labelEvents(is, before.Labels, c.botLogin(), now)
+	if is.State != before.State {
+		ev := "closed"
+		if is.State == "open" {
+			ev = "reopened"
+		}
+		s.addEvent(is, IssueEvent{Event: ev, Actor: c.botLogin(), CreatedAt: now})
+	}
 	return ok(s.issueJSON(r, is))
 }
 
@@ -803,12 +812,14 @@ func (s *Server) addIssueLabels(c *call) reply {
 			return validationFailed("", invalidField("Label", "name", n))
 		}
 	}
+	before := append([]string(nil), is.Labels...)
 	for _, n := range names {
 		l := s.addLabel(r, Label{Name: n})
 		if !containsFold(is.Labels, l.Name) {
 			is.Labels = append(is.Labels, l.Name)
 		}
 	}
+	s.labelEvents(is, before, c.botLogin(), s.now())
 	is.UpdatedAt = s.now()
 	return ok(s.issueLabelsJSON(r, is))
 }
@@ -826,6 +837,7 @@ func (s *Server) setIssueLabels(c *call) reply {
 	if rp != nil {
 		return *rp
 	}
+	before := is.Labels
 	is.Labels = nil
 	for _, n := range names {
 		l := s.addLabel(r, Label{Name: n})
@@ -833,6 +845,7 @@ func (s *Server) setIssueLabels(c *call) reply {
 			is.Labels = append(is.Labels, l.Name)
 		}
 	}
+	s.labelEvents(is, before, c.botLogin(), s.now())
 	is.UpdatedAt = s.now()
 	return ok(s.issueLabelsJSON(r, is))
 }
@@ -850,7 +863,9 @@ func (s *Server) removeIssueLabel(c *call) reply {
 	if !containsFold(is.Labels, name) {
 		return errorReply(http.StatusNotFound, "Label does not exist", "https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue")
 	}
+	before := append([]string(nil), is.Labels...)
 	is.Labels = removeFold(is.Labels, name)
+	s.labelEvents(is, before, c.botLogin(), s.now())
 	is.UpdatedAt = s.now()
 	return ok(s.issueLabelsJSON(r, is))
 }
@@ -864,7 +879,9 @@ func (s *Server) removeAllIssueLabels(c *call) reply {
 	if rp != nil {
 		return *rp
 	}
+	before := is.Labels
 	is.Labels = nil
+	s.labelEvents(is, before, c.botLogin(), s.now())
 	is.UpdatedAt = s.now()
 	return noContent()
 }

@@ -231,6 +231,7 @@ func (s *Server) requestReviewers(c *call) reply {
 	for _, login := range req.Reviewers {
 		if !containsFold(is.RequestedReviewers, login) {
 			is.RequestedReviewers = append(is.RequestedReviewers, s.st.lookupUser(login).login)
+			s.addEvent(is, IssueEvent{Event: "review_requested", Actor: c.botLogin(), RequestedReviewer: s.st.lookupUser(login).login})
 		}
 	}
 	for _, slug := range req.TeamReviewers {
@@ -255,6 +256,9 @@ func (s *Server) removeRequestedReviewers(c *call) reply {
 		return badBody(c, errors.New(`"reviewers" is required`))
 	}
 	for _, login := range req.Reviewers {
+		if containsFold(is.RequestedReviewers, login) {
+			s.addEvent(is, IssueEvent{Event: "review_request_removed", Actor: c.botLogin(), RequestedReviewer: login})
+		}
 		is.RequestedReviewers = removeFold(is.RequestedReviewers, login)
 	}
 	for _, slug := range req.TeamReviewers {

@@ -61,6 +61,8 @@ func (s *Server) routes() map[string]handler {
 		"issues/check-user-can-be-assigned":          inst(s.checkAssignable),
 		"issues/check-user-can-be-assigned-to-issue": inst(s.checkAssignableToIssue),
 		"issues/list-assignees":                      inst(s.listAssignees),
+		"issues/list-events":                         inst(s.listIssueEvents),
+		"issues/list-events-for-timeline":            inst(s.listTimeline),
 
 		// Pull requests.
 		"pulls/list":                       inst(s.listPulls),

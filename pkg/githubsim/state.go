@@ -70,6 +70,10 @@ type Issue struct {
 	Locked                         bool
 	// AuthorAssociation is computed like GitHub when empty.
 	AuthorAssociation string
+	// Events is the issue's event log (see IssueEvent), oldest first. Seed
+	// it to describe history; the simulator appends what its own changes
+	// imply.
+	Events []IssueEvent
 }
 
 // Pull is a pull request. It shares the repository's number sequence with
@@ -472,6 +476,7 @@ func (s *Server) addIssue(r *repo, p Pull, isPR bool) *issueRec {
 		s.fillPull(r, &p)
 	}
 	rec := &issueRec{Pull: p, isPR: isPR, assocFixed: p.AuthorAssociation != ""}
+	s.seedEvents(rec)
 	r.issues[p.Number] = rec
 	return rec
 }
@@ -670,8 +675,11 @@ func (s *Server) UpdateIssue(repoName string, number int, f func(*Issue)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	is := s.mustIssue(s.mustRepo(repoName), number)
+	before := is.Pull
+	before.Issue = copyIssue(is.Issue)
 	f(&is.Issue)
 	is.assocFixed = is.assocFixed || is.AuthorAssociation != ""
+	s.changeEvents(is, before)
 }
 
 // UpdatePull changes a pull request in place, e.g. merging it or marking it
@@ -681,8 +689,12 @@ func (s *Server) UpdatePull(repoName string, number int, f func(*Pull)) {
 	defer s.mu.Unlock()
 	r := s.mustRepo(repoName)
 	is := s.mustPull(r, number)
+	before := is.Pull
+	before.Issue = copyIssue(is.Issue)
+	before.RequestedReviewers = append([]string(nil), is.RequestedReviewers...)
 	f(&is.Pull)
 	s.fillPull(r, &is.Pull)
+	s.changeEvents(is, before)
 }
 
 // Issue returns a copy of an issue (or a pull request's issue half) with
@@ -724,6 +736,7 @@ func (s *Server) Pull(repoName string, number int) (Pull, bool) {
 func copyIssue(is Issue) Issue {
 	is.Labels = append([]string(nil), is.Labels...)
 	is.Assignees = append([]string(nil), is.Assignees...)
+	is.Events = append([]IssueEvent(nil), is.Events...)
 	return is
 }
 

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/thanos-community/mentorbot/pkg/mdblock"
 )
 
 // sectionAliases maps a normalised section title (see normLabel) to its
@@ -215,44 +217,14 @@ func atxHeading(rest string) (string, bool) {
 	return text, true
 }
 
-func isThematicBreak(rest string) bool {
-	s := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' {
-			return -1
-		}
-		return r
-	}, rest)
-	if len(s) < 3 {
-		return false
-	}
-	return strings.Count(s, s[:1]) == len(s) && (s[0] == '-' || s[0] == '*' || s[0] == '_')
-}
-
 // isSetextUnderline recognises the === or --- line below a heading.
 func isSetextUnderline(line string) bool {
-	indent, rest := splitIndent(line)
+	indent, rest := mdblock.SplitIndent(line)
 	rest = strings.TrimSpace(rest)
 	if indent >= 4 || rest == "" {
 		return false
 	}
 	return strings.Count(rest, "=") == len(rest) || strings.Count(rest, "-") == len(rest)
-}
-
-// splitIndent returns the indentation width of line (tabs to the next
-// multiple of four) and the line without it.
-func splitIndent(line string) (int, string) {
-	w := 0
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case ' ':
-			w++
-		case '\t':
-			w += 4 - w%4
-		default:
-			return w, line[i:]
-		}
-	}
-	return w, ""
 }
 
 // visibleLines splits a comment into the lines a reader sees as its own
@@ -266,23 +238,21 @@ func visibleLines(body string) []string {
 		out       []string
 		inComment bool
 		inQuote   bool
-		fenceChar byte
-		fenceLen  int
+		fence     mdblock.Fence
 		// A Markdown fence (```markdown, ```md) holds a copy of the template
 		// that someone filled in without removing its fence: its lines are
 		// read as text.
-		mdChar byte
-		mdLen  int
+		mdFence mdblock.Fence
 	)
 	for _, line := range strings.Split(body, "\n") {
-		if fenceLen > 0 {
-			if closesFence(line, fenceChar, fenceLen) {
-				fenceLen = 0
+		if fence.Open() {
+			if fence.ClosedBy(line) {
+				fence = mdblock.Fence{}
 			}
 			continue
 		}
-		if mdLen > 0 && closesFence(line, mdChar, mdLen) {
-			mdLen = 0
+		if mdFence.Open() && mdFence.ClosedBy(line) {
+			mdFence = mdblock.Fence{}
 			out = append(out, "")
 			continue
 		}
@@ -299,17 +269,16 @@ func visibleLines(body string) []string {
 		if (hadComment || removed) && strings.TrimSpace(line) == "" {
 			continue
 		}
-		indent, rest := splitIndent(line)
+		indent, rest := mdblock.SplitIndent(line)
 		if indent < 4 {
-			if c, n := fenceOpen(rest); n > 0 {
+			if f, info, ok := mdblock.FenceAt(rest); ok {
 				inQuote = false
-				info := strings.ToLower(strings.TrimSpace(strings.TrimLeft(rest, string(c))))
-				if f := strings.Fields(info); mdLen == 0 && len(f) > 0 && (f[0] == "markdown" || f[0] == "md") {
-					mdChar, mdLen = c, n
+				if w := strings.Fields(strings.ToLower(info)); !mdFence.Open() && len(w) > 0 && (w[0] == "markdown" || w[0] == "md") {
+					mdFence = f
 					out = append(out, "")
 					continue
 				}
-				fenceChar, fenceLen = c, n
+				fence = f
 				continue
 			}
 			if strings.HasPrefix(rest, ">") {
@@ -324,7 +293,7 @@ func visibleLines(body string) []string {
 		}
 		if inQuote {
 			if _, ok := listItem(rest); !ok {
-				if _, ok := atxHeading(rest); !ok && !isThematicBreak(rest) {
+				if _, ok := atxHeading(rest); !ok && !mdblock.IsThematicBreak(rest) {
 					continue // lazy continuation of the quote
 				}
 			}
@@ -364,31 +333,4 @@ func stripComments(line string) (_ string, removed, open bool) {
 		line = rest[j+3:]
 	}
 	return b.String(), removed, false
-}
-
-func fenceOpen(rest string) (byte, int) {
-	if rest == "" || (rest[0] != '`' && rest[0] != '~') {
-		return 0, 0
-	}
-	c := rest[0]
-	k := 0
-	for k < len(rest) && rest[k] == c {
-		k++
-	}
-	if k < 3 || (c == '`' && strings.Contains(rest[k:], "`")) {
-		return 0, 0
-	}
-	return c, k
-}
-
-func closesFence(line string, c byte, n int) bool {
-	indent, rest := splitIndent(line)
-	if indent >= 4 {
-		return false
-	}
-	k := 0
-	for k < len(rest) && rest[k] == c {
-		k++
-	}
-	return k >= n && strings.TrimSpace(rest[k:]) == ""
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/mdblock"
 )
 
 // Comment is an issue comment, as plain data.
@@ -207,7 +208,7 @@ func (p *parser) parse() {
 			p.blank = true
 			continue
 		}
-		indent, rest := splitIndent(line)
+		indent, rest := mdblock.SplitIndent(line)
 		// Indented code: four spaces where no item goes on (after a title, or
 		// after a blank line below a plain item). Below a list item the same
 		// indentation continues the item or nests in it.
@@ -219,7 +220,7 @@ func (p *parser) parse() {
 				p.title(text, true)
 				continue
 			}
-			if isThematicBreak(rest) {
+			if mdblock.IsThematicBreak(rest) {
 				p.section, p.cur, p.listed = sectionNone, nil, false
 				p.blank = false
 				continue
@@ -364,7 +365,7 @@ func isEmptyPlaceholder(n string) bool {
 func placeholderSet(template string) map[string]bool {
 	set := map[string]bool{}
 	for _, line := range visibleLines(template) {
-		_, rest := splitIndent(line)
+		_, rest := mdblock.SplitIndent(line)
 		if t, ok := atxHeading(rest); ok {
 			rest = t
 		}

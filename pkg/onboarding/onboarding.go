@@ -7,7 +7,6 @@
 package onboarding
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/usertemplate"
 )
 
 // Marker kinds written by this package; keys are the mentee's login in lower
@@ -213,22 +213,7 @@ func CheckTemplate(custom string) error {
 }
 
 func render(src string, d Data) (string, error) {
-	t, err := template.New("onboarding").Funcs(Funcs()).Option("missingkey=error").Parse(src)
-	if err != nil {
-		return "", fmt.Errorf("parse: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("execute: %w", err)
-	}
-	out := b.String()
-	switch {
-	case strings.TrimSpace(out) == "":
-		return "", fmt.Errorf("renders an empty checklist")
-	case len(out) > maxBody:
-		return "", fmt.Errorf("renders %d characters, more than the %d a comment may hold", len(out), maxBody)
-	}
-	return out, nil
+	return usertemplate.Render("onboarding", "checklist", src, Funcs(), d, maxBody)
 }
 
 func withMarker(body, login string) string {

@@ -14,20 +14,20 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
-	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
-// MarkerKeepalive is carried by the bot's reminder comment while the bot owns
-// the keepalive label on the PR (key: the label, lower case). The bot removes
-// the label only while this marker exists, and strips the marker when it
-// does, so a label a human added is never removed.
-const MarkerKeepalive = "keepalive"
-
-// Sweep is the review-wait sweep ("mentorbot remind"). It uses the org-wide
-// policy of the installation for every repository: per-repository overrides
-// are not loaded by the sweep (that would cost one or two calls per
-// repository per sweep).
+// Sweep is the review-wait sweep ("mentorbot remind").
+//
+// Candidate PRs are found with the org-wide policy of the installation (its
+// roster and reviews.scope decide the searches). Each repository that has a
+// PR in scope under it is then looked at once: its root directory is listed
+// (one call, which also says where CODEOWNERS and MAINTAINERS.md are) and,
+// when it has a .github directory, its own .github/mentorbot.yml is loaded
+// over the org's. That repository policy decides everything else for its
+// PRs: scope (exempt labels, roster dates), the wait and business days,
+// suggestions, keepalive label and review requests. A repository file that
+// adds mentees or sets reviews.scope: all does not widen the searches.
 type Sweep struct {
 	// HistoryDirs bounds the commits-API calls per PR (one per directory).
 	HistoryDirs int
@@ -36,11 +36,14 @@ type Sweep struct {
 	// Lookups bounds how many of the best-ranked candidates per PR are
 	// checked for membership and open review requests (searches).
 	Lookups int
+	// Policies loads a repository's policy over the org's and keeps the last
+	// good one of each repository.
+	Policies *policy.Loader
 }
 
 // NewSweep returns the sweep with its default bounds.
 func NewSweep() *Sweep {
-	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour}
+	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour, Policies: policy.NewLoader()}
 }
 
 // run is one sweep over one installation; its caches live as long as it.
@@ -48,9 +51,9 @@ type run struct {
 	s     *Sweep
 	inst  job.Installation
 	c     *github.Client
-	pol   *policy.Policy
-	clock Clock
-	scope string // "org:X" or "user:X"
+	pol   *policy.Policy // the org's
+	clock Clock          // the org's
+	scope string         // "org:X" or "user:X"
 	isOrg bool
 	repos map[string]bool
 
@@ -63,6 +66,17 @@ type run struct {
 	maint         map[string]*maintainers.List
 	teams         map[string][]string
 	teamOK        map[string]bool
+	repoInfo      map[string]*repoInfo
+}
+
+// repoInfo is what the sweep learnt about one repository.
+type repoInfo struct {
+	pol   *policy.Policy
+	clock Clock
+	// root maps the names in the repository's root directory to "file" or
+	// "dir"; nil when the listing may be incomplete (GitHub lists at most
+	// 1,000 entries), in which case files are read without looking first.
+	root map[string]string
 }
 
 // Sweep runs one pass over every repository of the installation.
@@ -70,10 +84,14 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	pol := inst.Policy
 	r := &run{
 		s: s, inst: inst, c: inst.Client, pol: &pol,
-		clock: Clock{Wait: pol.Reviews.Wait.D(), BusinessDays: pol.Reviews.BusinessDays, Location: pol.Reviews.Location()},
+		clock: clockOf(&pol),
 		scope: "user:" + inst.Owner, repos: map[string]bool{},
 		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
 		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
+		repoInfo: map[string]*repoInfo{},
+	}
+	if r.s.Policies == nil {
+		r.s.Policies = policy.NewLoader()
 	}
 	for _, rp := range inst.Repos {
 		r.repos[strings.ToLower(rp.GetFullName())] = true
@@ -98,6 +116,46 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func clockOf(p *policy.Policy) Clock {
+	return Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
+}
+
+// repo lists the repository's root once per sweep and loads its own policy
+// when it can have one (a .github directory exists).
+func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
+	key := strings.ToLower(owner + "/" + name)
+	if ri, ok := r.repoInfo[key]; ok {
+		return ri, nil
+	}
+	ri := &repoInfo{pol: r.pol, clock: r.clock}
+	_, dir, _, err := r.c.Repositories.GetContents(ctx, owner, name, "", nil)
+	switch {
+	case ghclient.IsNotFound(err):
+		ri.root = map[string]string{} // an empty repository
+	case err != nil:
+		return nil, fmt.Errorf("list the root of %s/%s: %w", owner, name, err)
+	case len(dir) < 1000:
+		ri.root = map[string]string{}
+		for _, e := range dir {
+			ri.root[e.GetName()] = e.GetType()
+		}
+	}
+	if ri.root == nil || ri.root[".github"] == "dir" {
+		res, err := r.s.Policies.Load(ctx, r.c, owner, name)
+		if err != nil {
+			return nil, err
+		}
+		p := res.Policy
+		ri.pol, ri.clock = &p, clockOf(&p)
+		if strings.Contains(res.Source, policy.RepoPath) {
+			zerolog.Ctx(ctx).Debug().Str("policy_source", res.Source).Msg("repository policy loaded")
+			r.inst.Reportf("%s/%s: policy %s", owner, name, res.Source)
+		}
+	}
+	r.repoInfo[key] = ri
+	return ri, nil
 }
 
 // find returns the open, non-draft PRs that may be in scope, with as few
@@ -199,14 +257,18 @@ type prCtx struct {
 	owner, repo, name string
 	number            int
 	is                *github.Issue
-	comments          []*github.IssueComment
-	reviews           []*github.PullRequestReview
+	pol               *policy.Policy // the repository's
+	clock             Clock
+	thread            Thread
 	labels            []string
 }
 
 func (p *prCtx) String() string { return fmt.Sprintf("%s#%d", p.name, p.number) }
 
-// pull handles one PR.
+// pull handles one PR. GitHub calls: none for a PR out of scope or younger
+// than the wait (apart from its repository's root listing, once per sweep);
+// otherwise one timeline read, plus the PR's commits only when the verdict
+// rests on a commit whose pusher the timeline does not name.
 func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	name := repoOf(is)
 	owner, repo, _ := strings.Cut(name, "/")
@@ -222,42 +284,60 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		Labels: p.labels, Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
 		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.loc(),
 	}
-	d := Scope(r.pol, in)
-	if !d.InScope {
+	if d := Scope(r.pol, in); !d.InScope {
 		log.Debug().Str("why", d.Why).Msg("pull request out of scope")
 		return nil
 	}
-	label := r.pol.Reviews.KeepaliveLabel
+	ri, err := r.repo(ctx, owner, repo)
+	if err != nil {
+		return err
+	}
+	p.pol, p.clock = ri.pol, ri.clock
+	in.Location = p.clock.loc()
+	d := Scope(p.pol, in)
+	if !d.InScope {
+		r.inst.Reportf("%s: out of scope under the repository policy (%s)", p, d.Why)
+		return nil
+	}
+	if p.clock.Wait <= 0 {
+		return nil
+	}
+	label := p.pol.Reviews.KeepaliveLabel
 	hasLabel := label != "" && hasLabel(p.labels, label)
 	// Cheap pre-check: a waiting period never starts before the PR was
-	// opened, so a PR younger than the wait cannot be over it.
-	if age := r.clock.elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= r.clock.Wait && !hasLabel {
-		r.inst.Reportf("%s: opened %s ago, within the %s wait; skipped", p, humanDuration(age), humanDuration(r.clock.Wait))
+	// opened, so a PR younger than the wait cannot be over it. A PR with the
+	// keepalive label is read anyway: the label may have to go.
+	if age := p.clock.elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
+		r.inst.Reportf("%s: opened %s ago, within the %s wait; skipped", p, humanDuration(age), humanDuration(p.clock.Wait))
 		return nil
 	}
 
-	if err := r.readConversation(ctx, p); err != nil {
+	tl, err := r.timeline(ctx, p)
+	if err != nil {
 		return err
 	}
-	h := History{Author: in.Author, CreatedAt: is.GetCreatedAt().Time, State: "open", Draft: in.Draft}
-	h.Events = r.events(p)
-	st := Wait(h, r.inst.Now, r.clock)
-	if r.needCommits(p, h, st) {
+	p.thread = ReadThread(tl)
+	st, confirm := TimelineWait(p.thread, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock)
+	if confirm {
 		commits, err := r.commits(ctx, p)
 		if err != nil {
 			return err
 		}
+		h := p.thread.History(in.Author, is.GetCreatedAt().Time, in.Draft, false)
 		h.Events = append(h.Events, commits...)
-		st = Wait(h, r.inst.Now, r.clock)
+		st = Wait(h, r.inst.Now, p.clock)
 	}
-	in.Waiting = st.Over
-	in.KeepaliveByBot = r.ownsKeepalive(p, label)
-	d = Scope(r.pol, in)
+	in.Waiting = st.Waiting
+	// The keepalive label's adder is read from its labeled event, which
+	// comes with the timeline the sweep reads anyway; a marker in the
+	// reminder would cost an edit of the comment on every add and remove.
+	in.KeepaliveByBot = label != "" && r.inst.Bot.IsSelf(p.thread.LabelAddedBy(label))
+	d = Scope(p.pol, in)
 	if !st.Waiting {
 		r.inst.Reportf("%s: not waiting for reviewers (%s)", p, st.Why)
 	} else {
 		r.inst.Reportf("%s: waited %s (%s; wait %s, reminder due %s, escalation due %s)", p, humanDuration(st.Waited), st.Why,
-			humanDuration(r.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
+			humanDuration(p.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
 	}
 	log.Debug().Bool("waiting", st.Waiting).Dur("waited", st.Waited).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
 
@@ -275,36 +355,17 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	return errors.Join(errs...)
 }
 
-func (r *run) readConversation(ctx context.Context, p *prCtx) error {
-	cs, err := r.listComments(ctx, p)
-	if err != nil {
-		return err
-	}
-	p.comments = cs
+// timeline reads the PR's whole timeline. The client's ETag cache makes a
+// second read of an unchanged timeline a 304, which costs no rate limit.
+func (r *run) timeline(ctx context.Context, p *prCtx) ([]*github.Timeline, error) {
+	var out []*github.Timeline
 	opt := &github.ListOptions{PerPage: 100}
-	for page := 0; page < 5; page++ {
-		rvs, res, err := r.c.PullRequests.ListReviews(ctx, p.owner, p.repo, p.number, opt)
-		if err != nil {
-			return fmt.Errorf("list reviews of %s: %w", p, err)
-		}
-		p.reviews = append(p.reviews, rvs...)
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
-	}
-	return nil
-}
-
-func (r *run) listComments(ctx context.Context, p *prCtx) ([]*github.IssueComment, error) {
-	var out []*github.IssueComment
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	for page := 0; page < 10; page++ {
-		cs, res, err := r.c.Issues.ListComments(ctx, p.owner, p.repo, p.number, opt)
+		tl, res, err := r.c.Issues.ListIssueTimeline(ctx, p.owner, p.repo, p.number, opt)
 		if err != nil {
-			return nil, fmt.Errorf("list comments of %s: %w", p, err)
+			return nil, fmt.Errorf("read the timeline of %s: %w", p, err)
 		}
-		out = append(out, cs...)
+		out = append(out, tl...)
 		if res.NextPage == 0 {
 			break
 		}
@@ -313,37 +374,7 @@ func (r *run) listComments(ctx context.Context, p *prCtx) ([]*github.IssueCommen
 	return out, nil
 }
 
-// events builds the timeline from comments and reviews. Review comments are
-// not listed separately: on GitHub every review comment, replies included,
-// belongs to a review whose submitted_at is in the reviews list.
-func (r *run) events(p *prCtx) []Event {
-	var ev []Event
-	for _, c := range p.comments {
-		ev = append(ev, Event{Kind: EventComment, Actor: c.GetUser().GetLogin(), Bot: job.IsBot(c.GetUser()), At: c.GetCreatedAt().Time})
-	}
-	for _, rv := range p.reviews {
-		ev = append(ev, Event{Kind: EventReview, Actor: rv.GetUser().GetLogin(), Bot: job.IsBot(rv.GetUser()), At: rv.GetSubmittedAt().Time, ReviewState: rv.GetState()})
-	}
-	return ev
-}
-
-// needCommits says whether pushes can change the verdict. Pushes only move
-// the start of a wait later: with no response, a PR not over the wait
-// without them is not over with them. After a response, only a push later
-// than it matters, and a push moves updated_at.
-func (r *run) needCommits(p *prCtx, h History, st WaitState) bool {
-	if st.Waiting {
-		return st.Over
-	}
-	var last time.Time
-	for _, e := range h.Events {
-		if !strings.EqualFold(e.Actor, h.Author) && !e.Bot && !IsBot(e.Actor) && e.At.After(last) {
-			last = e.At
-		}
-	}
-	return p.is.GetUpdatedAt().Time.After(last)
-}
-
+// commits lists the PR's commits with the GitHub logins of their authors.
 func (r *run) commits(ctx context.Context, p *prCtx) ([]Event, error) {
 	var ev []Event
 	opt := &github.ListOptions{PerPage: 100}
@@ -353,8 +384,6 @@ func (r *run) commits(ctx context.Context, p *prCtx) ([]Event, error) {
 			return nil, fmt.Errorf("list commits of %s: %w", p, err)
 		}
 		for _, c := range cs {
-			// The committer date is the closest the API gets to when the
-			// commit was pushed (a rebase or amend updates it).
 			at := c.GetCommit().GetCommitter().GetDate().Time
 			if at.IsZero() {
 				at = c.GetCommit().GetAuthor().GetDate().Time
@@ -369,51 +398,16 @@ func (r *run) commits(ctx context.Context, p *prCtx) ([]Event, error) {
 	return ev, nil
 }
 
-func (r *run) ownComments(cs []*github.IssueComment) []*github.IssueComment {
-	var out []*github.IssueComment
-	for _, c := range cs {
-		if r.inst.Bot.IsSelf(c.GetUser().GetLogin()) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (r *run) findMarker(cs []*github.IssueComment, kind, key string) *github.IssueComment {
-	for _, c := range r.ownComments(cs) {
-		if markers.Has(c.GetBody(), kind, key) {
-			return c
-		}
-	}
-	return nil
-}
-
-func (r *run) ownsKeepalive(p *prCtx, label string) bool {
-	return label != "" && r.findMarker(p.comments, MarkerKeepalive, strings.ToLower(label)) != nil
-}
-
 // remind posts the reminder once per waiting period, adds the keepalive
 // label, and escalates once after twice the wait. A PR found already past
 // twice the wait without a reminder gets the reminder first and the
 // escalation on the next sweep, so nobody gets two comments at once.
-//
-// Known gap: History.ReadyForReviewAt is not read (that needs the issue
-// events or timeline API), so a PR that sat in draft counts from when it
-// was opened.
 func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
-	label := r.pol.Reviews.KeepaliveLabel
-	keepMarker := ""
-	if label != "" {
-		keepMarker = markers.New(MarkerKeepalive, strings.ToLower(label))
-	}
-	reminder := r.findMarker(p.comments, MarkerWait, st.Period)
+	reminder := MarkedComment(p.thread.Comments, r.inst.Bot, MarkerWait, st.Period)
 	if reminder == nil {
 		body, err := r.reminderBody(ctx, p, st)
 		if err != nil {
 			return err
-		}
-		if d.Keepalive == LabelAdd {
-			body += keepMarker + "\n"
 		}
 		posted, err := r.writeOnce(ctx, p, MarkerWait, st.Period, body)
 		if err != nil || !posted {
@@ -427,12 +421,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 		r.inst.Reportf("%s: already reminded for the waiting period starting %s", p, st.Period)
 	}
 	if d.Keepalive == LabelAdd {
-		if reminder != nil && !markers.Has(reminder.GetBody(), MarkerKeepalive, strings.ToLower(label)) {
-			body := reminder.GetBody() + keepMarker + "\n"
-			if _, _, err := r.c.Issues.EditComment(ctx, p.owner, p.repo, reminder.GetID(), &github.IssueComment{Body: &body}); err != nil {
-				return fmt.Errorf("record keepalive label on %s: %w", p, err)
-			}
-		}
+		label := p.pol.Reviews.KeepaliveLabel
 		r.inst.Reportf("%s: adding keepalive label %q while it waits", p, label)
 		if _, err := ghclient.AddLabels(ctx, r.c, p.owner, p.repo, p.number, label); err != nil {
 			return fmt.Errorf("add label %q to %s: %w", label, p, err)
@@ -441,15 +430,18 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 	return nil
 }
 
-// writeOnce re-reads the conversation right before writing, writes only when
-// the marker is still missing, and afterwards keeps only the oldest of any
-// duplicates a concurrent run wrote at the same moment.
+// writeOnce re-reads the timeline right before writing (a 304 when nothing
+// changed since the first read), writes only when the marker is still
+// missing, and afterwards keeps only the oldest of any duplicates a
+// concurrent run wrote at the same moment. That last read is the one call
+// the duplicate check costs; it stays because two runs that both re-read
+// before either wrote cannot know of each other any other way.
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
-	cs, err := r.listComments(ctx, p)
+	tl, err := r.timeline(ctx, p)
 	if err != nil {
 		return false, err
 	}
-	if r.findMarker(cs, kind, key) != nil {
+	if MarkedComment(ReadThread(tl).Comments, r.inst.Bot, kind, key) != nil {
 		r.inst.Reportf("%s: %s:%s already written (by a concurrent run)", p, kind, key)
 		return false, nil
 	}
@@ -462,18 +454,16 @@ func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (
 	if c.GetID() == 0 {
 		return true, nil // dry run: nothing was written
 	}
-	cs, err = r.listComments(ctx, p)
+	tl, err = r.timeline(ctx, p)
 	if err != nil {
 		return true, err
 	}
-	for _, o := range r.ownComments(cs) {
-		if o.GetID() < c.GetID() && markers.Has(o.GetBody(), kind, key) {
-			zerolog.Ctx(ctx).Info().Int64("comment", c.GetID()).Msg("concurrent run wrote the same comment first, deleting ours")
-			if _, err := r.c.Issues.DeleteComment(ctx, p.owner, p.repo, c.GetID()); err != nil {
-				return true, fmt.Errorf("delete duplicate comment on %s: %w", p, err)
-			}
-			return false, nil
+	if OlderDuplicate(ReadThread(tl).Comments, r.inst.Bot, kind, key, c.GetID()) != nil {
+		zerolog.Ctx(ctx).Info().Int64("comment", c.GetID()).Msg("concurrent run wrote the same comment first, deleting ours")
+		if _, err := r.c.Issues.DeleteComment(ctx, p.owner, p.repo, c.GetID()); err != nil {
+			return true, fmt.Errorf("delete duplicate comment on %s: %w", p, err)
 		}
+		return false, nil
 	}
 	return true, nil
 }
@@ -483,14 +473,14 @@ func indent(s string) string {
 }
 
 func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState, reminder *github.IssueComment) error {
-	if r.findMarker(p.comments, MarkerEscalate, st.Period) != nil {
+	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerEscalate, st.Period) != nil {
 		r.inst.Reportf("%s: already escalated for the waiting period starting %s", p, st.Period)
 		return nil
 	}
 	e := Escalation{
-		Author: p.is.GetUser().GetLogin(), Mentors: d.Mentee.Mentors, Waited: st.Waited, Wait: r.clock.Wait,
-		BusinessDays: r.clock.BusinessDays, Suggested: suggestedIn(reminder.GetBody()),
-		Channels: r.pol.Program.Channels, Period: st.Period,
+		Author: p.is.GetUser().GetLogin(), Mentors: d.Mentee.Mentors, Waited: st.Waited, Wait: p.clock.Wait,
+		BusinessDays: p.clock.BusinessDays, Suggested: SuggestedIn(reminder.GetBody()),
+		Channels: p.pol.Program.Channels, Period: st.Period,
 	}
 	body, err := RenderEscalation(e)
 	if err != nil {
@@ -500,38 +490,12 @@ func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitSt
 	return err
 }
 
-// suggestedIn reads the suggested logins back from the bot's own reminder
-// ("- @login: reasons").
-func suggestedIn(body string) []string {
-	var out []string
-	for _, line := range strings.Split(body, "\n") {
-		rest, ok := strings.CutPrefix(line, "- @")
-		if !ok {
-			continue
-		}
-		login, _, ok := strings.Cut(rest, ":")
-		if ok && login != "" {
-			out = append(out, login)
-		}
-	}
-	return out
-}
-
+// removeKeepalive removes the keepalive label the bot added (Scope decides
+// that only when its labeled event names the bot).
 func (r *run) removeKeepalive(ctx context.Context, p *prCtx, label string) error {
 	r.inst.Reportf("%s: removing keepalive label %q the bot added (the wait is over)", p, label)
 	if err := ghclient.RemoveLabel(ctx, r.c, p.owner, p.repo, p.number, label); err != nil && !ghclient.IsNotFound(err) {
 		return fmt.Errorf("remove label %q from %s: %w", label, p, err)
-	}
-	m := markers.New(MarkerKeepalive, strings.ToLower(label))
-	for _, c := range r.ownComments(p.comments) {
-		if !strings.Contains(c.GetBody(), m) {
-			continue
-		}
-		body := strings.ReplaceAll(c.GetBody(), m+"\n", "")
-		body = strings.ReplaceAll(body, m, "")
-		if _, _, err := r.c.Issues.EditComment(ctx, p.owner, p.repo, c.GetID(), &github.IssueComment{Body: &body}); err != nil {
-			return fmt.Errorf("clear keepalive marker on %s: %w", p, err)
-		}
 	}
 	return nil
 }

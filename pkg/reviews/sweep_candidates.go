@@ -19,6 +19,12 @@ import (
 // reminderBody gathers the candidates of one PR, chooses among them and
 // renders the reminder; with reviews.request_review it requests the
 // reviews first, so that the comment says so only when it worked.
+//
+// Lookups (membership, open review requests: one search per person) go
+// down the ranking one group of equally ranked candidates at a time and
+// stop once a group leaves at least max_suggestions kept: no one below can
+// outrank them. Path history is read the same way, only when CODEOWNERS
+// and MAINTAINERS.md areas (which rank above it) do not yield enough.
 func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string, error) {
 	files, err := r.files(ctx, p)
 	if err != nil {
@@ -26,10 +32,10 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	}
 	in := ChooseInput{
 		Number: p.number, Author: p.is.GetUser().GetLogin(), Paths: files,
-		Pool: r.pol.Reviews.Reviewers, Exclude: r.pol.Reviews.Exclude,
-		MaxOpenRequests: r.pol.Reviews.MaxOpenRequests, MaxSuggestions: r.pol.Reviews.MaxSuggestions,
+		Pool: p.pol.Reviews.Reviewers, Exclude: p.pol.Reviews.Exclude,
+		MaxOpenRequests: p.pol.Reviews.MaxOpenRequests, MaxSuggestions: p.pol.Reviews.MaxSuggestions,
 	}
-	for _, rv := range p.reviews {
+	for _, rv := range p.thread.Reviews {
 		u := rv.GetUser()
 		if job.IsBot(u) {
 			in.Bots = append(in.Bots, u.GetLogin())
@@ -49,66 +55,34 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	}
 	in.Maintainers = ml.ForPaths(files)
 
-	// Path history is the lower-relevance source: it is read only when
-	// CODEOWNERS and MAINTAINERS.md areas name fewer people than wanted
-	// (always so on thanos-io/thanos, which has no CODEOWNERS).
-	specific := map[string]bool{}
-	for _, o := range in.Owners {
-		if o.Login != "" {
-			specific[strings.ToLower(o.Login)] = true
-		}
-	}
-	for _, m := range in.Maintainers {
-		if !m.General {
-			specific[strings.ToLower(m.Entry.Login)] = true
-		}
-	}
-	if len(specific) < in.MaxSuggestions+2 {
-		hist, err := r.history(ctx, p, files)
-		if err != nil {
-			return "", err
-		}
-		in.History = hist
-	}
-
-	// First pass: rank everyone as if eligible, to know whom to look up.
-	pre := in
-	pre.MaxSuggestions, pre.MaxOpenRequests = 1<<20, 0
-	for _, c := range candidatesOf(in) {
-		pre.Eligible = append(pre.Eligible, c)
-	}
-	ranked, _ := Choose(pre)
 	limit := r.s.Lookups
 	if limit <= 0 {
 		limit = in.MaxSuggestions + 2
 	}
 	checked := map[string]bool{}
 	in.OpenRequests = map[string]int{}
-	for i, s := range ranked {
-		if i >= limit {
-			break
-		}
-		login := strings.ToLower(s.Login)
-		checked[login] = true
-		ok, err := r.eligible(ctx, p, s.Login)
+	eligible := map[string]bool{}
+	if err := r.lookUp(ctx, p, &in, limit, checked, eligible); err != nil {
+		return "", err
+	}
+	if keptAbove(in, ReasonHistory) < in.MaxSuggestions {
+		hist, err := r.history(ctx, p, files)
 		if err != nil {
 			return "", err
 		}
-		if !ok {
-			continue
-		}
-		in.Eligible = append(in.Eligible, s.Login)
-		n, err := r.openRequests(ctx, s.Login)
-		if err != nil {
+		in.History = hist
+		if err := r.lookUp(ctx, p, &in, limit, checked, eligible); err != nil {
 			return "", err
 		}
-		in.OpenRequests[s.Login] = n
 	}
 	sugg, considered := Choose(in)
 	for _, c := range considered {
 		why := c.Why
 		if !checked[strings.ToLower(c.Login)] && why == "not an organisation member or collaborator" {
-			why = fmt.Sprintf("not checked: ranked below the first %d candidates", limit)
+			why = "not checked: enough reviewers rank above"
+			if len(checked) >= limit {
+				why = fmt.Sprintf("not checked: ranked below the first %d candidates", limit)
+			}
 		}
 		var reasons []string
 		for _, rs := range c.Reasons {
@@ -123,7 +97,7 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	}
 
 	requested := false
-	if r.pol.Reviews.RequestReview && len(sugg) > 0 {
+	if p.pol.Reviews.RequestReview && len(sugg) > 0 {
 		var logins []string
 		for _, s := range sugg {
 			logins = append(logins, s.Login)
@@ -137,10 +111,90 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 		}
 	}
 	return RenderReminder(Reminder{
-		Author: in.Author, Waited: st.Waited, Wait: r.clock.Wait, BusinessDays: r.clock.BusinessDays,
-		Suggestions: sugg, MaxSuggestions: in.MaxSuggestions, Channels: r.pol.Program.Channels,
+		Author: in.Author, Waited: st.Waited, Wait: p.clock.Wait, BusinessDays: p.clock.BusinessDays,
+		Suggestions: sugg, MaxSuggestions: in.MaxSuggestions, Channels: p.pol.Program.Channels,
 		Requested: requested, Period: st.Period,
 	})
+}
+
+// lookUp checks candidates for eligibility and open review requests in
+// ranking order, a group of equally ranked ones at a time, until a group
+// ends with max_suggestions kept or limit people were checked. It fills
+// in.Eligible and in.OpenRequests; checked and eligible carry over between
+// calls for the same PR.
+func (r *run) lookUp(ctx context.Context, p *prCtx, in *ChooseInput, limit int, checked, eligible map[string]bool) error {
+	pre := *in
+	pre.MaxSuggestions, pre.MaxOpenRequests, pre.OpenRequests = 1<<20, 0, nil
+	pre.Eligible = candidatesOf(*in)
+	ranked, _ := Choose(pre)
+	for i := 0; i < len(ranked); {
+		if keptCount(*in) >= in.MaxSuggestions || len(checked) >= limit {
+			break
+		}
+		j := i + 1
+		for j < len(ranked) && sameRankNoLoad(ranked[i], ranked[j]) {
+			j++
+		}
+		for _, s := range ranked[i:j] {
+			login := strings.ToLower(s.Login)
+			if checked[login] {
+				continue
+			}
+			if len(checked) >= limit {
+				break
+			}
+			checked[login] = true
+			ok, err := r.eligible(ctx, p, s.Login)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			eligible[login] = true
+			in.Eligible = append(in.Eligible, s.Login)
+			n, err := r.openRequests(ctx, s.Login)
+			if err != nil {
+				return err
+			}
+			in.OpenRequests[s.Login] = n
+		}
+		i = j
+	}
+	return nil
+}
+
+// sameRankNoLoad is sameRank before open review requests are known: the
+// best reason's kind and how many touched paths it covers.
+func sameRankNoLoad(a, b Suggestion) bool {
+	ka, pa := rankKey(a.Reasons)
+	kb, pb := rankKey(b.Reasons)
+	return ka == kb && pa == pb
+}
+
+func rankKey(rs []Reason) (ReasonKind, int) {
+	c := &candidate{reasons: append([]Reason(nil), rs...)}
+	c.rank()
+	return c.tier, c.tierPaths
+}
+
+// keptCount is how many Choose would suggest with what is known so far.
+func keptCount(in ChooseInput) int {
+	sugg, _ := Choose(in)
+	return len(sugg)
+}
+
+// keptAbove is how many Choose keeps whose best reason ranks above kind.
+func keptAbove(in ChooseInput, kind ReasonKind) int {
+	in.MaxSuggestions = 1 << 20
+	sugg, _ := Choose(in)
+	n := 0
+	for _, s := range sugg {
+		if k, _ := rankKey(s.Reasons); k < kind {
+			n++
+		}
+	}
+	return n
 }
 
 // candidatesOf lists every login any source names.
@@ -179,13 +233,27 @@ func (r *run) files(ctx context.Context, p *prCtx) ([]string, error) {
 	return out, nil
 }
 
-// getter reads files of one repository's default branch.
+// getter reads files of one repository's default branch. With the root
+// listing it answers "not found" without a request for a file whose top
+// directory (or itself, at the root) is not there: most repositories have
+// no docs/ directory and one CODEOWNERS at most.
 type getter struct {
 	c           *github.Client
 	owner, repo string
+	root        map[string]string // nil: unknown
 }
 
 func (g getter) GetFile(ctx context.Context, p string) ([]byte, bool, error) {
+	if g.root != nil {
+		top, rest, nested := strings.Cut(p, "/")
+		want := "file"
+		if nested && rest != "" {
+			want = "dir"
+		}
+		if g.root[top] != want {
+			return nil, false, nil
+		}
+	}
 	fc, _, _, err := g.c.Repositories.GetContents(ctx, g.owner, g.repo, p, nil)
 	if ghclient.IsNotFound(err) {
 		return nil, false, nil
@@ -203,11 +271,19 @@ func (g getter) GetFile(ctx context.Context, p string) ([]byte, bool, error) {
 	return []byte(s), true, nil
 }
 
+func (r *run) getter(p *prCtx) getter {
+	g := getter{c: r.c, owner: p.owner, repo: p.repo}
+	if ri := r.repoInfo[strings.ToLower(p.name)]; ri != nil {
+		g.root = ri.root
+	}
+	return g
+}
+
 func (r *run) codeowners(ctx context.Context, p *prCtx) (*codeowners.File, error) {
 	if f, ok := r.owners[p.name]; ok {
 		return f, nil
 	}
-	f, where, err := codeowners.Find(ctx, getter{r.c, p.owner, p.repo})
+	f, where, err := codeowners.Find(ctx, r.getter(p))
 	if err != nil {
 		return nil, fmt.Errorf("read CODEOWNERS of %s: %w", p.name, err)
 	}
@@ -222,7 +298,7 @@ func (r *run) maintainers(ctx context.Context, p *prCtx) (*maintainers.List, err
 	if l, ok := r.maint[p.name]; ok {
 		return l, nil
 	}
-	data, found, err := getter{r.c, p.owner, p.repo}.GetFile(ctx, "MAINTAINERS.md")
+	data, found, err := r.getter(p).GetFile(ctx, "MAINTAINERS.md")
 	if err != nil {
 		return nil, fmt.Errorf("read MAINTAINERS.md of %s: %w", p.name, err)
 	}

@@ -22,6 +22,14 @@ type drainingScheduler struct {
 	metrics *Metrics
 	timeout time.Duration
 	seen    *deliveries
+	// failed remembers deliveries acknowledged but not handled, until a
+	// redelivery succeeds, so the redeliverer can ask GitHub for them.
+	failed *deliveries
+
+	// running holds the delivery ids queued or being handled: a second
+	// copy arriving meanwhile (GitHub's redelivery racing the first attempt,
+	// a proxy retrying) is skipped, not run concurrently.
+	running map[string]struct{}
 
 	mu       sync.Mutex
 	closed   bool
@@ -32,7 +40,7 @@ type drainingScheduler struct {
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
 func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
-	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000)}
+	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}}
 	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
 		githubapp.WithSchedulingMetrics(m.GoMetrics),
 		githubapp.WithAsyncErrorCallback(s.onError),
@@ -62,6 +70,15 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 		s.mu.Unlock()
 		return githubapp.ErrCapacityExceeded
 	}
+	if _, dup := s.running[d.DeliveryID]; dup && d.DeliveryID != "" {
+		s.mu.Unlock()
+		s.metrics.duplicates.Inc()
+		zerolog.Ctx(ctx).Info().Msg("delivery already queued or running, skipping")
+		return nil
+	}
+	if d.DeliveryID != "" {
+		s.running[d.DeliveryID] = struct{}{}
+	}
 	s.inflight.Add(1)
 	s.pending.Add(1)
 	s.mu.Unlock()
@@ -81,10 +98,13 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			}
 			if err != nil {
 				s.metrics.failed.WithLabelValues(event, action).Inc()
+				s.failed.add(delivery)
 			} else {
 				s.metrics.handled.WithLabelValues(event, action).Inc()
 				s.seen.add(delivery)
+				s.failed.remove(delivery)
 			}
+			s.release(delivery)
 			s.pending.Add(-1)
 			s.inflight.Done()
 		}()
@@ -93,6 +113,8 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 		return inner.Handle(ctx, event, delivery, payload)
 	}}
 	if err := s.inner.Schedule(ctx, d); err != nil {
+		s.release(d.DeliveryID)
+		s.pending.Add(-1)
 		s.metrics.queueDepth.Dec()
 		s.metrics.dropped.Inc()
 		s.inflight.Done()
@@ -100,6 +122,12 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 		return err
 	}
 	return nil
+}
+
+func (s *drainingScheduler) release(id string) {
+	s.mu.Lock()
+	delete(s.running, id)
+	s.mu.Unlock()
 }
 
 func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, err error) {
@@ -184,6 +212,13 @@ func (d *deliveries) handled(id string) bool {
 	defer d.mu.Unlock()
 	_, ok := d.ids[id]
 	return ok
+}
+
+// remove forgets id (its ring slot is reclaimed when the ring wraps).
+func (d *deliveries) remove(id string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.ids, id)
 }
 
 func (d *deliveries) add(id string) {

@@ -76,6 +76,14 @@ func New(o Options) (*Server, error) {
 // for it before asserting on GitHub's state.
 func (s *Server) Idle() bool { return s.scheduler.idle() }
 
+// Ready reports whether /readyz answers 200.
+func (s *Server) Ready() bool { return s.ready.Load() }
+
+// HandlingFailed reports whether delivery guid was acknowledged by this
+// process but its handling failed (and no later copy succeeded): GitHub
+// recorded it as delivered, so only a redelivery request brings it back.
+func (s *Server) HandlingFailed(guid string) bool { return s.scheduler.failed.handled(guid) }
+
 // Handler returns the root HTTP handler (used by tests and benchmarks).
 func (s *Server) Handler() http.Handler { return s.handler }
 

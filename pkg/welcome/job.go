@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/markers"
+
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
@@ -183,10 +185,14 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
-	if _, _, err := gh.Comments.CreateComment(ctx, it.Owner, it.Repo, it.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
+	mine, _, err := gh.Comments.CreateComment(ctx, it.Owner, it.Repo, it.Number, &github.IssueComment{Body: github.String(body)})
+	if err != nil {
 		return fmt.Errorf("comment welcome on %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
 	}
 	welcomed = true
+	if err := keepFirstWelcome(ctx, gh.Comments, it, env.Bot.Login(), mine.GetID()); err != nil {
+		log.Warn().Err(err).Msg("could not check for a concurrent welcome")
+	}
 	log.Info().Bool("first_timer", it.FirstTimer()).Bool("mentee", in.Mentee).Str("contributing_url", in.ContributingURL).Msg("welcomed first-time contributor")
 	return nil
 }
@@ -277,4 +283,39 @@ func (r *recent) release(key string, welcomed bool, now time.Time) {
 		}
 	}
 	r.done[key] = now
+}
+
+// commentDeleter is implemented by go-github's IssuesService.
+type commentDeleter interface {
+	DeleteComment(ctx context.Context, owner, repo string, id int64) (*github.Response, error)
+}
+
+// keepFirstWelcome settles a race between replicas that both found no
+// welcome and both wrote one: the welcome with the lowest comment ID wins,
+// and the writer of any later one deletes its own.
+func keepFirstWelcome(ctx context.Context, c CommentLister, it Item, botLogin string, mine int64) error {
+	del, ok := c.(commentDeleter)
+	if !ok || mine == 0 {
+		return nil
+	}
+	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		page, res, err := c.ListComments(ctx, it.Owner, it.Repo, it.Number, opt)
+		if err != nil {
+			return fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+		}
+		for _, cm := range page {
+			if cm.GetID() < mine && strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
+				zerolog.Ctx(ctx).Info().Int64("kept", cm.GetID()).Int64("deleted", mine).Msg("another replica welcomed first, deleting our welcome")
+				if _, err := del.DeleteComment(ctx, it.Owner, it.Repo, mine); err != nil {
+					return fmt.Errorf("delete duplicate welcome %d on %s/%s#%d: %w", mine, it.Owner, it.Repo, it.Number, err)
+				}
+				return nil
+			}
+		}
+		if res == nil || res.NextPage == 0 {
+			return nil
+		}
+		opt.Page = res.NextPage
+	}
 }

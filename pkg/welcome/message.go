@@ -1,14 +1,13 @@
 package welcome
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/usertemplate"
 )
 
 // maxBody keeps a rendered welcome well under GitHub's 65536-character limit
@@ -201,22 +200,7 @@ func samples() []Data {
 }
 
 func render(src string, d Data) (string, error) {
-	t, err := template.New("welcome").Option("missingkey=error").Parse(src)
-	if err != nil {
-		return "", fmt.Errorf("parse: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("execute: %w", err)
-	}
-	out := b.String()
-	switch {
-	case strings.TrimSpace(out) == "":
-		return "", fmt.Errorf("renders an empty welcome")
-	case len(out) > maxBody:
-		return "", fmt.Errorf("renders %d characters, more than the %d a welcome may have", len(out), maxBody)
-	}
-	return out, nil
+	return usertemplate.Render("welcome", "welcome", src, nil, d, maxBody)
 }
 
 func withMarker(body string) string {

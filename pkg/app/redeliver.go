@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/redeliver"
+)
+
+// defaultRedeliverEvery is how often serve looks for missed deliveries
+// after the run at start. GitHub keeps deliveries for three days; a short
+// period keeps the delay of a missed event short, and one listing costs one
+// request per hundred deliveries.
+const defaultRedeliverEvery = 10 * time.Minute
+
+// firstRedeliveryTimeout bounds the run at start, which readiness waits for.
+const firstRedeliveryTimeout = 30 * time.Second
+
+func (a *App) newRedeliverer() *redeliver.Redeliverer {
+	return redeliver.New(redeliver.Options{
+		Client: func() (redeliver.GitHub, error) {
+			c, err := a.clients.NewAppClient()
+			if err != nil {
+				return nil, err
+			}
+			return c.Apps, nil
+		},
+		Now: a.opts.Now,
+		HandlingFailed: func(guid string) bool {
+			srv := a.srv.Load()
+			return srv != nil && srv.HandlingFailed(guid)
+		},
+		Registerer: a.metrics.Registry,
+	})
+}
+
+// Redeliver runs one redelivery pass: it lists the app's recent webhook
+// deliveries and asks GitHub to send again each one that failed or that
+// this process acknowledged but could not handle, once each.
+func (a *App) Redeliver(ctx context.Context) (redeliver.Result, error) {
+	log := a.opts.Logger.With().Str("job", "redeliver").Logger()
+	return a.redeliver.Run(log.WithContext(ctx))
+}
+
+// redeliverAtStart is the first pass, run as part of readiness: a restarted
+// bot asks for what it missed while it was down before it reports ready.
+// A failure is logged and does not block readiness; the periodic pass
+// tries again.
+func (a *App) redeliverAtStart(ctx context.Context) {
+	if a.redeliverStarted.Swap(true) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, firstRedeliveryTimeout)
+	defer cancel()
+	if _, err := a.Redeliver(ctx); err != nil {
+		a.opts.Logger.Warn().Err(err).Msg("redelivery of missed webhooks at start failed; the periodic run retries")
+	}
+}
+
+// runRedelivery repeats the redelivery pass every period until ctx is done.
+func (a *App) runRedelivery(ctx context.Context) {
+	every := a.opts.RedeliverEvery
+	if every < 0 {
+		a.opts.Logger.Info().Msg("periodic redelivery of missed webhooks disabled")
+		return
+	}
+	if every == 0 {
+		every = defaultRedeliverEvery
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if srv := a.srv.Load(); srv == nil || !srv.Ready() {
+				continue
+			}
+			if _, err := a.Redeliver(ctx); err != nil && ctx.Err() == nil {
+				a.opts.Logger.Error().Err(err).Msg("redelivery of missed webhooks failed; will retry at the next period")
+			}
+		}
+	}()
+}

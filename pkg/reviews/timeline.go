@@ -1,0 +1,194 @@
+package reviews
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+)
+
+// Thread is what one read of a pull request's timeline
+// (GET /repos/{owner}/{repo}/issues/{number}/timeline) tells the sweep. One
+// paginated call replaces reading the comments, the reviews, the commits and
+// the issue events separately.
+type Thread struct {
+	// Comments are the conversation comments, oldest first (ID, author,
+	// body, creation time): the bot finds its markers among them.
+	Comments []*github.IssueComment
+	// Reviews are the submitted reviews (GitHub leaves pending ones out),
+	// with the state in upper case as the reviews API spells it.
+	Reviews []*github.PullRequestReview
+	// Responses are comments and reviews as wait-clock events.
+	Responses []Event
+	// ForcePushes are head_ref_force_pushed events: pushes whose pusher
+	// GitHub names.
+	ForcePushes []Event
+	// Commits are the committed events. The timeline gives a commit only git
+	// names and e-mails, never a GitHub login, so their Actor is empty
+	// (which the wait clock counts as the author) until confirmed.
+	Commits []Event
+	// ReadyAt is the latest ready_for_review; zero if the PR never left
+	// draft after being opened.
+	ReadyAt time.Time
+	// labelAdders maps a label (lower case) still on the PR to whoever added
+	// it last (the labeled event's actor).
+	labelAdders map[string]string
+}
+
+// ReadThread sorts a timeline into what the wait clock, the markers and the
+// keepalive label need. Entries are taken in the order GitHub returns them
+// (oldest first), so the last labeled event of a label wins.
+func ReadThread(tl []*github.Timeline) Thread {
+	th := Thread{labelAdders: map[string]string{}}
+	for _, e := range tl {
+		switch e.GetEvent() {
+		case "commented":
+			u := e.User
+			if u == nil {
+				u = e.Actor
+			}
+			th.Comments = append(th.Comments, &github.IssueComment{ID: e.ID, User: u, Body: e.Body, CreatedAt: e.CreatedAt})
+			th.Responses = append(th.Responses, Event{Kind: EventComment, Actor: u.GetLogin(), Bot: job.IsBot(u), At: e.GetCreatedAt().Time})
+		case "reviewed":
+			state := strings.ToUpper(e.GetState())
+			th.Reviews = append(th.Reviews, &github.PullRequestReview{ID: e.ID, User: e.User, State: &state, SubmittedAt: e.SubmittedAt})
+			th.Responses = append(th.Responses, Event{Kind: EventReview, Actor: e.GetUser().GetLogin(), Bot: job.IsBot(e.GetUser()), At: e.GetSubmittedAt().Time, ReviewState: state})
+		case "committed":
+			// The committer date is the closest the API gets to when the
+			// commit was pushed (a rebase or amend updates it).
+			at := e.GetCommitter().GetDate().Time
+			if at.IsZero() {
+				at = e.GetAuthor().GetDate().Time
+			}
+			th.Commits = append(th.Commits, Event{Kind: EventPush, At: at})
+		case "head_ref_force_pushed":
+			th.ForcePushes = append(th.ForcePushes, Event{Kind: EventPush, Actor: e.GetActor().GetLogin(), Bot: job.IsBot(e.GetActor()), At: e.GetCreatedAt().Time})
+		case "ready_for_review":
+			if at := e.GetCreatedAt().Time; at.After(th.ReadyAt) {
+				th.ReadyAt = at
+			}
+		case "labeled":
+			th.labelAdders[strings.ToLower(e.GetLabel().GetName())] = e.GetActor().GetLogin()
+		case "unlabeled":
+			delete(th.labelAdders, strings.ToLower(e.GetLabel().GetName()))
+		}
+	}
+	return th
+}
+
+// LabelAddedBy returns who last added label (case-insensitive) and has not
+// removed it since, or "" when the timeline has no such event.
+func (th Thread) LabelAddedBy(label string) string {
+	return th.labelAdders[strings.ToLower(label)]
+}
+
+// History builds the wait clock's input from the thread: responses and
+// force pushes always, commits only when withCommits (see TimelineWait).
+func (th Thread) History(author string, createdAt time.Time, draft, withCommits bool) History {
+	h := History{Author: author, CreatedAt: createdAt, ReadyForReviewAt: th.ReadyAt, State: "open", Draft: draft}
+	h.Events = append(h.Events, th.Responses...)
+	h.Events = append(h.Events, th.ForcePushes...)
+	if withCommits {
+		h.Events = append(h.Events, th.Commits...)
+	}
+	return h
+}
+
+// TimelineWait runs the wait clock over a thread. Pushes only ever move the
+// start of a wait later, so the clock first runs without the commits; they
+// are added only when they can change the verdict (the PR is over the wait,
+// or it waits for its author and a commit came after the last response).
+// confirm is true when the verdict then rests on a commit whose pusher the
+// timeline does not name: the caller must read the PR's commits (which carry
+// GitHub logins) and run the clock again, since a maintainer's push to the
+// mentee's branch is not the author asking again.
+func TimelineWait(th Thread, author string, createdAt time.Time, draft bool, now time.Time, c Clock) (st WaitState, confirm bool) {
+	h := th.History(author, createdAt, draft, false)
+	st = Wait(h, now, c)
+	if len(th.Commits) == 0 {
+		return st, false
+	}
+	matter := st.Over
+	if !st.Waiting {
+		last := lastResponse(h)
+		for _, e := range th.Commits {
+			if !last.IsZero() && e.At.After(last) {
+				matter = true
+			}
+		}
+	}
+	if !matter {
+		return st, false
+	}
+	st = Wait(th.History(author, createdAt, draft, true), now, c)
+	if !st.Waiting {
+		return st, false
+	}
+	for _, e := range th.Commits {
+		if e.At.Equal(st.Since) {
+			return st, true
+		}
+	}
+	return st, false
+}
+
+// lastResponse is the time of the last response as Wait counts them: a
+// review or comment by a human who is not the author.
+func lastResponse(h History) time.Time {
+	var last time.Time
+	for _, e := range h.Events {
+		if e.Kind == EventPush || e.Actor == "" || e.Bot || IsBot(e.Actor) || strings.EqualFold(e.Actor, h.Author) {
+			continue
+		}
+		if e.Kind == EventReview && strings.EqualFold(e.ReviewState, "PENDING") {
+			continue
+		}
+		if e.At.After(last) {
+			last = e.At
+		}
+	}
+	return last
+}
+
+// MarkedComment returns the oldest of bot's comments carrying the marker
+// kind:key, or nil.
+func MarkedComment(cs []*github.IssueComment, bot job.Identity, kind, key string) *github.IssueComment {
+	for _, c := range cs {
+		if bot.IsSelf(c.GetUser().GetLogin()) && markers.Has(c.GetBody(), kind, key) {
+			return c
+		}
+	}
+	return nil
+}
+
+// OlderDuplicate returns a comment of bot's with the same marker written
+// before the comment ours (IDs grow with time on GitHub), or nil: when two
+// runs wrote at the same moment, the younger deletes its own.
+func OlderDuplicate(cs []*github.IssueComment, bot job.Identity, kind, key string, ours int64) *github.IssueComment {
+	for _, c := range cs {
+		if c.GetID() < ours && bot.IsSelf(c.GetUser().GetLogin()) && markers.Has(c.GetBody(), kind, key) {
+			return c
+		}
+	}
+	return nil
+}
+
+// SuggestedIn reads the suggested logins back from the bot's own reminder
+// (lines "- @login: reasons"), for the escalation to name them again.
+func SuggestedIn(body string) []string {
+	var out []string
+	for _, line := range strings.Split(body, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "- @")
+		if !ok {
+			continue
+		}
+		login, _, ok := strings.Cut(rest, ":")
+		if ok && login != "" && !strings.ContainsAny(login, " \t`") {
+			out = append(out, login)
+		}
+	}
+	return out
+}
