@@ -19,8 +19,6 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/app"
 	"github.com/thanos-community/mentorbot/pkg/config"
-	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
 // Set by the linker (see Makefile).
@@ -168,8 +166,10 @@ func sweep(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 func checkConfig(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	server := fs.String("config", "", "also check this server configuration (config.yml) and its private key file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mentorbot check-config FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.")
+		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration and warns when the key file is readable by others.")
+		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -181,29 +181,36 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	rep, err := policy.ReadFile(fs.Arg(0), time.Now())
+	failed := false
+	if *server != "" {
+		warnings, err := app.CheckServerConfig(*server)
+		for _, w := range warnings {
+			fmt.Fprintf(stdout, "%s: warning: %s\n", *server, w)
+		}
+		if err != nil {
+			fmt.Fprintf(stdout, "%s: %v\n", *server, err)
+			failed = true
+		}
+	}
+	file := fs.Arg(0)
+	problems, warnings, err := app.CheckPolicy(file, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "check-config: %v\n", err)
 		return 1
 	}
-	problems := rep.Problems
-	// The policy parser checks template syntax; the welcome job also knows
-	// the fields and functions its template may use.
-	if msg := rep.Policy.Welcome.Message; msg != "" {
-		if err := welcome.CheckTemplate(msg); err != nil {
-			problems = append(problems, policy.Problem{Path: "welcome.message", Message: err.Error()})
-		}
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(stdout, "%s: warning: %s\n", fs.Arg(0), w)
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "%s: warning: %s\n", file, w)
 	}
 	for _, p := range problems {
-		fmt.Fprintf(stdout, "%s: %s\n", fs.Arg(0), p)
+		fmt.Fprintf(stdout, "%s: %s\n", file, p)
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stdout, "%d problem(s)\n", len(problems))
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: ok\n", fs.Arg(0))
+	if failed {
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", file)
 	return 0
 }

@@ -224,6 +224,21 @@ mentees:
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+
+	// --config also checks the server configuration and warns about a key
+	// file that others can read.
+	sim := githubsim.NewTest(t, githubsim.Options{})
+	cfg, _ := writeConfig(t, sim, "")
+	key := filepath.Join(filepath.Dir(cfg), "key.pem")
+	if err := os.Chmod(key, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "check-config", "--config", cfg, "../../deploy/mentorbot.yml")
+	cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+	out, err = cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "warning: private key file") || !strings.Contains(string(out), "0644") {
+		t.Errorf("check-config --config with a 0644 key: %v\n%s", err, out)
+	}
 }
 
 func errorsAs(err error, target **exec.ExitError) bool {
