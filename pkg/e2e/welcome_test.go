@@ -403,8 +403,12 @@ func TestWelcomeTemplates(t *testing.T) {
 // opened event costs: for a welcomed PR and for an ignored one (a
 // CONTRIBUTOR's). Token minting, the app's identity and the policy files
 // (which the handler loads for every event, and which a policy cache
-// serves) are not counted; they are the handler's, not the job's. The repository has its own CONTRIBUTING.md and
-// no contributing_url, so the first welcome also pays for finding it.
+// serves) are not counted; they are the handler's, not the job's. The
+// repository has its own CONTRIBUTING.md and no contributing_url, so the
+// first welcome in the repository also pays for finding it (then cached, as
+// the policy is): it is reported apart, and the budget of 3 (search,
+// comment, and the re-read that settles a race between replicas) holds for
+// every later welcome.
 func BenchmarkWelcomeAPICalls(b *testing.B) {
 	h := MustStart(b, Options{Sim: func(so *githubsim.Options) { so.SearchRateLimit = 1 << 30; so.CoreRateLimit = 1 << 30 }})
 	h.Sim.AddOrg(wOrg, "maintainer")
@@ -439,6 +443,7 @@ func BenchmarkWelcomeAPICalls(b *testing.B) {
 		return counted(h.Sim.Requests())
 	}
 
+	first, firstOps := run("first-newbie", welcome.AssocFirstTimeContributor)
 	var welcomed, ignored, maxWelcomed, maxIgnored int
 	welcomedOps, ignoredOps := map[string]int{}, map[string]int{}
 	b.ResetTimer()
@@ -457,13 +462,14 @@ func BenchmarkWelcomeAPICalls(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(first), "calls/first-welcome-in-repo")
 	b.ReportMetric(float64(welcomed)/float64(b.N), "calls/welcomed-PR")
 	b.ReportMetric(float64(maxWelcomed), "max-calls/welcomed-PR")
 	b.ReportMetric(float64(ignored)/float64(b.N), "calls/ignored-PR")
 	b.ReportMetric(float64(maxIgnored), "max-calls/ignored-PR")
 	b.ReportMetric(float64(policyCalls)/float64(2*b.N), "policy-calls/event")
-	b.Logf("N=%d welcomed: %v; ignored: %v", b.N, welcomedOps, ignoredOps)
-	if maxWelcomed > 3 || maxIgnored > 0 {
-		b.Errorf("over budget: %d calls for a welcomed PR (want at most 3), %d for an ignored one (want 0)", maxWelcomed, maxIgnored)
+	b.Logf("N=%d first welcome in the repo: %v; welcomed: %v; ignored: %v", b.N, firstOps, welcomedOps, ignoredOps)
+	if first > 4 || maxWelcomed > 3 || maxIgnored > 0 {
+		b.Errorf("over budget: %d calls for the first welcome in a repo (want at most 4), %d for a welcomed PR (want at most 3), %d for an ignored one (want 0)", first, maxWelcomed, maxIgnored)
 	}
 }
