@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -79,6 +78,13 @@ type Options struct {
 	Addr string
 }
 
+// TB is the part of testing.TB the harness uses; the demo links this
+// package into the binary, and should not link the testing package.
+type TB interface {
+	githubsim.TB
+	Fatal(args ...any)
+}
+
 // Harness is a running simulator plus a running mentorbot server.
 type Harness struct {
 	Sim   *githubsim.Server
@@ -95,7 +101,7 @@ type Harness struct {
 
 // Start starts the simulator and the server; call Stop (or rely on
 // t.Cleanup when t is given) to shut both down. t may be nil (the demo).
-func Start(t testing.TB, o Options) (*Harness, error) {
+func Start(t TB, o Options) (*Harness, error) {
 	if o.Start.IsZero() {
 		o.Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	}
@@ -177,7 +183,7 @@ func Start(t testing.TB, o Options) (*Harness, error) {
 }
 
 // MustStart is Start for tests.
-func MustStart(t testing.TB, o Options) *Harness {
+func MustStart(t TB, o Options) *Harness {
 	t.Helper()
 	h, err := Start(t, o)
 	if err != nil {
@@ -299,7 +305,7 @@ func (h *Harness) Wait() error {
 }
 
 // MustDeliver delivers, expects a 2xx and waits for the handling.
-func (h *Harness) MustDeliver(t testing.TB, event string, body []byte) {
+func (h *Harness) MustDeliver(t TB, event string, body []byte) {
 	t.Helper()
 	code, err := h.Deliver(event, body)
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -180,9 +179,19 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that NewTest uses. It is an interface of its
+// own so that the demo, which links this package into the mentorbot binary,
+// does not link the testing package too.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // NewTest starts a simulator for a test. At cleanup it closes the server and
 // reports every violation (a request GitHub would not accept) as a test error.
-func NewTest(t testing.TB, opts Options) *Server {
+func NewTest(t TB, opts Options) *Server {
 	t.Helper()
 	s, err := New(opts)
 	if err != nil {
