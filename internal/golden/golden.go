@@ -1,6 +1,6 @@
 // Package golden compares texts the bot writes with reviewed files under
 // testdata, so a wording change is a diff in review. `go test -update`
-// rewrites the files instead of comparing.
+// (or MENTORBOT_UPDATE_GOLDEN=1) rewrites the files instead of comparing.
 package golden
 
 import (
@@ -14,13 +14,14 @@ import (
 // package state this helper needs.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// Updating reports whether -update was given.
-func Updating() bool { return *update }
+// Updating reports whether -update was given, or MENTORBOT_UPDATE_GOLDEN is
+// set (for `make docs`, which rewrites goldens across packages).
+func Updating() bool { return *update || os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" }
 
 // Check compares got with the file at path, or rewrites it with -update.
 func Check(t testing.TB, path, got string) {
 	t.Helper()
-	if *update {
+	if Updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatalf("create golden directory: %v", err)
 		}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/google/go-github/v60/github"
 
@@ -110,22 +112,7 @@ func runDigest(t testing.TB, h *Harness) string {
 
 func digestGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "digest", name+".golden")
-	if os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (MENTORBOT_UPDATE_GOLDEN=1 writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "digest", name+".golden"), got)
 }
 
 // seedAliceWeek seeds, in week 46: a merged PR, an open PR waiting four

@@ -3,12 +3,14 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
@@ -118,22 +120,7 @@ func issueWrites(sim *githubsim.Server, number int) int {
 
 func learnGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "learnings", name)
-	if os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (MENTORBOT_UPDATE_GOLDEN=1 writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "learnings", name), got)
 }
 
 // seedRetrospectives posts the retrospective template (as the digest sweep

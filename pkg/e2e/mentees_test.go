@@ -2,13 +2,13 @@ package e2e
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/rs/zerolog"
 
@@ -17,38 +17,9 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 )
 
-// The -update flag rewrites golden files. Several test files of this
-// package may want it, so it is defined only when nobody did yet.
-var _ = func() bool {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata")
-	}
-	return true
-}()
-
-func mtUpdate() bool {
-	if os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" {
-		return true
-	}
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 func mtGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "mentees", name+".golden")
-	if mtUpdate() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "mentees", name+".golden"), got)
 }
 
 // The labels have "/", spaces and colons, as Thanos's do.

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/internal/golden"
 )
 
 // commentExamples are the texts README.md shows under "What the bot
@@ -61,7 +63,7 @@ func renderCommentExamples(t *testing.T) string {
 }
 
 // README.md shows one example of each text the bot writes, identical to the
-// golden files; MENTORBOT_UPDATE_GOLDEN=1 rewrites them (make docs).
+// golden files; -update (or MENTORBOT_UPDATE_GOLDEN=1, as make docs sets) rewrites them.
 func TestReadmeCommentExamples(t *testing.T) {
 	data, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -75,7 +77,7 @@ func TestReadmeCommentExamples(t *testing.T) {
 	}
 	want := renderCommentExamples(t)
 	got := readme[i+len(examplesStart)+1 : j]
-	if os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" && got != want {
+	if golden.Updating() && got != want {
 		readme = readme[:i+len(examplesStart)+1] + want + readme[j:]
 		if err := os.WriteFile("../../README.md", []byte(readme), 0o644); err != nil {
 			t.Fatal(err)

@@ -1,13 +1,14 @@
 package e2e
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
@@ -18,43 +19,9 @@ import (
 // real server and the GitHub simulator. Texts are golden files in
 // testdata/welcome (go test ./pkg/e2e -run Welcome -update rewrites them).
 
-// welcomeUpdate reads the package's -update flag. Other test files of this
-// package may define that flag too; this file comes last in the package's
-// initialisation order (files are initialised by name), so it uses theirs
-// when there is one and defines it otherwise.
-var welcomeUpdate = updateFlag()
-
-func updateFlag() func() bool {
-	if f := flag.Lookup("update"); f != nil {
-		return func() bool {
-			g, ok := f.Value.(flag.Getter)
-			if !ok {
-				return false
-			}
-			v, _ := g.Get().(bool)
-			return v
-		}
-	}
-	b := flag.Bool("update", false, "rewrite the golden files in testdata")
-	return func() bool { return *b }
-}
-
 func welcomeGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "welcome", name+".golden")
-	if welcomeUpdate() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "welcome", name+".golden"), got)
 }
 
 const (
