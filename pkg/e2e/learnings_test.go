@@ -363,3 +363,29 @@ func TestMeetupPlanning(t *testing.T) {
 		t.Errorf("redelivery changed the agenda: %+v", a.Talks)
 	}
 }
+
+// --dry-run and --now work for the programme's end too: at the moment the
+// meetup is due, and after collect_after, the sweep prints the planning
+// issue, the invitations and the learnings issue it would open, and writes
+// nothing.
+func TestLearningsAndMeetupDryRun(t *testing.T) {
+	h := MustStart(t, Options{Start: learnAt(time.November, 9, 9), DryRun: true})
+	seedLearnOrg(t, h.Sim)
+	seedRetrospectives(t, h.Sim)
+	h.Sim.ResetRequests()
+
+	out := learnSweep(t, h)
+	for _, want := range []string{`meetup: open "Mentees Meetup: ` + learnProgram + `"`, "meetup: invitation on org/mentorship#1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run did not print %q:\n%s", want, out)
+		}
+	}
+	h.Clock.Set(learnAt(time.December, 8, 10))
+	out = learnSweep(t, h)
+	if !strings.Contains(out, `learnings: open "Learnings: `+learnProgram+`"`) {
+		t.Errorf("dry run did not print the learnings issue:\n%s", out)
+	}
+	if w := writes(h.Sim); len(w) > 0 {
+		t.Errorf("dry run wrote %d times: %+v", len(w), w)
+	}
+}
