@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	goldenfile "github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/thanos-community/mentorbot/pkg/markers"
 )
 

@@ -8,13 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 	"time"
-
-	"github.com/thanos-community/mentorbot/internal/golden"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/commands"
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"

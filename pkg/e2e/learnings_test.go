@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 	"time"
 
 	"github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"

@@ -8,10 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"

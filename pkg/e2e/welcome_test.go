@@ -5,11 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 	"time"
 
 	"github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/welcome"

@@ -5,11 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 	"time"
 
 	goldenfile "github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )

@@ -4,11 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 	"time"
 
 	goldenfile "github.com/thanos-community/mentorbot/internal/golden"
-
 	"github.com/thanos-community/mentorbot/pkg/markers"
 )
 
