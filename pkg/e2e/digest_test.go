@@ -468,3 +468,32 @@ func BenchmarkDigestSearchCost(b *testing.B) {
 	b.ReportMetric(float64(calls)/float64(b.N), "api-calls/op")
 	b.ReportMetric(float64(searches)/float64(b.N)/mentees, "searches/mentee")
 }
+
+// digest.scope decides where activity counts: with `org` only the
+// installation's repositories, with `public` also a dependency elsewhere on
+// GitHub (mentees are encouraged to contribute upstream).
+func TestDigestScope(t *testing.T) {
+	for _, tc := range []struct {
+		scope    string
+		upstream bool
+	}{{"org", false}, {"public", true}} {
+		t.Run(tc.scope, func(t *testing.T) {
+			h := MustStart(t, Options{Start: day(16, 10)})
+			seedDigestOrg(t, h.Sim, digestPolicy+"digest:\n  scope: "+tc.scope+"\n", "alice", "bob")
+			h.Sim.AddRepo("grpc-ecosystem/go-grpc-middleware", githubsim.RepoOptions{})
+			up := h.Sim.AddPull("grpc-ecosystem/go-grpc-middleware", githubsim.Pull{
+				Issue:  githubsim.Issue{Title: "logging: keep fields order", User: "alice", State: "closed", CreatedAt: day(10, 9), ClosedAt: day(12, 9)},
+				Merged: true, MergedBy: "someone",
+			})
+			runDigest(t, h)
+			alice := botComments(h.Sim, "org/mentorship", 1)
+			if len(alice) != 1 {
+				t.Fatalf("alice: want one digest, got %d", len(alice))
+			}
+			link := fmt.Sprintf("grpc-ecosystem/go-grpc-middleware\\#%d", up)
+			if got := strings.Contains(alice[0], link); got != tc.upstream {
+				t.Errorf("scope %s: upstream PR listed = %v, want %v:\n%s", tc.scope, got, tc.upstream, alice[0])
+			}
+		})
+	}
+}
