@@ -11,6 +11,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 )
 
@@ -56,25 +57,20 @@ func (a *App) installations(ctx context.Context) ([]job.Installation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create app client: %w", err)
 	}
+	all, err := ghclient.All(0, func(page int) ([]*github.Installation, *github.Response, error) {
+		return appClient.Apps.ListInstallations(ctx, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list installations: %w", err)
+	}
 	var out []job.Installation
-	opt := &github.ListOptions{PerPage: 100}
-	for {
-		page, res, err := appClient.Apps.ListInstallations(ctx, opt)
+	for _, in := range all {
+		inst, err := a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
 		if err != nil {
-			return nil, fmt.Errorf("list installations: %w", err)
+			zerolog.Ctx(ctx).Warn().Err(err).Int64(githubapp.LogKeyInstallationID, in.GetID()).Msg("skipping installation")
+			continue
 		}
-		for _, in := range page {
-			inst, err := a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
-			if err != nil {
-				zerolog.Ctx(ctx).Warn().Err(err).Int64(githubapp.LogKeyInstallationID, in.GetID()).Msg("skipping installation")
-				continue
-			}
-			out = append(out, inst)
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+		out = append(out, inst)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
@@ -85,18 +81,15 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 	if err != nil {
 		return job.Installation{}, fmt.Errorf("create installation client: %w", err)
 	}
-	var repos []*github.Repository
-	opt := &github.ListOptions{PerPage: 100}
-	for {
-		page, res, err := client.Apps.ListRepos(ctx, opt)
+	repos, err := ghclient.All(0, func(page int) ([]*github.Repository, *github.Response, error) {
+		list, res, err := client.Apps.ListRepos(ctx, &github.ListOptions{PerPage: 100, Page: page})
 		if err != nil {
-			return job.Installation{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
+			return nil, res, err
 		}
-		repos = append(repos, page.Repositories...)
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+		return list.Repositories, res, nil
+	})
+	if err != nil {
+		return job.Installation{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
 	}
 	pol, err := a.policies.Load(ctx, client, owner, ".github")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
 )
@@ -252,23 +253,18 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 // commented reports whether login commented on the issue in [from, to).
 func (s *Source) commented(ctx context.Context, is *github.Issue, login string, from, to time.Time) (bool, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
-	opt := &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100}}
-	for {
+	found := false
+	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
 		s.Calls++
-		cs, resp, err := s.Client.Issues.ListComments(ctx, owner, repo, is.GetNumber(), opt)
-		if err != nil {
-			return false, fmt.Errorf("list comments of %s#%d: %w", repoOf(is), is.GetNumber(), err)
-		}
-		for _, c := range cs {
-			if strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to) {
-				return true, nil
-			}
-		}
-		if resp.NextPage == 0 {
-			return false, nil
-		}
-		opt.Page = resp.NextPage
+		return s.Client.Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	}, func(c *github.IssueComment) bool {
+		found = strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to)
+		return !found
+	})
+	if err != nil {
+		return false, fmt.Errorf("list comments of %s#%d: %w", repoOf(is), is.GetNumber(), err)
 	}
+	return found, nil
 }
 
 // reviews returns the PRs (by others) login reviewed in [from, to).
@@ -298,92 +294,21 @@ func (s *Source) reviews(ctx context.Context, login string, from, to time.Time) 
 
 func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.PullRequestReview, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
-	opt := &github.ListOptions{PerPage: 100}
-	var out []*github.PullRequestReview
-	for {
+	out, err := ghclient.All(0, func(page int) ([]*github.PullRequestReview, *github.Response, error) {
 		s.Calls++
-		page, resp, err := s.Client.PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), opt)
-		if err != nil {
-			return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
-		}
-		out = append(out, page...)
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = resp.NextPage
+		return s.Client.PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
 	}
+	return out, nil
 }
 
-// wait reads an open PR's history and runs the review-wait clock on it, the
-// same clock the review-wait reminders use.
+// wait runs the review-wait clock on an open PR, read the way the
+// review-wait reminders read it (its timeline), so both say the same.
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
-	full := repoOf(is)
-	owner, repo, _ := strings.Cut(full, "/")
-	n := is.GetNumber()
-	h := reviews.History{Author: is.GetUser().GetLogin(), CreatedAt: is.GetCreatedAt().Time, State: is.GetState()}
-
-	rvs, err := s.listReviews(ctx, is)
-	if err != nil {
-		return reviews.WaitState{}, err
-	}
-	for _, rv := range rvs {
-		h.Events = append(h.Events, reviews.Event{
-			Kind: reviews.EventReview, Actor: rv.GetUser().GetLogin(), Bot: rv.GetUser().GetType() == "Bot",
-			At: rv.GetSubmittedAt().Time, ReviewState: rv.GetState(),
-		})
-	}
-	copt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		s.Calls++
-		cs, resp, err := s.Client.Issues.ListComments(ctx, owner, repo, n, copt)
-		if err != nil {
-			return reviews.WaitState{}, fmt.Errorf("list comments of %s#%d: %w", full, n, err)
-		}
-		for _, c := range cs {
-			h.Events = append(h.Events, reviews.Event{
-				Kind: reviews.EventComment, Actor: c.GetUser().GetLogin(), Bot: c.GetUser().GetType() == "Bot", At: c.GetCreatedAt().Time,
-			})
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		copt.Page = resp.NextPage
-	}
-	ropt := &github.PullRequestListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		s.Calls++
-		cs, resp, err := s.Client.PullRequests.ListComments(ctx, owner, repo, n, ropt)
-		if err != nil {
-			return reviews.WaitState{}, fmt.Errorf("list review comments of %s#%d: %w", full, n, err)
-		}
-		for _, c := range cs {
-			h.Events = append(h.Events, reviews.Event{
-				Kind: reviews.EventReviewComment, Actor: c.GetUser().GetLogin(), Bot: c.GetUser().GetType() == "Bot", At: c.GetCreatedAt().Time,
-			})
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		ropt.Page = resp.NextPage
-	}
-	lopt := &github.ListOptions{PerPage: 100}
-	for {
-		s.Calls++
-		cs, resp, err := s.Client.PullRequests.ListCommits(ctx, owner, repo, n, lopt)
-		if err != nil {
-			return reviews.WaitState{}, fmt.Errorf("list commits of %s#%d: %w", full, n, err)
-		}
-		for _, c := range cs {
-			// The commit date stands for the push: without the timeline
-			// API it is the closest the REST API offers.
-			h.Events = append(h.Events, reviews.Event{
-				Kind: reviews.EventPush, Actor: c.GetAuthor().GetLogin(), At: c.GetCommit().GetCommitter().GetDate().Time,
-			})
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		lopt.Page = resp.NextPage
-	}
-	return reviews.Wait(h, now, s.Clock), nil
+	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	s.Calls++ // the timeline; a second page or the commits are rare
+	st, _, err := reviews.ReadWait(ctx, s.Client, owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
+	return st, err
 }

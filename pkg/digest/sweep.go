@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -153,22 +154,16 @@ func (s *Sweep) readPosted(ctx context.Context, c *github.Client, ref policy.Iss
 // issue. Markers in anybody else's comments are ignored: pasting a digest's
 // marker must not silence the next one.
 func botComments(ctx context.Context, c *github.Client, ref policy.IssueRef, bot job.Identity, fn func(body string)) error {
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		cs, resp, err := c.Issues.ListComments(ctx, ref.Owner, ref.Repo, ref.Number, opt)
-		if err != nil {
-			return fmt.Errorf("list comments of %s: %w", ref, err)
-		}
-		for _, cm := range cs {
-			if bot.IsSelf(cm.GetUser().GetLogin()) {
-				fn(cm.GetBody())
-			}
-		}
-		if resp.NextPage == 0 {
-			return nil
-		}
-		opt.Page = resp.NextPage
+	cs, err := ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
+	if err != nil {
+		return err
 	}
+	for _, cm := range cs {
+		if bot.IsSelf(cm.GetUser().GetLogin()) {
+			fn(cm.GetBody())
+		}
+	}
+	return nil
 }
 
 func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedule, m policy.Mentee, period Period, digest, retro, report bool) error {

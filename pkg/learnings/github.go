@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
@@ -14,19 +15,7 @@ import (
 
 // listComments lists every comment of an issue, oldest first.
 func listComments(ctx context.Context, c *github.Client, ref policy.IssueRef) ([]*github.IssueComment, error) {
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	var out []*github.IssueComment
-	for {
-		page, res, err := c.Issues.ListComments(ctx, ref.Owner, ref.Repo, ref.Number, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list comments of %s: %w", ref, err)
-		}
-		out = append(out, page...)
-		if res.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = res.NextPage
-	}
+	return ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
 }
 
 // asComment turns an API comment into plain data.

@@ -312,21 +312,11 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return nil
 	}
 
-	tl, err := r.timeline(ctx, p)
+	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock)
 	if err != nil {
 		return err
 	}
-	p.thread = ReadThread(tl)
-	st, confirm := TimelineWait(p.thread, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock)
-	if confirm {
-		commits, err := r.commits(ctx, p)
-		if err != nil {
-			return err
-		}
-		h := p.thread.History(in.Author, is.GetCreatedAt().Time, in.Draft, false)
-		h.Events = append(h.Events, commits...)
-		st = Wait(h, r.inst.Now, p.clock)
-	}
+	p.thread = thread
 	in.Waiting = st.Waiting
 	// The keepalive label's adder is read from its labeled event, which
 	// comes with the timeline the sweep reads anyway; a marker in the
@@ -355,47 +345,49 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	return errors.Join(errs...)
 }
 
-// timeline reads the PR's whole timeline. The client's ETag cache makes a
-// second read of an unchanged timeline a 304, which costs no rate limit.
-func (r *run) timeline(ctx context.Context, p *prCtx) ([]*github.Timeline, error) {
-	var out []*github.Timeline
-	opt := &github.ListOptions{PerPage: 100}
-	for page := 0; page < 10; page++ {
-		tl, res, err := r.c.Issues.ListIssueTimeline(ctx, p.owner, p.repo, p.number, opt)
-		if err != nil {
-			return nil, fmt.Errorf("read the timeline of %s: %w", p, err)
-		}
-		out = append(out, tl...)
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+// ReadWait reads a PR's timeline and runs the wait clock on it, reading the
+// PR's commits too only when the verdict rests on a push the timeline does
+// not attribute (see TimelineWait). It is the one way the reminders and the
+// digest measure a PR's wait. It also returns the thread, which the sweep
+// reuses for markers, reviewers and the keepalive label.
+func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock) (WaitState, Thread, error) {
+	tl, err := readTimeline(ctx, c, owner, repo, number)
+	if err != nil {
+		return WaitState{}, Thread{}, err
 	}
-	return out, nil
+	th := ReadThread(tl)
+	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock)
+	if !confirm {
+		return st, th, nil
+	}
+	cs, err := ghclient.All(3, func(page int) ([]*github.RepositoryCommit, *github.Response, error) {
+		return c.PullRequests.ListCommits(ctx, owner, repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return WaitState{}, Thread{}, fmt.Errorf("list commits of %s/%s#%d: %w", owner, repo, number, err)
+	}
+	h := th.History(author, createdAt, draft, false)
+	for _, c := range cs {
+		at := c.GetCommit().GetCommitter().GetDate().Time
+		if at.IsZero() {
+			at = c.GetCommit().GetAuthor().GetDate().Time
+		}
+		h.Events = append(h.Events, Event{Kind: EventPush, Actor: c.GetAuthor().GetLogin(), At: at})
+	}
+	return Wait(h, now, clock), th, nil
 }
 
-// commits lists the PR's commits with the GitHub logins of their authors.
-func (r *run) commits(ctx context.Context, p *prCtx) ([]Event, error) {
-	var ev []Event
-	opt := &github.ListOptions{PerPage: 100}
-	for page := 0; page < 3; page++ {
-		cs, res, err := r.c.PullRequests.ListCommits(ctx, p.owner, p.repo, p.number, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list commits of %s: %w", p, err)
-		}
-		for _, c := range cs {
-			at := c.GetCommit().GetCommitter().GetDate().Time
-			if at.IsZero() {
-				at = c.GetCommit().GetAuthor().GetDate().Time
-			}
-			ev = append(ev, Event{Kind: EventPush, Actor: c.GetAuthor().GetLogin(), At: at})
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+// readTimeline reads a PR's whole timeline (at most 1,000 entries). The
+// client's ETag cache makes a second read of an unchanged timeline a 304,
+// which costs no rate limit.
+func readTimeline(ctx context.Context, c *github.Client, owner, repo string, number int) ([]*github.Timeline, error) {
+	out, err := ghclient.All(10, func(page int) ([]*github.Timeline, *github.Response, error) {
+		return c.Issues.ListIssueTimeline(ctx, owner, repo, number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the timeline of %s/%s#%d: %w", owner, repo, number, err)
 	}
-	return ev, nil
+	return out, nil
 }
 
 // remind posts the reminder once per waiting period, adds the keepalive
@@ -437,7 +429,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 // the duplicate check costs; it stays because two runs that both re-read
 // before either wrote cannot know of each other any other way.
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
-	tl, err := r.timeline(ctx, p)
+	tl, err := readTimeline(ctx, r.c, p.owner, p.repo, p.number)
 	if err != nil {
 		return false, err
 	}
@@ -454,7 +446,7 @@ func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (
 	if c.GetID() == 0 {
 		return true, nil // dry run: nothing was written
 	}
-	tl, err = r.timeline(ctx, p)
+	tl, err = readTimeline(ctx, r.c, p.owner, p.repo, p.number)
 	if err != nil {
 		return true, err
 	}

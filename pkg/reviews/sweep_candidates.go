@@ -215,20 +215,15 @@ func candidatesOf(in ChooseInput) []string {
 }
 
 func (r *run) files(ctx context.Context, p *prCtx) ([]string, error) {
-	var out []string
-	opt := &github.ListOptions{PerPage: 100}
-	for page := 0; page < 3; page++ {
-		fs, res, err := r.c.PullRequests.ListFiles(ctx, p.owner, p.repo, p.number, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list files of %s: %w", p, err)
-		}
-		for _, f := range fs {
-			out = append(out, f.GetFilename())
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+	fs, err := ghclient.All(3, func(page int) ([]*github.CommitFile, *github.Response, error) {
+		return r.c.PullRequests.ListFiles(ctx, p.owner, p.repo, p.number, &github.ListOptions{PerPage: 100, Page: page})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list files of %s: %w", p, err)
+	}
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.GetFilename())
 	}
 	return out, nil
 }
@@ -320,22 +315,17 @@ func (r *run) teamMembers(ctx context.Context, team string) ([]string, bool) {
 		r.teams[team] = nil
 		return nil, false
 	}
-	var out []string
-	opt := &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for page := 0; page < 5; page++ {
-		us, res, err := r.c.Teams.ListTeamMembersBySlug(ctx, org, slug, opt)
-		if err != nil {
-			zerolog.Ctx(ctx).Debug().Err(err).Str("team", team).Msg("team members unreadable, showing the team")
-			r.teams[team] = nil
-			return nil, false
-		}
-		for _, u := range us {
-			out = append(out, u.GetLogin())
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+	us, err := ghclient.All(5, func(page int) ([]*github.User, *github.Response, error) {
+		return r.c.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	})
+	if err != nil {
+		zerolog.Ctx(ctx).Debug().Err(err).Str("team", team).Msg("team members unreadable, showing the team")
+		r.teams[team] = nil
+		return nil, false
+	}
+	out := make([]string, 0, len(us))
+	for _, u := range us {
+		out = append(out, u.GetLogin())
 	}
 	r.teams[team], r.teamOK[team] = out, true
 	return out, true
@@ -405,21 +395,16 @@ func (r *run) eligible(ctx context.Context, p *prCtx, login string) (bool, error
 	if r.isOrg && !r.membersLoaded {
 		r.membersLoaded = true
 		r.members = map[string]bool{}
-		opt := &github.ListMembersOptions{ListOptions: github.ListOptions{PerPage: 100}}
-		for page := 0; page < 20; page++ {
-			us, res, err := r.c.Organizations.ListMembers(ctx, r.inst.Owner, opt)
-			if err != nil {
-				zerolog.Ctx(ctx).Debug().Err(err).Msg("org members unreadable, checking collaborators instead")
-				break
-			}
-			for _, u := range us {
-				r.members[strings.ToLower(u.GetLogin())] = true
-			}
+		us, err := ghclient.All(20, func(page int) ([]*github.User, *github.Response, error) {
+			return r.c.Organizations.ListMembers(ctx, r.inst.Owner, &github.ListMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		})
+		if err != nil {
+			zerolog.Ctx(ctx).Debug().Err(err).Msg("org members unreadable, checking collaborators instead")
+		} else {
 			r.membersOK = true
-			if res.NextPage == 0 {
-				break
-			}
-			opt.Page = res.NextPage
+		}
+		for _, u := range us {
+			r.members[strings.ToLower(u.GetLogin())] = true
 		}
 	}
 	if r.members[key] {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -64,22 +65,15 @@ func PostOnce(ctx context.Context, c *github.Client, ref policy.IssueRef, botLog
 // markedComments returns the ids of the bot's comments on the issue that
 // carry kind:key, lowest first (GitHub lists comments oldest first).
 func markedComments(ctx context.Context, c *github.Client, ref policy.IssueRef, botLogin, kind, key string) ([]int64, error) {
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+	comments, err := ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
-	for {
-		page, res, err := c.Issues.ListComments(ctx, ref.Owner, ref.Repo, ref.Number, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list comments of %s: %w", ref, err)
+	for _, cm := range comments {
+		if strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), kind, key) {
+			ids = append(ids, cm.GetID())
 		}
-		for _, cm := range page {
-			if strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), kind, key) {
-				ids = append(ids, cm.GetID())
-			}
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
 	}
 	return ids, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )
@@ -55,20 +56,17 @@ func ListOpenedByBot(ctx context.Context, c *github.Client, owner, repo, botLogi
 		ListOptions: github.ListOptions{PerPage: 100},
 	}
 	var out []*github.Issue
-	for {
-		page, res, err := c.Issues.ListByRepo(ctx, owner, repo, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list issues opened by %s in %s/%s: %w", botLogin, owner, repo, err)
+	err := ghclient.Each(0, func(page int) ([]*github.Issue, *github.Response, error) {
+		opt.Page = page
+		return c.Issues.ListByRepo(ctx, owner, repo, opt)
+	}, func(is *github.Issue) bool {
+		if !is.IsPullRequest() && strings.EqualFold(is.GetUser().GetLogin(), botLogin) {
+			out = append(out, is)
 		}
-		for _, is := range page {
-			if !is.IsPullRequest() && strings.EqualFold(is.GetUser().GetLogin(), botLogin) {
-				out = append(out, is)
-			}
-		}
-		if res.NextPage == 0 {
-			break
-		}
-		opt.Page = res.NextPage
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list issues opened by %s in %s/%s: %w", botLogin, owner, repo, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].GetNumber() < out[j].GetNumber() })
 	return out, nil

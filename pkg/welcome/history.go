@@ -3,10 +3,12 @@ package welcome
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 )
 
@@ -125,20 +127,28 @@ type CommentLister interface {
 // hasWelcome reports whether the item already carries a welcome by the bot.
 // Only scope org needs it, and only when the item already had comments.
 func hasWelcome(ctx context.Context, c CommentLister, it Item, botLogin string) (bool, error) {
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, res, err := c.ListComments(ctx, it.Owner, it.Repo, it.Number, opt)
-		if err != nil {
-			return false, fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+	_, ok, err := earlierWelcome(ctx, c, it, botLogin, math.MaxInt64)
+	return ok, err
+}
+
+// earlierWelcome returns the id of the bot's first welcome on the item with
+// an id below before, if there is one.
+func earlierWelcome(ctx context.Context, c CommentLister, it Item, botLogin string, before int64) (int64, bool, error) {
+	var (
+		found int64
+		ok    bool
+	)
+	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
+		return c.ListComments(ctx, it.Owner, it.Repo, it.Number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	}, func(cm *github.IssueComment) bool {
+		if cm.GetID() < before && strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
+			found, ok = cm.GetID(), true
+			return false
 		}
-		for _, cm := range page {
-			if strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
-				return true, nil
-			}
-		}
-		if res == nil || res.NextPage == 0 {
-			return false, nil
-		}
-		opt.Page = res.NextPage
+		return true
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
 	}
+	return found, ok, nil
 }

@@ -10,8 +10,6 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/markers"
-
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
@@ -298,24 +296,13 @@ func keepFirstWelcome(ctx context.Context, c CommentLister, it Item, botLogin st
 	if !ok || mine == 0 {
 		return nil
 	}
-	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		page, res, err := c.ListComments(ctx, it.Owner, it.Repo, it.Number, opt)
-		if err != nil {
-			return fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
-		}
-		for _, cm := range page {
-			if cm.GetID() < mine && strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
-				zerolog.Ctx(ctx).Info().Int64("kept", cm.GetID()).Int64("deleted", mine).Msg("another replica welcomed first, deleting our welcome")
-				if _, err := del.DeleteComment(ctx, it.Owner, it.Repo, mine); err != nil {
-					return fmt.Errorf("delete duplicate welcome %d on %s/%s#%d: %w", mine, it.Owner, it.Repo, it.Number, err)
-				}
-				return nil
-			}
-		}
-		if res == nil || res.NextPage == 0 {
-			return nil
-		}
-		opt.Page = res.NextPage
+	kept, ok, err := earlierWelcome(ctx, c, it, botLogin, mine)
+	if err != nil || !ok {
+		return err
 	}
+	zerolog.Ctx(ctx).Info().Int64("kept", kept).Int64("deleted", mine).Msg("another replica welcomed first, deleting our welcome")
+	if _, err := del.DeleteComment(ctx, it.Owner, it.Repo, mine); err != nil {
+		return fmt.Errorf("delete duplicate welcome %d on %s/%s#%d: %w", mine, it.Owner, it.Repo, it.Number, err)
+	}
+	return nil
 }
