@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // SearchesPerMinute is GitHub's primary rate limit for the search API, per
@@ -48,14 +49,7 @@ func (p *Pacer) sleep(ctx context.Context, d time.Duration) error {
 	if p.Sleep != nil {
 		return p.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return ghclient.SleepContext(ctx, d)
 }
 
 func (p *Pacer) limits() (int, time.Duration) {

@@ -45,7 +45,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxWait = 90 * time.Second
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleepCtx
+		p.Sleep = SleepContext
 	}
 	if p.Now == nil {
 		p.Now = time.Now
@@ -53,7 +53,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d, or returns ctx's error when ctx ends first.
+func SleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
