@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 )
 
@@ -76,7 +77,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 // tour seeded, for the pull request it leaves for that purpose.
 func TestHandPayloadMatchesSeed(t *testing.T) {
 	const path = "webhooks/pull_request.opened.json"
-	if os.Getenv("MENTORBOT_UPDATE_GOLDEN") != "" {
+	if golden.Updating() {
 		sim, err := githubsim.New(githubsim.Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,12 @@ func BenchmarkWebhookAck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer func() { _ = sim.Close() }()
+	defer func() {
+		_ = sim.Close()
+		for _, v := range sim.Violations() {
+			b.Errorf("github simulator: %s", v)
+		}
+	}()
 	sim.AddUser("contributor", "User")
 	sim.AddRepo("octo-org/app", githubsim.RepoOptions{})
 	sim.AddInstallation(7, "octo-org", "octo-org/app")
