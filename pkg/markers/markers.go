@@ -32,9 +32,13 @@ func (m Marker) String() string {
 // New returns the marker string for kind and key.
 func New(kind, key string) string { return Marker{Kind: kind, Key: key}.String() }
 
-// sanitize keeps "-->" and newlines out of the data so the comment stays one.
+// sanitize keeps "--", angle brackets and newlines out of the data, so the
+// HTML comment cannot end early, stays on one line and parses back.
 func sanitize(s string) string {
-	s = strings.ReplaceAll(s, "--", "- -")
+	s = strings.NewReplacer("<", "", ">", "").Replace(s)
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "- -")
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
