@@ -217,11 +217,7 @@ func (s *Server) eventJSON(r *repo, ev IssueEvent) map[string]any {
 // listIssueEvents is GET /repos/{owner}/{repo}/issues/{issue_number}/events:
 // the event log, oldest first, without comments, reviews or commits.
 func (s *Server) listIssueEvents(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -240,11 +236,7 @@ func (s *Server) listIssueEvents(c *call) reply {
 // actor, only the git author and committer names and e-mails). Review
 // comments belong to their review and are not listed separately.
 func (s *Server) listTimeline(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}

@@ -15,11 +15,7 @@ import (
 )
 
 func (s *Server) getIssue(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -354,11 +350,7 @@ func (s *Server) applyIssueWrite(c *call, r *repo, is *issueRec, req *issueWrite
 }
 
 func (s *Server) updateIssue(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -443,11 +435,7 @@ func (s *Server) updateIssue(c *call) reply {
 // Comments.
 
 func (s *Server) listComments(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -540,11 +528,7 @@ type commentBody struct {
 }
 
 func (s *Server) createComment(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -750,11 +734,7 @@ func (s *Server) issueLabelsJSON(r *repo, is *issueRec) []*github.Label {
 }
 
 func (s *Server) listIssueLabels(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -792,11 +772,7 @@ func labelsBody(c *call, optional bool) ([]string, *reply) {
 }
 
 func (s *Server) addIssueLabels(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -812,7 +788,16 @@ func (s *Server) addIssueLabels(c *call) reply {
 			return validationFailed("", invalidField("Label", "name", n))
 		}
 	}
+	return s.putLabels(c, r, is, names, false)
+}
+
+// putLabels puts names on the issue, after removing its labels when
+// replace; labels the repository lacks are created, as GitHub does.
+func (s *Server) putLabels(c *call, r *repo, is *issueRec, names []string, replace bool) reply {
 	before := append([]string(nil), is.Labels...)
+	if replace {
+		is.Labels = nil
+	}
 	for _, n := range names {
 		l := s.addLabel(r, Label{Name: n})
 		if !containsFold(is.Labels, l.Name) {
@@ -825,11 +810,7 @@ func (s *Server) addIssueLabels(c *call) reply {
 }
 
 func (s *Server) setIssueLabels(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -837,25 +818,11 @@ func (s *Server) setIssueLabels(c *call) reply {
 	if rp != nil {
 		return *rp
 	}
-	before := is.Labels
-	is.Labels = nil
-	for _, n := range names {
-		l := s.addLabel(r, Label{Name: n})
-		if !containsFold(is.Labels, l.Name) {
-			is.Labels = append(is.Labels, l.Name)
-		}
-	}
-	s.labelEvents(is, before, c.botLogin(), s.now())
-	is.UpdatedAt = s.now()
-	return ok(s.issueLabelsJSON(r, is))
+	return s.putLabels(c, r, is, names, true)
 }
 
 func (s *Server) removeIssueLabel(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -871,11 +838,7 @@ func (s *Server) removeIssueLabel(c *call) reply {
 }
 
 func (s *Server) removeAllIssueLabels(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	_, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -889,11 +852,7 @@ func (s *Server) removeAllIssueLabels(c *call) reply {
 // Assignees.
 
 func (s *Server) addAssignees(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -929,11 +888,7 @@ func (s *Server) addAssignees(c *call) reply {
 }
 
 func (s *Server) removeAssignees(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}
@@ -968,11 +923,7 @@ func (s *Server) checkAssignable(c *call) reply {
 }
 
 func (s *Server) checkAssignableToIssue(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	is, rp := c.issue(r, "issue_number", false)
+	r, is, rp := c.repoIssue("issue_number", false)
 	if rp != nil {
 		return *rp
 	}

@@ -100,6 +100,17 @@ func (c *call) repo() (*repo, *reply) {
 }
 
 // issue finds {issue_number} (or {pull_number}) in r; pulls only if pull.
+// repoIssue resolves the repository and then the issue (or, with pull, the
+// pull request) named by the path parameter, as most issue routes need.
+func (c *call) repoIssue(param string, pull bool) (*repo, *issueRec, *reply) {
+	r, rp := c.repo()
+	if rp != nil {
+		return nil, nil, rp
+	}
+	is, rp := c.issue(r, param, pull)
+	return r, is, rp
+}
+
 func (c *call) issue(r *repo, param string, pull bool) (*issueRec, *reply) {
 	n, err := strconv.Atoi(c.params[param])
 	is := r.issues[n]
