@@ -116,16 +116,7 @@ func (s *Server) listIssues(c *call) reply {
 		}
 		return is.CreatedAt.UnixNano()
 	}
-	sort.SliceStable(matches, func(i, j int) bool {
-		a, b := matches[i], matches[j]
-		if dir == "desc" {
-			a, b = b, a
-		}
-		if ka, kb := key(a), key(b); ka != kb {
-			return ka < kb
-		}
-		return a.Number < b.Number
-	})
+	sortIssues(matches, dir, key)
 	out := []*github.Issue{}
 	for _, is := range paginate(c, matches) {
 		out = append(out, s.issueJSON(r, is))
@@ -497,26 +488,28 @@ func (s *Server) listRepoComments(c *call) reply {
 	return ok(out)
 }
 
-func (c *call) comment(r *repo) (*commentRec, int, *reply) {
+// comment resolves the repository and its {comment_id}, with the
+// comment's index in the repository's list.
+func (c *call) comment() (*repo, *commentRec, int, *reply) {
+	r, rp := c.repo()
+	if rp != nil {
+		return nil, nil, 0, rp
+	}
 	id, rp := c.int64Param("comment_id")
 	if rp != nil {
-		return nil, 0, rp
+		return nil, nil, 0, rp
 	}
 	for i, cm := range r.comments {
 		if cm.ID == id {
-			return cm, i, nil
+			return r, cm, i, nil
 		}
 	}
 	nf := notFound()
-	return nil, 0, &nf
+	return nil, nil, 0, &nf
 }
 
 func (s *Server) getComment(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	cm, _, rp := c.comment(r)
+	r, cm, _, rp := c.comment()
 	if rp != nil {
 		return *rp
 	}
@@ -555,11 +548,7 @@ func (s *Server) createComment(c *call) reply {
 }
 
 func (s *Server) updateComment(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	cm, _, rp := c.comment(r)
+	r, cm, _, rp := c.comment()
 	if rp != nil {
 		return *rp
 	}
@@ -579,11 +568,7 @@ func (s *Server) updateComment(c *call) reply {
 }
 
 func (s *Server) deleteComment(c *call) reply {
-	r, rp := c.repo()
-	if rp != nil {
-		return *rp
-	}
-	_, i, rp := c.comment(r)
+	r, _, i, rp := c.comment()
 	if rp != nil {
 		return *rp
 	}
@@ -946,4 +931,19 @@ func (s *Server) listAssignees(c *call) reply {
 	}
 	sort.Strings(logins)
 	return ok(s.usersJSON(paginate(c, logins)))
+}
+
+// sortIssues orders issues or pull requests by key, in direction dir ("asc"
+// or "desc"), ties broken by number, as GitHub's list endpoints do.
+func sortIssues(matches []*issueRec, dir string, key func(*issueRec) int64) {
+	sort.SliceStable(matches, func(i, j int) bool {
+		a, b := matches[i], matches[j]
+		if dir == "desc" {
+			a, b = b, a
+		}
+		if ka, kb := key(a), key(b); ka != kb {
+			return ka < kb
+		}
+		return a.Number < b.Number
+	})
 }

@@ -3,7 +3,6 @@ package githubsim
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
@@ -62,16 +61,7 @@ func (s *Server) listPulls(c *call) reply {
 		}
 		return is.CreatedAt.UnixNano()
 	}
-	sort.SliceStable(matches, func(i, j int) bool {
-		a, b := matches[i], matches[j]
-		if dir == "desc" {
-			a, b = b, a
-		}
-		if ka, kb := key(a), key(b); ka != kb {
-			return ka < kb
-		}
-		return a.Number < b.Number
-	})
+	sortIssues(matches, dir, key)
 	out := []*github.PullRequest{}
 	for _, is := range paginate(c, matches) {
 		out = append(out, s.pullJSON(r, is, false))
@@ -79,17 +69,7 @@ func (s *Server) listPulls(c *call) reply {
 	return ok(out)
 }
 
-func (c *call) pull() (*repo, *issueRec, *reply) {
-	r, rp := c.repo()
-	if rp != nil {
-		return nil, nil, rp
-	}
-	is, rp := c.issue(r, "pull_number", true)
-	if rp != nil {
-		return nil, nil, rp
-	}
-	return r, is, nil
-}
+func (c *call) pull() (*repo, *issueRec, *reply) { return c.repoIssue("pull_number", true) }
 
 func (s *Server) getPull(c *call) reply {
 	r, is, rp := c.pull()
