@@ -590,15 +590,27 @@ func (s *Server) listRepoLabels(c *call) reply {
 	return ok(out)
 }
 
-func (s *Server) getLabel(c *call) reply {
+// label resolves the repository and its label {name} (case-insensitive,
+// as on GitHub).
+func (c *call) label() (*repo, *labelRec, *reply) {
 	r, rp := c.repo()
+	if rp != nil {
+		return nil, nil, rp
+	}
+	l := r.label(c.params["name"])
+	if l == nil {
+		nf := notFound()
+		return nil, nil, &nf
+	}
+	return r, l, nil
+}
+
+func (s *Server) getLabel(c *call) reply {
+	r, l, rp := c.label()
 	if rp != nil {
 		return *rp
 	}
-	if l := r.label(c.params["name"]); l != nil {
-		return ok(s.labelJSON(r, l.Name))
-	}
-	return notFound()
+	return ok(s.labelJSON(r, l.Name))
 }
 
 var colorRE = regexp.MustCompile(`^[0-9a-fA-F]{6}$`)
@@ -646,13 +658,9 @@ func (s *Server) createLabel(c *call) reply {
 }
 
 func (s *Server) updateLabel(c *call) reply {
-	r, rp := c.repo()
+	r, l, rp := c.label()
 	if rp != nil {
 		return *rp
-	}
-	l := r.label(c.params["name"])
-	if l == nil {
-		return notFound()
 	}
 	var req labelWrite
 	if rp := decodeBody(c, &req, true); rp != nil {
@@ -688,13 +696,9 @@ func (s *Server) updateLabel(c *call) reply {
 }
 
 func (s *Server) deleteLabel(c *call) reply {
-	r, rp := c.repo()
+	r, l, rp := c.label()
 	if rp != nil {
 		return *rp
-	}
-	l := r.label(c.params["name"])
-	if l == nil {
-		return notFound()
 	}
 	for i, x := range r.labels {
 		if x == l {
