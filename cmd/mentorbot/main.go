@@ -33,7 +33,7 @@ Usage:
   mentorbot serve --config config.yml [--dry-run] [--log-level info]
   mentorbot remind --config config.yml [--now RFC3339] [--dry-run]
   mentorbot digest --config config.yml [--now RFC3339] [--dry-run]
-  mentorbot check-config FILE
+  mentorbot check-config [--config config.yml] FILE
   mentorbot setup --org ORG [--url WEBHOOK_URL] [--out config.yml]
   mentorbot demo [--serve ADDR] [--verbose]
   mentorbot version
