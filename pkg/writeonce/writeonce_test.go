@@ -42,7 +42,9 @@ func newFake() *fake {
 	return &fake{comments: map[int][]*github.IssueComment{}, nextID: 100, nextNum: 1}
 }
 
-func (f *fake) call(format string, args ...any) { f.calls = append(f.calls, fmt.Sprintf(format, args...)) }
+func (f *fake) call(format string, args ...any) {
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
 
 func (f *fake) addComment(number int, login, body string) *github.IssueComment {
 	f.nextID++
