@@ -14,6 +14,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // trackedBy returns the mentee whose tracking issue is ref: the roster's
@@ -85,7 +86,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	m, ok := trackedBy(env.Policy, ref, ev.GetIssue(), env.Bot)
 	if ev.GetIssue().IsPullRequest() || !ok || !mayPreview(m, login) {
 		log.Info().Str("commenter", login).Bool("tracking_issue", ok).Msg("digest preview refused")
-		return comment(ctx, env.Client, ref, commands.DeniedReply(commands.Digest, login, commentID))
+		return reply(ctx, env, ref, commentID, commands.DeniedReply(commands.Digest, login, commentID))
 	}
 
 	sched, err := NewSchedule(env.Policy.Digest)
@@ -106,12 +107,13 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	d.Channels = env.Policy.Program.Channels
 	body := RenderPreview(d) + markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) + "\n"
 	log.Info().Str("mentee", m.Login).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest preview posted")
-	return comment(ctx, env.Client, ref, body)
+	return reply(ctx, env, ref, commentID, body)
 }
 
-func comment(ctx context.Context, c *github.Client, ref policy.IssueRef, body string) error {
-	if _, _, err := c.Issues.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return fmt.Errorf("comment on %s: %w", ref, err)
+// reply answers the command comment commentID once (its reply marker).
+func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
+	if _, err := writeonce.For(env.Client, env.Bot.Login()).CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
+		return fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return nil
 }

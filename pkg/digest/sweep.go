@@ -17,6 +17,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // lookBack bounds how far back a digest looks for open pull requests and
@@ -195,7 +196,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		if sched.ReminderDue(m, period) && !seen.reminder {
 			d.Reminder = &term
 		}
-		if err := post(ctx, inst, ref, "digest "+period.Week.String(), Render(d)); err != nil {
+		if err := post(ctx, inst, ref, "digest "+period.Week.String(), KindDigest, period.Week.String(), Render(d)); err != nil {
 			return err
 		}
 		log.Info().Str("week", period.Week.String()).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest posted")
@@ -203,7 +204,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		inst.Reportf("digest %s for @%s on %s: already posted", period.Week, m.Login, ref)
 	}
 	if retro && !seen.retro {
-		if err := post(ctx, inst, ref, "retrospective template", RenderRetro(term)); err != nil {
+		if err := post(ctx, inst, ref, "retrospective template", KindRetro, LoginKey(m.Login), RenderRetro(term)); err != nil {
 			return err
 		}
 	}
@@ -213,19 +214,24 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		if err != nil {
 			return fmt.Errorf("gather the term's activity: %w", err)
 		}
-		if err := post(ctx, inst, ref, "end-of-term report", RenderTermReport(r)); err != nil {
+		if err := post(ctx, inst, ref, "end-of-term report", KindTermReport, LoginKey(m.Login), RenderTermReport(r)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// post writes a comment on the tracking issue and reports it, text included,
-// so that a dry run shows what would have been posted.
-func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, body string) error {
+// post writes a comment carrying kind:key on the tracking issue, once
+// whoever else runs the sweep at the same time, and reports it, text
+// included, so that a dry run shows what would have been posted.
+func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, kind, key, body string) error {
 	inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
-	if _, _, err := inst.Client.Issues.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
+	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
+	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)
+	}
+	if !c.Written {
+		inst.Reportf("%s on %s: written by a concurrent run, kept theirs", what, ref)
 	}
 	return nil
 }

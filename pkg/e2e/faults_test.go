@@ -268,8 +268,11 @@ func TestExactlyOnce(t *testing.T) {
 		if err := h.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		// The client gave up, the comment was written anyway; the handler
-		// failed, so the redelivery pass asks GitHub for the event again.
+		// The client gave up, the comment was written anyway. writeonce
+		// reads again: when the comment is already visible, the handler
+		// settles on it; when not yet, it does not post again (the write may
+		// still land), the handler fails, and the redelivery pass asks
+		// GitHub for the event again, which then finds the comment.
 		deadline := time.Now().Add(3 * time.Second)
 		for botCommentCount(h.Sim, "org/app", n) == 0 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
@@ -281,8 +284,8 @@ func TestExactlyOnce(t *testing.T) {
 		if err := h.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if res.Requested != 1 {
-			t.Errorf("redelivery pass: %+v, want the failed event requested", res)
+		if res.Requested > 1 {
+			t.Errorf("redelivery pass: %+v, want at most the one failed event requested", res)
 		}
 		if got := botCommentCount(h.Sim, "org/app", n); got != 1 {
 			t.Errorf("%d bot comments, want 1; logs:\n%s", got, h.Logs.Tail(20))

@@ -48,6 +48,9 @@ type Options struct {
 
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
+
+	// Latency slows every API request down (see SetLatency).
+	Latency Latency
 }
 
 // Fault is what SetFault's function asks the server to do to one request.
@@ -93,6 +96,7 @@ type Server struct {
 	http     *http.Server
 	url      string
 	done     chan struct{}
+	lat      latency
 
 	mu          sync.Mutex
 	st          *state
@@ -163,6 +167,7 @@ func New(opts Options) (*Server, error) {
 		rates:    map[rateKey]*bucket{},
 		manifest: map[string]bool{},
 	}
+	s.lat.cfg = opts.Latency
 	s.st = newState(opts.AppSlug)
 	s.handlers = s.routes()
 	for id := range s.handlers {
@@ -327,6 +332,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	path := r.URL.EscapedPath()
+	s.lat.before(r)
 
 	s.mu.Lock()
 	key := r.Method + " " + path
@@ -376,6 +382,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.Status = status
 	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
+	s.lat.after(r)
 
 	for k, vs := range hdr {
 		for _, v := range vs {

@@ -16,6 +16,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Commands handles `/meetup present <title>` and `/meetup withdraw`.
@@ -55,9 +56,9 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	commenter := comment.GetUser().GetLogin()
 	here := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
+	w := writeonce.For(env.Client, env.Bot.Login())
 	reply := func(body string) error {
-		_, err := tracking.PostOnce(ctx, env.Client, here, env.Bot.Login(), commands.ReplyMarkerKind,
-			strconv.FormatInt(comment.GetID(), 10), body, tracking.PostOptions{})
+		_, err := w.CommentOnce(ctx, here, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -100,7 +101,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	defer j.mu.Unlock()
 	if cmd.Name == commands.MeetupWithdraw {
 		removed := false
-		if _, err := editPlanning(ctx, env.Client, ref, func(body string) (string, error) {
+		if _, err := w.UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 			out, r, err := RemoveTalk(body, m.Login)
 			removed = r
 			return out, err
@@ -113,7 +114,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 
 	talk := Talk{Login: m.Login, Title: cmd.Title()}
 	ticked := false
-	written, err := editPlanning(ctx, env.Client, ref, func(body string) (string, error) {
+	written, err := w.UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 		out, err := AddTalk(body, talk)
 		ticked = err == nil && !InterestTicked(body) && InterestTicked(out)
 		return out, err

@@ -14,6 +14,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Sweep is the programme-end sweep: it opens the Mentees Meetup planning
@@ -108,10 +109,11 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 		return err
 	}
 	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
+	w := writeonce.For(inst.Client, inst.Bot.Login())
 	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
 	if existing == nil {
 		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		is, err := openOnce(ctx, inst.Client, issues, inst.Bot.Login(), IssueMarkerKind, Slug(p.Program.Name), title, body)
+		is, err := openOnce(ctx, w, issues, IssueMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -120,8 +122,10 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 	} else if existing.GetBody() != body {
 		ref := issues.refOf(existing)
 		inst.Reportf("learnings: update %s in place:\n%s", ref, body)
-		if _, _, err := inst.Client.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(body)}); err != nil {
-			return fmt.Errorf("update learnings issue %s: %w", ref, err)
+		// The body is rendered from the retrospectives alone, so two runs
+		// write the same text.
+		if _, err := w.UpdateIssueBody(ctx, ref, func(string) (string, error) { return body, nil }); err != nil {
+			return fmt.Errorf("update learnings issue: %w", err)
 		}
 		log.Info().Int("issue", ref.Number).Msg("learnings issue updated")
 	} else {
@@ -138,7 +142,7 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 		return nil
 	}
 	ref := issues.refOf(planning)
-	_, err := editPlanning(ctx, inst.Client, ref, func(body string) (string, error) {
+	_, err := writeonce.For(inst.Client, inst.Bot.Login()).UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
 			return body, nil
 		}
@@ -166,7 +170,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 		}
 		title := MeetupTitle(p.Program.Name)
 		inst.Reportf("meetup: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		planning, err = openOnce(ctx, inst.Client, issues, inst.Bot.Login(), MeetupMarkerKind, Slug(p.Program.Name), title, body)
+		planning, err = openOnce(ctx, writeonce.For(inst.Client, inst.Bot.Login()), issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -198,35 +202,13 @@ func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planni
 	if err != nil {
 		return err
 	}
-	posted, err := tracking.PostOnce(ctx, inst.Client, ref, inst.Bot.Login(), InviteMarkerKind, login, body, tracking.PostOptions{Verify: true})
+	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, InviteMarkerKind, login, body)
 	if err != nil {
 		return err
 	}
-	if posted {
+	if c.Written {
 		inst.Reportf("meetup: invitation on %s:\n%s", ref, body)
 		zerolog.Ctx(ctx).Info().Str("mentee", login).Str("issue", ref.String()).Msg("mentee invited to present at the meetup")
 	}
 	return nil
-}
-
-// editPlanning reads an issue's body right before changing it (so that
-// edits people or other runs made meanwhile are kept) and writes it back
-// only when change altered it. It returns the body now on GitHub.
-func editPlanning(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) (string, error) {
-	is, _, err := c.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", ref, err)
-	}
-	body := is.GetBody()
-	out, err := change(body)
-	if err != nil {
-		return body, fmt.Errorf("rewrite %s: %w", ref, err)
-	}
-	if out == body {
-		return body, nil
-	}
-	if _, _, err := c.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(out)}); err != nil {
-		return body, fmt.Errorf("update %s: %w", ref, err)
-	}
-	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Tasks runs /mentee-task and links hand-labelled mentee tasks. It
@@ -100,7 +101,7 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
 	reply := func(body string) error {
-		_, err := tracking.PostOnce(ctx, env.Client, ref, env.Bot.Login(), commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body, tracking.PostOptions{})
+		_, err := writeonce.For(env.Client, env.Bot.Login()).CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -219,12 +220,11 @@ func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task pol
 	if res.Issue.Ref.Number == 0 {
 		return nil // dry run
 	}
-	posted, err := tracking.PostOnce(ctx, env.Client, res.Issue.Ref, env.Bot.Login(), KindTaskLink, TaskLinkKey(task),
-		TaskLinkComment(m.Login, task, title), tracking.PostOptions{KnownAbsent: res.Issue.Opened})
+	c, err := tr.Write.CommentOnce(ctx, res.Issue.Ref, KindTaskLink, TaskLinkKey(task), TaskLinkComment(m.Login, task, title))
 	if err != nil {
 		return err
 	}
-	if posted {
+	if c.Written {
 		zerolog.Ctx(ctx).Info().Str("mentee", m.Login).Str("tracking_issue", res.Issue.Ref.String()).Msg("linked mentee task from tracking issue")
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Sweep is the review-wait sweep ("mentorbot remind").
@@ -422,41 +423,21 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 	return nil
 }
 
-// writeOnce re-reads the timeline right before writing (a 304 when nothing
-// changed since the first read), writes only when the marker is still
-// missing, and afterwards keeps only the oldest of any duplicates a
-// concurrent run wrote at the same moment. That last read is the one call
-// the duplicate check costs; it stays because two runs that both re-read
-// before either wrote cannot know of each other any other way.
+// writeOnce writes the marked comment through writeonce: it re-reads the
+// bot's comments right before writing (a 304 when nothing changed), writes
+// only when the marker is still missing, and settles with any concurrent
+// run that wrote the same comment at the same moment (the first stays).
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
-	tl, err := readTimeline(ctx, r.c, p.owner, p.repo, p.number)
+	ref := policy.IssueRef{Owner: p.owner, Repo: p.repo, Number: p.number}
+	c, err := writeonce.For(r.c, r.inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return false, err
 	}
-	if MarkedComment(ReadThread(tl).Comments, r.inst.Bot, kind, key) != nil {
+	if !c.Written {
 		r.inst.Reportf("%s: %s:%s already written (by a concurrent run)", p, kind, key)
 		return false, nil
 	}
 	r.inst.Reportf("%s: comment:\n%s", p, indent(body))
-	c, _, err := r.c.Issues.CreateComment(ctx, p.owner, p.repo, p.number, &github.IssueComment{Body: &body})
-	if err != nil {
-		return false, fmt.Errorf("comment %s:%s on %s: %w", kind, key, p, err)
-	}
-	zerolog.Ctx(ctx).Info().Str("marker", kind+":"+key).Msg("commented")
-	if c.GetID() == 0 {
-		return true, nil // dry run: nothing was written
-	}
-	tl, err = readTimeline(ctx, r.c, p.owner, p.repo, p.number)
-	if err != nil {
-		return true, err
-	}
-	if OlderDuplicate(ReadThread(tl).Comments, r.inst.Bot, kind, key, c.GetID()) != nil {
-		zerolog.Ctx(ctx).Info().Int64("comment", c.GetID()).Msg("concurrent run wrote the same comment first, deleting ours")
-		if _, err := r.c.Issues.DeleteComment(ctx, p.owner, p.repo, c.GetID()); err != nil {
-			return true, fmt.Errorf("delete duplicate comment on %s: %w", p, err)
-		}
-		return false, nil
-	}
 	return true, nil
 }
 

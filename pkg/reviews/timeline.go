@@ -164,18 +164,6 @@ func MarkedComment(cs []*github.IssueComment, bot job.Identity, kind, key string
 	return nil
 }
 
-// OlderDuplicate returns a comment of bot's with the same marker written
-// before the comment ours (IDs grow with time on GitHub), or nil: when two
-// runs wrote at the same moment, the younger deletes its own.
-func OlderDuplicate(cs []*github.IssueComment, bot job.Identity, kind, key string, ours int64) *github.IssueComment {
-	for _, c := range cs {
-		if c.GetID() < ours && bot.IsSelf(c.GetUser().GetLogin()) && markers.Has(c.GetBody(), kind, key) {
-			return c
-		}
-	}
-	return nil
-}
-
 // SuggestedIn reads the suggested logins back from the bot's own reminder
 // (lines "- @login: reasons"), for the escalation to name them again.
 func SuggestedIn(body string) []string {

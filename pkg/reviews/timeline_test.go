@@ -174,7 +174,7 @@ func TestTimelineWait(t *testing.T) {
 	}
 }
 
-func TestMarkedCommentAndOlderDuplicate(t *testing.T) {
+func TestMarkedComment(t *testing.T) {
 	bot := job.Identity{Slug: "mentorbot"}
 	mk := func(id int64, login, body string) *github.IssueComment {
 		return &github.IssueComment{ID: &id, User: user(login), Body: &body}
@@ -194,12 +194,6 @@ func TestMarkedCommentAndOlderDuplicate(t *testing.T) {
 	}
 	if c := MarkedComment(cs, job.Identity{}, MarkerWait, "2026-11-02T09:00:00Z"); c != nil {
 		t.Errorf("an unknown identity owns comment %v", c.GetID())
-	}
-	if c := OlderDuplicate(cs, bot, MarkerWait, "2026-11-02T09:00:00Z", 5); c.GetID() != 3 {
-		t.Errorf("OlderDuplicate(5) = %v, want #3", c.GetID())
-	}
-	if c := OlderDuplicate(cs, bot, MarkerWait, "2026-11-02T09:00:00Z", 3); c != nil {
-		t.Errorf("OlderDuplicate(3) = %v, want none: #3 is the oldest", c.GetID())
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Defaults of the job's in-memory state.
@@ -90,10 +91,8 @@ func ownerIsOrg(r *github.Repository, org *github.Organization) bool {
 type GitHub struct {
 	Search   Searcher
 	Contents Contents
-	Comments interface {
-		CommentLister
-		CreateComment(ctx context.Context, owner, repo string, number int, comment *github.IssueComment) (*github.IssueComment, *github.Response, error)
-	}
+	// Write finds and writes the bot's marked comments (writeonce).
+	Write Writer
 	// Tracking finds a mentee's tracking issue (tracking.Find).
 	Tracking func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error)
 }
@@ -103,7 +102,7 @@ func clientGitHub(env job.Env) GitHub {
 	return GitHub{
 		Search:   c.Search,
 		Contents: c.Repositories,
-		Comments: c.Issues,
+		Write:    writeonce.For(c, env.Bot.Login()),
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
 			return tracking.Find(ctx, c, p, env.Bot.Login(), login)
 		},
@@ -146,14 +145,27 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	}
 	switch Judge(it, org, res) {
 	case Known:
-		log.Debug().Str("query", q).Msg("author welcomed or contributed before, no welcome")
-		return nil
-	case OnlyCurrent:
-		has, err := hasWelcome(ctx, gh.Comments, it, env.Bot.Login())
+		if org {
+			log.Debug().Str("query", q).Msg("author contributed before, no welcome")
+			return nil
+		}
+		// The search matches the marker's text in anybody's comment: only a
+		// welcome the bot wrote counts.
+		mine, err := welcomedOn(ctx, gh.Write, it, res.Issues)
 		if err != nil {
 			return err
 		}
-		if has {
+		if mine {
+			log.Debug().Str("query", q).Msg("author welcomed before, no welcome")
+			return nil
+		}
+		log.Info().Str("query", q).Msg("the welcome marker was found only in comments by others, welcoming")
+	case OnlyCurrent:
+		mine, err := welcomedOn(ctx, gh.Write, it, nil)
+		if err != nil {
+			return err
+		}
+		if mine {
 			log.Debug().Msg("already welcomed on this item")
 			return nil
 		}
@@ -183,13 +195,14 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
-	mine, _, err := gh.Comments.CreateComment(ctx, it.Owner, it.Repo, it.Number, &github.IssueComment{Body: github.String(body)})
+	c, err := gh.Write.CommentOnce(ctx, it.ref(), Kind, "", body)
 	if err != nil {
-		return fmt.Errorf("comment welcome on %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+		return fmt.Errorf("welcome: %w", err)
 	}
 	welcomed = true
-	if err := keepFirstWelcome(ctx, gh.Comments, it, env.Bot.Login(), mine.GetID()); err != nil {
-		log.Warn().Err(err).Msg("could not check for a concurrent welcome")
+	if !c.Written {
+		log.Info().Int64("comment", c.ID).Msg("welcomed by a concurrent delivery or replica, kept theirs")
+		return nil
 	}
 	log.Info().Bool("first_timer", it.FirstTimer()).Bool("mentee", in.Mentee).Str("contributing_url", in.ContributingURL).Msg("welcomed first-time contributor")
 	return nil
@@ -281,28 +294,4 @@ func (r *recent) release(key string, welcomed bool, now time.Time) {
 		}
 	}
 	r.done[key] = now
-}
-
-// commentDeleter is implemented by go-github's IssuesService.
-type commentDeleter interface {
-	DeleteComment(ctx context.Context, owner, repo string, id int64) (*github.Response, error)
-}
-
-// keepFirstWelcome settles a race between replicas that both found no
-// welcome and both wrote one: the welcome with the lowest comment ID wins,
-// and the writer of any later one deletes its own.
-func keepFirstWelcome(ctx context.Context, c CommentLister, it Item, botLogin string, mine int64) error {
-	del, ok := c.(commentDeleter)
-	if !ok || mine == 0 {
-		return nil
-	}
-	kept, ok, err := earlierWelcome(ctx, c, it, botLogin, mine)
-	if err != nil || !ok {
-		return err
-	}
-	zerolog.Ctx(ctx).Info().Int64("kept", kept).Int64("deleted", mine).Msg("another replica welcomed first, deleting our welcome")
-	if _, err := del.DeleteComment(ctx, it.Owner, it.Repo, mine); err != nil {
-		return fmt.Errorf("delete duplicate welcome %d on %s/%s#%d: %w", mine, it.Owner, it.Repo, it.Number, err)
-	}
-	return nil
 }

@@ -117,22 +117,27 @@ func WithMarker(body, kind, key string) string {
 // marker appended when missing), then settles with concurrent writers.
 func (w *Writer) CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (Comment, error) {
 	body = WithMarker(body, kind, key)
+	var failed error
 	for attempt := 1; ; attempt++ {
 		found, err := w.markedComments(ctx, ref, kind, key)
 		if err != nil {
-			return Comment{}, err
+			return Comment{}, errors.Join(failed, err)
 		}
 		if len(found) > 0 {
 			win, err := w.settleComments(ctx, ref, found)
 			return commentOf(win, false), err
 		}
+		if failed != nil && !writeAgain(ctx, failed, attempt, w.attempts) {
+			return Comment{}, fmt.Errorf("comment %s:%s on %s: %w", kind, key, ref, failed)
+		}
 		cm, _, err := w.gh.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)})
 		if err != nil {
-			if !again(ctx, err, attempt, w.attempts) {
+			if ctx.Err() != nil || !Ambiguous(err) {
 				return Comment{}, fmt.Errorf("comment %s:%s on %s: %w", kind, key, ref, err)
 			}
 			zerolog.Ctx(ctx).Warn().Err(err).Str("marker", kind+":"+key).Str("issue", ref.String()).
-				Msg("comment may or may not have been written, reading again before writing again")
+				Msg("comment may or may not have been written, reading again")
+			failed = err
 			continue
 		}
 		if cm.GetID() == 0 {
@@ -229,22 +234,27 @@ func (w *Writer) OpenIssueOnce(ctx context.Context, owner, repo, kind, key strin
 	if len(ni.Labels) > 0 {
 		req.Labels = &ni.Labels
 	}
+	var failed error
 	for attempt := 1; ; attempt++ {
 		found, err := w.markedIssues(ctx, owner, repo, kind, key)
 		if err != nil {
-			return Issue{}, err
+			return Issue{}, errors.Join(failed, err)
 		}
 		if len(found) > 0 {
 			win, err := w.settleIssues(ctx, owner, repo, found)
 			return issueOf(win, false), err
 		}
+		if failed != nil && !writeAgain(ctx, failed, attempt, w.attempts) {
+			return Issue{}, fmt.Errorf("open issue %s:%s in %s/%s: %w", kind, key, owner, repo, failed)
+		}
 		is, _, err := w.gh.Create(ctx, owner, repo, req)
 		if err != nil {
-			if !again(ctx, err, attempt, w.attempts) {
+			if ctx.Err() != nil || !Ambiguous(err) {
 				return Issue{}, fmt.Errorf("open issue %s:%s in %s/%s: %w", kind, key, owner, repo, err)
 			}
 			zerolog.Ctx(ctx).Warn().Err(err).Str("marker", kind+":"+key).Str("repo", owner+"/"+repo).
-				Msg("issue may or may not have been opened, reading again before opening again")
+				Msg("issue may or may not have been opened, reading again")
+			failed = err
 			continue
 		}
 		if is.GetNumber() == 0 {
@@ -414,11 +424,17 @@ func Ambiguous(err error) bool {
 	return true
 }
 
-// again reports whether a failed write is worth settling and, when its text
-// is still missing, sending again: the failure was ambiguous, attempts are
-// left, and this process is not stopping (a cancelled run must not write).
-func again(ctx context.Context, err error, attempt, attempts int) bool {
-	return ctx.Err() == nil && Ambiguous(err) && attempt < attempts
+// writeAgain reports whether a write that failed ambiguously, and whose
+// text the re-read did not find, may be sent again: only when GitHub
+// answered (a 5xx is final: what it did is visible to the re-read), attempts
+// are left, and this process is not stopping. A write that got no answer (a
+// timeout) may still be applied after the re-read, so it is not sent again:
+// the error goes back to the caller, and the next run, or the redelivered
+// event, finds the text or writes it.
+func writeAgain(ctx context.Context, failed error, attempt, attempts int) bool {
+	var er *github.ErrorResponse
+	answered := errors.As(failed, &er) && er.Response != nil
+	return answered && ctx.Err() == nil && attempt <= attempts
 }
 
 func commentOf(cm *github.IssueComment, written bool) Comment {

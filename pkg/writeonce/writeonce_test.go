@@ -34,7 +34,7 @@ type fake struct {
 }
 
 type failure struct {
-	status  int
+	status  int // 0: no answer at all
 	applied bool
 }
 
@@ -74,6 +74,9 @@ func (f *fake) write() (apply bool, err error) {
 		hook()
 	}
 	if fl, ok := f.failCreate[f.creates]; ok {
+		if fl.status == 0 {
+			return fl.applied, errors.New("net/http: request canceled (Client.Timeout exceeded while awaiting headers)")
+		}
 		return fl.applied, ghError(fl.status)
 	}
 	return true, nil
@@ -259,7 +262,19 @@ func TestCommentOnce(t *testing.T) {
 			name:      "502 every time: bounded attempts",
 			setup:     func(f *fake) { f.failCreate = map[int]failure{1: {status: 502}, 2: {status: 503}, 3: {status: 502}} },
 			wantErr:   true,
-			wantCalls: []string{"list comments #7", "create comment #7", "list comments #7", "create comment #7", "list comments #7", "create comment #7"},
+			wantCalls: []string{"list comments #7", "create comment #7", "list comments #7", "create comment #7", "list comments #7", "create comment #7", "list comments #7"},
+		},
+		{
+			name:      "no answer (a timeout), not written yet: read, but do not write again (it may still land)",
+			setup:     func(f *fake) { f.failCreate = map[int]failure{1: {}} },
+			wantErr:   true,
+			wantCalls: []string{"list comments #7", "create comment #7", "list comments #7"},
+		},
+		{
+			name:      "no answer, but written: read, find it",
+			setup:     func(f *fake) { f.failCreate = map[int]failure{1: {applied: true}} },
+			wantID:    101,
+			wantCalls: []string{"list comments #7", "create comment #7", "list comments #7"},
 		},
 	}
 	for _, tc := range tests {
