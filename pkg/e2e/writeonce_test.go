@@ -174,17 +174,6 @@ func openIssues(t *testing.T, sim *githubsim.Server, repo, kind, key string) []i
 	return open
 }
 
-// botCommentsWith counts the bot's comments with kind:key on one issue.
-func botCommentsWith(sim *githubsim.Server, repo string, n int, kind, key string) int {
-	c := 0
-	for _, cm := range sim.Comments(repo, n) {
-		if cm.User == sim.BotLogin() && markers.Has(cm.Body, kind, key) {
-			c++
-		}
-	}
-	return c
-}
-
 // settled reports how many duplicates the processes wrote and removed: the
 // race the test provokes, and its settling, seen from the simulator.
 func settled(sim *githubsim.Server) (deleted, closed int) {
@@ -221,22 +210,16 @@ func TestConcurrentSweepsWriteOnce(t *testing.T) {
 			continue
 		}
 		n := open[0]
-		if got := botCommentsWith(h.Sim, "org/mentorship", n, onboarding.KindOnboarding, onboarding.Key(login)); got != 1 {
+		if got := markedComments(h.Sim, n, onboarding.KindOnboarding, onboarding.Key(login)); got != 1 {
 			t.Errorf("%s: %d onboarding checklists on #%d, want 1", login, got, n)
 		}
-		if got := botCommentsWith(h.Sim, "org/mentorship", n, digest.KindDigest, week); got != 1 {
+		if got := markedComments(h.Sim, n, digest.KindDigest, week); got != 1 {
 			t.Errorf("%s: %d digests for %s on #%d, want 1", login, got, week, n)
 		}
 	}
 	for n := 1; n <= 2; n++ {
-		c := 0
-		for _, cm := range h.Sim.Comments("org/app", n) {
-			if _, ok := markers.Find(cm.Body, reviews.MarkerWait); ok && cm.User == h.Sim.BotLogin() {
-				c++
-			}
-		}
-		if c != 1 {
-			t.Errorf("org/app#%d: %d review-wait reminders, want 1", n, c)
+		if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+			t.Errorf("org/app#%d: %d review-wait reminders, want 1", n, got)
 		}
 	}
 	if dups := markerCopies(h.Sim, weekRepos...); len(dups) > 0 {
@@ -264,11 +247,11 @@ func TestConcurrentTermEndWritesOnce(t *testing.T) {
 	for i, login := range []string{"alice", "bob", "carol"} {
 		n := i + 1
 		for _, kind := range []string{digest.KindRetro, digest.KindTermReport} {
-			if got := botCommentsWith(h.Sim, "org/mentorship", n, kind, digest.LoginKey(login)); got != 1 {
+			if got := markedComments(h.Sim, n, kind, digest.LoginKey(login)); got != 1 {
 				t.Errorf("%s: %d %s comments on #%d, want 1", login, got, kind, n)
 			}
 		}
-		if got := botCommentsWith(h.Sim, "org/mentorship", n, learnings.InviteMarkerKind, login); got != 1 {
+		if got := markedComments(h.Sim, n, learnings.InviteMarkerKind, login); got != 1 {
 			t.Errorf("%s: %d meetup invitations on #%d, want 1", login, got, n)
 		}
 	}
@@ -289,7 +272,8 @@ func TestConcurrentTermEndWritesOnce(t *testing.T) {
 // day, the day after, and when the learnings are collected.
 var termEnd = []time.Time{learnAt(time.November, 30, 9), learnAt(time.December, 1, 9), learnAt(time.December, 8, 9)}
 
-// isWrite reports whether a request changes GitHub (token minting aside).
+// isWrite reports whether a request changes GitHub (token minting aside),
+// as writes counts them.
 func isWrite(r *http.Request) bool {
 	return r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.URL.Path, "/access_tokens")
 }
@@ -354,16 +338,11 @@ func TestSweepKilledAfterEveryWrite(t *testing.T) {
 			}
 			// One clean run; a second one must change nothing.
 			clean := start()
-			before := len(clean.Sim.Requests())
+			before := len(writes(clean.Sim))
 			if err := clean.App.RunSweep(context.Background(), tc.sweep, nil); err != nil {
 				t.Fatal(err)
 			}
-			total := 0
-			for _, r := range clean.Sim.Requests()[before:] {
-				if r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.Path, "/access_tokens") {
-					total++
-				}
-			}
+			total := len(writes(clean.Sim)) - before
 			want := snapshot(clean.Sim, tc.repos...)
 			if err := clean.App.RunSweep(context.Background(), tc.sweep, nil); err != nil {
 				t.Fatal(err)
