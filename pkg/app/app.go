@@ -87,14 +87,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader := policy.NewLoader()
+	loader := policy.NewLoader(policy.WithRegisterer(m.Registry))
 	a := &App{
 		cfg:      cfg,
 		opts:     o,
 		metrics:  m,
 		clients:  cc,
 		policies: loader,
-		cached:   policy.NewCached(loader, policyTTL, 10000, nil),
+		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
 	}
 	a.jobs = a.wireAll()
