@@ -153,7 +153,7 @@ func (l *Loader) Load(ctx context.Context, client *github.Client, installationID
 			logger.Warn().Str("policy_source", source).Strs("empty", r.empty).
 				Msg("policy file is empty: it sets nothing, the defaults (and any other file) apply")
 		}
-		if last, ok := l.good.Get(key); ok && len(last.Mentees) > 0 && len(r.policy.Mentees) == 0 && !rosterCleared(layers) {
+		if last, ok := l.lastGood(installationID, owner, repo); ok && len(last.Mentees) > 0 && len(r.policy.Mentees) == 0 && !rosterCleared(layers) {
 			l.flag("roster_lost")
 			pr := Problem{Source: source, Message: fmt.Sprintf("the policy names no mentees, where the last good one named %d: "+
 				"keeping the last good policy (write \"mentees: []\" to end the roster on purpose)", len(last.Mentees))}
@@ -235,6 +235,17 @@ func sourceName(c appconfig.Config) string {
 		s += ":" + c.Path
 	}
 	return s
+}
+
+// lastGood returns the last good policy of the repository or, for a
+// repository not loaded before, of the org's .github repository: the roster
+// comes from the org file (a repository file without "mentees" inherits
+// it), so the org's last good roster is what a new repository's would be.
+func (l *Loader) lastGood(installationID int64, owner, repo string) (Policy, bool) {
+	if p, ok := l.good.Get(Key(installationID, owner, repo)); ok {
+		return p, true
+	}
+	return l.good.Get(Key(installationID, owner, OrgRepo))
 }
 
 func (l *Loader) flag(reason string) {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/rs/zerolog"
 )
 
@@ -455,5 +457,96 @@ func TestLoaderConcurrent(t *testing.T) {
 	wg.Wait()
 	if p, ok := l.good.Get(Key(1, "o", "r1")); ok && p.Mentees[0].Login != "alice" {
 		t.Errorf("cached policy was changed through a result: %+v", p)
+	}
+}
+
+// A file that parses to nothing, or a policy that lost its roster compared
+// with the last good one, is flagged (warning and metric); a lost roster
+// keeps the last good policy, unless the file ends the roster on purpose.
+func TestLoaderFlagsEmptyAndLostRoster(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		before    string // org file loaded first ("": none)
+		after     string
+		wantStale bool
+		wantFlags map[string]float64
+		wantLog   []string
+	}{
+		{"empty after good", orgPolicy, "", true, map[string]float64{"empty": 1, "roster_lost": 1},
+			[]string{"policy file is empty", "policy lost its mentee roster, keeping the last good policy", `"last_good_mentees":1`}},
+		{"only comments after good", orgPolicy, "# emptied by mistake\n", true, map[string]float64{"empty": 1, "roster_lost": 1},
+			[]string{"policy lost its mentee roster"}},
+		{"roster key dropped", orgPolicy, "program:\n  name: X\n", true, map[string]float64{"roster_lost": 1},
+			[]string{"policy lost its mentee roster"}},
+		{"roster ended on purpose", orgPolicy, "program:\n  name: X\nmentees: []\n", false, map[string]float64{}, nil},
+		{"empty without last good", "", "{}\n", false, map[string]float64{"empty": 1}, []string{"policy file is empty"}},
+		{"roster kept", orgPolicy, orgPolicy, false, map[string]float64{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeGitHub()
+			client := newClient(t, f)
+			reg := prometheus.NewRegistry()
+			l := NewLoader(WithRegisterer(reg))
+			if tc.before != "" {
+				f.set("thanos-io/.github:mentorbot.yml", tc.before)
+				if _, err := l.Load(context.Background(), client, 1, "thanos-io", "thanos"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.set("thanos-io/.github:mentorbot.yml", tc.after)
+			var logs bytes.Buffer
+			res, err := l.Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Stale != tc.wantStale {
+				t.Errorf("stale %v, want %v (%+v)", res.Stale, tc.wantStale, res.Problems)
+			}
+			if tc.wantStale && (len(res.Policy.Mentees) != 1 || res.Policy.Mentees[0].Login != "alice") {
+				t.Errorf("last good roster not kept: %+v", res.Policy.Mentees)
+			}
+			for _, w := range tc.wantLog {
+				if !strings.Contains(logs.String(), w) {
+					t.Errorf("log lacks %q:\n%s", w, logs.String())
+				}
+			}
+			if len(tc.wantLog) == 0 && logs.Len() > 0 {
+				t.Errorf("unexpected log:\n%s", logs.String())
+			}
+			for _, reason := range []string{"empty", "roster_lost"} {
+				var m dto.Metric
+				if err := l.flagged.WithLabelValues(reason).Write(&m); err != nil {
+					t.Fatal(err)
+				}
+				if got := m.GetCounter().GetValue(); got != tc.wantFlags[reason] {
+					t.Errorf("mentorbot_policy_flagged_total{reason=%q} = %v, want %v", reason, got, tc.wantFlags[reason])
+				}
+			}
+			// A stale result is not promoted: the next load flags again.
+			if tc.wantStale {
+				if res, _ := l.Load(context.Background(), client, 1, "thanos-io", "thanos"); !res.Stale {
+					t.Error("the flagged policy became the last good one")
+				}
+			}
+		})
+	}
+
+	// A repository seen for the first time after the org file was emptied
+	// keeps the org's last good roster.
+	f := newFakeGitHub()
+	client := newClient(t, f)
+	l := NewLoader()
+	f.set("thanos-io/.github:mentorbot.yml", orgPolicy)
+	if _, err := l.Load(context.Background(), client, 1, "thanos-io", OrgRepo); err != nil {
+		t.Fatal(err)
+	}
+	f.set("thanos-io/.github:mentorbot.yml", "")
+	res, err := l.Load(context.Background(), client, 1, "thanos-io", "new-repo")
+	if err != nil || !res.Stale || len(res.Policy.Mentees) != 1 {
+		t.Errorf("new repository after the org file was emptied: %+v, %v", res, err)
+	}
+	// Another installation does not see it.
+	if res, err := l.Load(context.Background(), client, 2, "thanos-io", "new-repo"); err != nil || res.Stale || len(res.Policy.Mentees) != 0 {
+		t.Errorf("another installation got the last good roster: %+v, %v", res, err)
 	}
 }
