@@ -32,6 +32,29 @@ func rssKB(pid int, field string) (int, error) {
 	return 0, fmt.Errorf("%s not in /proc/%d/status", field, pid)
 }
 
+// cpuTime reads the user and system CPU time a process has used so far
+// from /proc (in clock ticks of 10 ms, the Linux default).
+func cpuTime(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: count from after it.
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	var ticks int
+	for _, s := range f[11:13] { // utime, stime (fields 14 and 15 of stat)
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
+
 // BenchmarkWebhookAck measures what GitHub sees during the redelivery storm
 // (stormDeliveries signed pull_request.opened deliveries of one first-timer's
 // PR, stormSenders senders) against a real `mentorbot serve` process at its
@@ -73,8 +96,16 @@ func BenchmarkWebhookAck(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: stormSenders}}
 	for i := 0; i < b.N; i++ {
 		sim.ResetRequests()
+		cpu0, err := cpuTime(pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		paced := sendLoad(b, client, p.url, body, fmt.Sprintf("paced-%d", i), stormDeliveries, stormSenders, time.Millisecond)
 		calls := settledCalls(sim)
+		cpu1, err := cpuTime(pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		burst := sendLoad(b, client, p.url, body, fmt.Sprintf("burst-%d", i), stormDeliveries, stormSenders, 0)
 		peak, err := rssKB(pid, "VmHWM")
 		if err != nil {
@@ -95,9 +126,11 @@ func BenchmarkWebhookAck(b *testing.B) {
 		b.ReportMetric(float64(idle)/1024, "idle-RSS-MB")
 		b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
 		b.ReportMetric(float64(calls), "github-calls/storm")
+		b.ReportMetric(float64((cpu1-cpu0).Milliseconds()), "cpu-ms/storm")
 		b.ReportMetric(float64(welcomes), "welcomes")
 		fmt.Printf("storm at 1,000/s (open loop, 2 s): %d deliveries from %d senders: ack p50 %s, p99 %s (%.0f deliveries/s sent); %d GitHub calls, %d welcome(s)\n",
 			stormDeliveries, stormSenders, paced.p50.Round(time.Microsecond), paced.p99.Round(time.Microsecond), paced.rate, calls, welcomes)
+		fmt.Printf("CPU time of the bot for the paced storm (acknowledging and handling): %s\n", cpu1-cpu0)
 		fmt.Printf("storm unpaced (saturation): %d deliveries from %d senders: ack p50 %s, p99 %s, %.0f deliveries/s\n",
 			stormDeliveries, stormSenders, burst.p50.Round(time.Microsecond), burst.p99.Round(time.Microsecond), burst.rate)
 		fmt.Printf("RSS: idle %.1f MB, peak %.1f MB\n", float64(idle)/1024, float64(peak)/1024)
@@ -245,4 +278,26 @@ func sendLoad(b *testing.B, client *http.Client, url string, body []byte, prefix
 	}
 	slices.Sort(lat)
 	return loadResult{p50: lat[n/2], p99: lat[n*99/100], rate: float64(n) / elapsed.Seconds()}
+}
+
+// BenchmarkWebhookAckInProcess paces the storm at 1,000/s against the bot
+// running in the test process, so that go test's profiles cover the
+// server: go test ./pkg/e2e -run '^$' -bench WebhookAckInProcess
+// -benchtime 1x -cpuprofile cpu.out -mutexprofile mutex.out -memprofile
+// mem.out. The figures of record are BenchmarkWebhookAck's (a real process,
+// without the simulator and the load in its heap).
+func BenchmarkWebhookAckInProcess(b *testing.B) {
+	h := stormHarness(b)
+	h.Sim.SetFirstTimer("newbie")
+	n := h.Sim.AddPull(stormRepo, githubsim.Pull{Issue: githubsim.Issue{Title: "docs: fix a typo", User: "newbie"}})
+	body := h.Sim.PullRequestEvent("opened", stormRepo, n, "newbie")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: stormSenders}}
+	for i := 0; i < b.N; i++ {
+		paced := sendLoad(b, client, h.URL, body, fmt.Sprintf("inproc-%d", i), stormDeliveries, stormSenders, time.Millisecond)
+		b.ReportMetric(float64(paced.p50.Microseconds())/1000, "ack-p50-ms")
+		b.ReportMetric(float64(paced.p99.Microseconds())/1000, "ack-p99-ms")
+		if err := h.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
