@@ -14,6 +14,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/handlers"
@@ -25,6 +26,10 @@ import (
 // policyTTL is how long webhook handlers reuse a repository's policy: a
 // burst of events costs one load, and an edit applies within a minute.
 const policyTTL = time.Minute
+
+// redeliveryTTL is how long a handled event is remembered, so that copies
+// of it (GitHub's redeliveries, which carry the same payload) cost nothing.
+const redeliveryTTL = 10 * time.Minute
 
 // Options are the run-time choices that are not server configuration.
 type Options struct {
@@ -87,14 +92,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader := policy.NewLoader()
+	loader := policy.NewLoader(policy.WithRegisterer(m.Registry))
 	a := &App{
 		cfg:      cfg,
 		opts:     o,
 		metrics:  m,
 		clients:  cc,
 		policies: loader,
-		cached:   policy.NewCached(loader, policyTTL, 10000, nil),
+		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
 	}
 	a.jobs = a.wireAll()
@@ -106,13 +111,19 @@ func New(cfg config.Config, o Options) (*App, error) {
 // Handlers returns one handler per webhook event, wired to the jobs.
 func (a *App) Handlers() []githubapp.EventHandler {
 	base := handlers.Base{Clients: a.clients, Policies: a.cached, Now: a.opts.Now, Bot: a.bot}
-	return []githubapp.EventHandler{
+	hs := []githubapp.EventHandler{
 		&handlers.PullRequest{Base: base, Jobs: a.jobs.pullRequest},
 		&handlers.Issues{Base: base, Jobs: a.jobs.issues},
 		&handlers.IssueComment{Base: base, Jobs: a.jobs.issueComment},
 		&handlers.PullRequestReview{},
 		&handlers.Installation{Jobs: a.jobs.install},
 	}
+	// Copies of one event (redeliveries) are handled once; see Coalesced.
+	handled := cache.New(cache.Options[struct{}]{Size: 10000, TTL: redeliveryTTL, Now: a.opts.Now, LoadTimeout: a.cfg.Server.HandlerTimeout})
+	for i, h := range hs {
+		hs[i] = handlers.Coalesce(h, handled)
+	}
+	return hs
 }
 
 // Idle reports whether the server has no webhook work queued or running.

@@ -91,7 +91,7 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 	if err != nil {
 		return job.Installation{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
 	}
-	pol, err := a.policies.Load(ctx, client, owner, ".github")
+	pol, err := a.policies.Load(ctx, client, id, owner, ".github")
 	if err != nil {
 		return job.Installation{}, fmt.Errorf("load org policy of %s: %w", owner, err)
 	}

@@ -16,9 +16,9 @@ import (
 // checklist). Enrolment runs first in both sweeps, so the digest finds the
 // tracking issues it writes to.
 func (a *App) wireMentees(js *jobSet) {
-	enrol := mentees.NewEnroller()
-	tasks := mentees.NewTasks(enrol)
-	js.pullRequest = append(js.pullRequest, mentees.NewPRLabeler(enrol))
+	enrol := mentees.NewEnroller(a.opts.Now)
+	tasks := mentees.NewTasks(enrol, a.opts.Now)
+	js.pullRequest = append(js.pullRequest, mentees.NewPRLabeler(enrol, a.opts.Now))
 	js.issues = append(js.issues, tasks)
 	js.issueComment = append(js.issueComment, tasks)
 	js.install = append(js.install, &installEnrolment{a: a, enrol: enrol})

@@ -98,11 +98,11 @@ server:
 }
 
 // startServe starts `mentorbot serve` with writeConfig's configuration.
-func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
+func startServe(t testing.TB, sim *githubsim.Server, serverExtra string, args ...string) *serveProcess {
 	t.Helper()
 	path, port := writeConfig(t, sim, serverExtra)
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
-	p.cmd = exec.Command(buildBinary(t), "serve", "--config", path, "--log-level", "debug")
+	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--config", path, "--log-level", "debug"}, args...)...)
 	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -23,11 +24,14 @@ import (
 type Enroller struct {
 	// done remembers mentees enrolled by this process, so that events and
 	// sweeps after the first cost no requests.
-	done *memo[policy.IssueRef]
+	done *cache.Cache[policy.IssueRef]
 }
 
-// NewEnroller returns an Enroller.
-func NewEnroller() *Enroller { return &Enroller{done: newMemo[policy.IssueRef](12*time.Hour, 10000)} }
+// NewEnroller returns an Enroller; now is the clock its memory of enrolled
+// mentees is dated with (nil: time.Now).
+func NewEnroller(now func() time.Time) *Enroller {
+	return &Enroller{done: cache.New(cache.Options[policy.IssueRef]{Size: 10000, TTL: 12 * time.Hour, Now: now})}
+}
 
 // Enrolment is what enrolling one mentee did.
 type Enrolment struct {
@@ -43,9 +47,9 @@ func enrolKey(instID int64, m policy.Mentee, trackingRepo string) string {
 // Enroll ensures the tracking issue and the checklist of one mentee. It
 // returns only the tracking issue's reference, without a request, when this
 // process enrolled the mentee recently.
-func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int64, m policy.Mentee, now time.Time) (Enrolment, error) {
+func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int64, m policy.Mentee) (Enrolment, error) {
 	key := enrolKey(instID, m, tr.Policy.Program.TrackingRepo)
-	if ref, ok := e.done.get(key, now); ok {
+	if ref, ok := e.done.Get(key); ok {
 		return Enrolment{Issue: tracking.Issue{Ref: ref}}, nil
 	}
 	is, err := tr.Ensure(ctx, m)
@@ -60,7 +64,7 @@ func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int6
 		return Enrolment{Issue: is}, err
 	}
 	if is.Ref.Number != 0 {
-		e.done.add(key, now, is.Ref)
+		e.done.Add(key, is.Ref)
 	}
 	return Enrolment{Issue: is, Checklist: posted}, nil
 }
@@ -87,7 +91,7 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 		if !Enrollable(m, inst.Now, loc) {
 			continue
 		}
-		res, err := e.Enroll(ctx, tr, inst.ID, m, inst.Now)
+		res, err := e.Enroll(ctx, tr, inst.ID, m)
 		switch {
 		case err != nil && badEntry(err):
 			log.Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee, skipping the entry")
@@ -117,7 +121,7 @@ func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
 // of failing: the event's own job matters more than the enrolment, which
 // the next sweep retries.
 func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *tracking.Tracker, m policy.Mentee) (tracking.Issue, bool) {
-	res, err := e.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	res, err := e.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee now, the next sweep retries")
 		return tracking.Issue{}, false

@@ -123,24 +123,6 @@ func TestMayUseTask(t *testing.T) {
 	}
 }
 
-func TestMemo(t *testing.T) {
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	m := newMemo[int](time.Hour, 2)
-	m.add("a", now, 1)
-	if v, ok := m.get("a", now.Add(time.Minute)); !ok || v != 1 {
-		t.Errorf("get a = %v, %v", v, ok)
-	}
-	if m.has("a", now.Add(2*time.Hour)) {
-		t.Error("a should have expired")
-	}
-	m.add("b", now, 2)
-	m.add("c", now, 3)
-	m.add("d", now, 4)
-	if len(m.keys) > 2 {
-		t.Errorf("memo holds %d keys, bound is 2", len(m.keys))
-	}
-}
-
 // Every comment text the package writes, as golden files.
 func TestCommentTexts(t *testing.T) {
 	task := policy.IssueRef{Owner: "thanos-io", Repo: "thanos", Number: 42}

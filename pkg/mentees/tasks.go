@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -36,8 +37,11 @@ type Tasks struct {
 	enrol  *Enroller
 }
 
-// NewTasks returns the job; enrol finds (or opens) tracking issues.
-func NewTasks(enrol *Enroller) *Tasks { return &Tasks{labels: newLabeller(), enrol: enrol} }
+// NewTasks returns the job; enrol finds (or opens) tracking issues; now is
+// the clock of its memory of existing labels (nil: time.Now).
+func NewTasks(enrol *Enroller, now func() time.Time) *Tasks {
+	return &Tasks{labels: newLabeller(now), enrol: enrol}
+}
 
 // MayUseTask decides from what is known without asking GitHub: a mentor
 // listed in the policy, or a commenter GitHub itself marks as the owner or
@@ -209,7 +213,7 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 // the mentee first if this is the first the bot hears of them.
 func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
 	tr := tracking.NewTracker(env.Client, env.Policy, env.Bot.Login())
-	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {
 			zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("mentee has no usable tracking issue, task not linked")

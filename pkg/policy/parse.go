@@ -102,6 +102,8 @@ type parsed struct {
 	fatal int
 	// rosterAt locates each entry of policy.Mentees in its file.
 	rosterAt []entryPos
+	// empty names the layers that parse to nothing (no key at all).
+	empty []string
 }
 
 // maxNodes bounds how many YAML nodes one parse visits, so that aliases
@@ -110,9 +112,15 @@ const maxNodes = 100_000
 
 func parseLayers(layers []Layer) parsed {
 	d := &decoder{origin: map[*yaml.Node]int{}, layers: layers, budget: maxNodes}
-	var root *yaml.Node
+	var (
+		root  *yaml.Node
+		empty []string
+	)
 	for i, l := range layers {
 		doc, ok := d.document(i, l.Data)
+		if ok && (doc == nil || doc.Kind == yaml.MappingNode && len(doc.Content) == 0) {
+			empty = append(empty, l.Source)
+		}
 		if !ok || doc == nil {
 			continue
 		}
@@ -129,7 +137,7 @@ func parseLayers(layers []Layer) parsed {
 	}
 	p.Skipped = d.skipped
 	d.sort()
-	return parsed{policy: p, problems: d.problems, fatal: d.fatal, rosterAt: d.rosterAt}
+	return parsed{policy: p, problems: d.problems, fatal: d.fatal, rosterAt: d.rosterAt, empty: empty}
 }
 
 type decoder struct {

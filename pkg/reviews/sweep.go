@@ -144,7 +144,7 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 		}
 	}
 	if ri.root == nil || ri.root[".github"] == "dir" {
-		res, err := r.s.Policies.Load(ctx, r.c, owner, name)
+		res, err := r.s.Policies.Load(ctx, r.c, r.inst.ID, owner, name)
 		if err != nil {
 			return nil, err
 		}

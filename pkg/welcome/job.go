@@ -3,6 +3,7 @@ package welcome
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
@@ -31,13 +33,19 @@ const (
 // PullRequestJob and IssuesJob. Its only state is two bounded in-memory
 // caches; GitHub (the marker) stays the record of who was welcomed.
 type Job struct {
-	guides *guideCache
+	// guides maps installation and repository to the contributing guide's
+	// URL ("" when there is none, remembered as long as a found one).
+	guides *cache.Cache[string]
 	recent *recent
 }
 
-// New returns the welcome job.
-func New() *Job {
-	return &Job{guides: newGuideCache(GuideTTL, maxMemory), recent: newRecent(RecentTTL, maxMemory)}
+// New returns the welcome job; now is the clock its memory is dated with
+// (nil: time.Now).
+func New(now func() time.Time) *Job {
+	return &Job{
+		guides: cache.New(cache.Options[string]{Size: maxMemory, TTL: GuideTTL, Now: now}),
+		recent: newRecent(RecentTTL, maxMemory, now),
+	}
 }
 
 // OnPullRequest welcomes the author of a newly opened pull request. Other
@@ -131,12 +139,12 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	// concurrent or recent delivery for the same person waits for nothing
 	// and writes nothing.
 	key := recentKey(it, org)
-	if !j.recent.reserve(key, now) {
+	if !j.recent.reserve(key) {
 		log.Debug().Msg("author welcomed or being welcomed moments ago, no second welcome")
 		return nil
 	}
 	welcomed := false
-	defer func() { j.recent.release(key, welcomed, now) }()
+	defer func() { j.recent.release(key, welcomed) }()
 
 	q, perPage := Query(it, org)
 	res, _, err := gh.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: perPage}})
@@ -215,16 +223,11 @@ func (j *Job) guide(ctx context.Context, gh GitHub, env job.Env, it Item) (strin
 	if u := webURL(env.Policy.Program.ContributingURL); u != "" {
 		return u, nil
 	}
-	key := strings.ToLower(it.Owner + "/" + it.Repo)
-	if u, ok := j.guides.get(key, env.Now); ok {
-		return u, nil
-	}
-	u, err := FindGuide(ctx, gh.Contents, it.Owner, it.Repo)
-	if err != nil {
-		return "", err
-	}
-	j.guides.put(key, u, env.Now)
-	return u, nil
+	// A burst of first PRs in one repository looks the guide up once.
+	key := strings.ToLower(strconv.FormatInt(env.InstallationID, 10) + "/" + it.Owner + "/" + it.Repo)
+	return j.guides.GetOrLoad(ctx, key, func(ctx context.Context) (string, error) {
+		return FindGuide(ctx, gh.Contents, it.Owner, it.Repo)
+	})
 }
 
 func recentKey(it Item, org bool) string {
@@ -244,54 +247,34 @@ func recentKey(it Item, org bool) string {
 // lag, not the record: after a restart the marker search takes over.
 type recent struct {
 	mu       sync.Mutex
-	ttl      time.Duration
-	max      int
-	inFlight map[string]bool
-	done     map[string]time.Time
+	inFlight map[string]bool // as many as welcomes run at once
+	done     *cache.Cache[struct{}]
 }
 
-func newRecent(ttl time.Duration, max int) *recent {
-	return &recent{ttl: ttl, max: max, inFlight: map[string]bool{}, done: map[string]time.Time{}}
+func newRecent(ttl time.Duration, max int, now func() time.Time) *recent {
+	return &recent{inFlight: map[string]bool{}, done: cache.New(cache.Options[struct{}]{Size: max, TTL: ttl, Now: now})}
 }
 
 // reserve claims key; false means it is being welcomed or was welcomed
 // less than ttl ago.
-func (r *recent) reserve(key string, now time.Time) bool {
+func (r *recent) reserve(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.inFlight[key] {
+	if r.inFlight[key] || r.done.Contains(key) {
 		return false
-	}
-	if at, ok := r.done[key]; ok {
-		if now.Sub(at) < r.ttl && !now.Before(at) {
-			return false
-		}
-		delete(r.done, key)
 	}
 	r.inFlight[key] = true
 	return true
 }
 
 // release ends a reservation, remembering the key when a welcome was
-// written.
-func (r *recent) release(key string, welcomed bool, now time.Time) {
+// written. When the memory is full the least recently used go first; the
+// marker search still prevents second welcomes.
+func (r *recent) release(key string, welcomed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.inFlight, key)
-	if !welcomed {
-		return
+	if welcomed {
+		r.done.Add(key, struct{}{})
 	}
-	if len(r.done) >= r.max {
-		for k, at := range r.done {
-			if now.Sub(at) >= r.ttl || now.Before(at) {
-				delete(r.done, k)
-			}
-		}
-		if len(r.done) >= r.max {
-			// Still full of fresh entries: forget them all rather than grow;
-			// the marker search still prevents second welcomes.
-			clear(r.done)
-		}
-	}
-	r.done[key] = now
 }

@@ -174,7 +174,8 @@ func TestRunCallsAndMemory(t *testing.T) {
 	p.Program.ContributingURL = "https://example.com/CONTRIBUTING.md"
 	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
 	f := &fakeGitHub{}
-	j := New()
+	at := now
+	j := New(func() time.Time { return at })
 	if err := j.Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,8 @@ func TestRunCallsAndMemory(t *testing.T) {
 	// Immediately again (a redelivery, or a second PR before the index
 	// caught up): nothing, not even a search.
 	f.calls = nil
-	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(time.Minute)), it); err != nil {
+	at = now.Add(time.Minute)
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.calls) != 0 {
@@ -199,7 +201,8 @@ func TestRunCallsAndMemory(t *testing.T) {
 	// confirms it.
 	f.calls = nil
 	f.search = &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(3)}}}
-	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(RecentTTL)), it); err != nil {
+	at = now.Add(RecentTTL)
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.calls) != 2 || len(f.created) != 1 {
@@ -231,7 +234,7 @@ func TestRunStrangerMarker(t *testing.T) {
 func TestRunGuideCached(t *testing.T) {
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	f := &fakeGitHub{files: map[string][]string{"o/r": {"CONTRIBUTING.md"}}}
-	j := New()
+	j := New(nil)
 	for i, author := range []string{"a", "b"} {
 		f.calls = nil
 		it := Item{Owner: "o", Repo: "r", Number: i + 1, PullRequest: true, Author: author, Association: AssocFirstTimer}
@@ -264,7 +267,7 @@ func TestRunOrgScope(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeGitHub{search: tc.search, comments: tc.comments}
-			if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+			if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 				t.Fatal(err)
 			}
 			if len(f.created) != tc.want {
@@ -286,7 +289,7 @@ func TestRunMentee(t *testing.T) {
 	ref := policy.IssueRef{Owner: "o", Repo: "r", Number: 70}
 	f := &fakeGitHub{tracking: &ref}
 	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "alice", Association: AssocFirstTimeContributor}
-	if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 || !strings.Contains(f.created[0], "tracked in o/r#70") {
@@ -297,7 +300,7 @@ func TestRunMentee(t *testing.T) {
 	}
 	// After the term: the generic welcome.
 	f = &fakeGitHub{tracking: &ref, files: map[string][]string{}}
-	if err := New().Run(context.Background(), f.gh(), runEnv(p, now.AddDate(0, 2, 0)), it); err != nil {
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now.AddDate(0, 2, 0)), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 || strings.Contains(f.created[0], "tracked in") {
@@ -311,7 +314,7 @@ func TestRunConcurrent(t *testing.T) {
 	p := policy.Default()
 	p.Program.ContributingURL = "https://example.com/C.md"
 	f := &fakeGitHub{}
-	j := New()
+	j := New(nil)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)
