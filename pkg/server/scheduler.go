@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,12 +36,24 @@ type drainingScheduler struct {
 	closed   bool
 	inflight sync.WaitGroup
 	pending  atomic.Int64
+
+	// abandonCtx is cancelled when the drain at shutdown times out: running
+	// handlers are cancelled, queued ones are skipped, and their delivery
+	// ids collect in abandoned, to be handed over.
+	abandonCtx context.Context
+	abandon    context.CancelFunc
+	abandoned  []string
 }
+
+// abandonWait is how long cancelled handlers get to return after the drain
+// timed out; one that ignores its context is handed over all the same.
+const abandonWait = 2 * time.Second
 
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
 func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
 	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}}
+	s.abandonCtx, s.abandon = context.WithCancel(context.Background())
 	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
 		githubapp.WithSchedulingMetrics(m.GoMetrics),
 		githubapp.WithAsyncErrorCallback(s.onError),
@@ -96,10 +109,16 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			if r := recover(); r != nil {
 				err = fmt.Errorf("handler panic: %v", r)
 			}
-			if err != nil {
+			switch {
+			case err != nil && s.abandonCtx.Err() != nil:
+				// Not failed: handed over to another process at shutdown.
+				s.mu.Lock()
+				s.abandoned = append(s.abandoned, delivery)
+				s.mu.Unlock()
+			case err != nil:
 				s.metrics.failed.WithLabelValues(event, action).Inc()
 				s.failed.add(delivery)
-			} else {
+			default:
 				s.metrics.handled.WithLabelValues(event, action).Inc()
 				s.seen.add(delivery)
 				s.failed.remove(delivery)
@@ -108,8 +127,12 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			s.pending.Add(-1)
 			s.inflight.Done()
 		}()
+		if s.abandonCtx.Err() != nil {
+			return errAbandoned
+		}
 		ctx, cancel := context.WithTimeout(ctx, s.timeout)
 		defer cancel()
+		defer context.AfterFunc(s.abandonCtx, cancel)()
 		return inner.Handle(ctx, event, delivery, payload)
 	}}
 	if err := s.inner.Schedule(ctx, d); err != nil {
@@ -134,8 +157,13 @@ func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, e
 	zerolog.Ctx(ctx).Error().Err(err).Msg("handling webhook event failed")
 }
 
+// errAbandoned ends a queued event that the drain at shutdown gave up on.
+var errAbandoned = errors.New("shutting down: delivery handed over")
+
 // Drain refuses new events and waits for queued ones until ctx is done.
-func (s *drainingScheduler) Drain(ctx context.Context) error {
+// Then it cancels what still runs, skips what is still queued, and returns
+// the delivery ids of both (oldest first where known) with ctx's error.
+func (s *drainingScheduler) Drain(ctx context.Context) ([]string, error) {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
@@ -146,10 +174,26 @@ func (s *drainingScheduler) Drain(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		return nil
+		return nil, nil
 	case <-ctx.Done():
-		return fmt.Errorf("drain webhook queue: %w", ctx.Err())
 	}
+	s.abandon()
+	t := time.NewTimer(abandonWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	left := slices.Clone(s.abandoned)
+	for id := range s.running { // handlers that ignored their cancellation
+		if !slices.Contains(left, id) {
+			left = append(left, id)
+		}
+	}
+	left = slices.DeleteFunc(left, func(id string) bool { return id == "" })
+	return left, fmt.Errorf("drain webhook queue: %w", ctx.Err())
 }
 
 type handlerFunc struct {
