@@ -19,24 +19,32 @@ import (
 
 // The rule for bodies nobody has authenticated yet: the signature
 // (X-Hub-Signature-256) covers the whole body, so a body is known to come
-// from GitHub only once it has been read to the end. Until then it costs
-// at most one slot and memBodyBytes of memory:
+// from GitHub only once it has been read to the end. Until then it holds a
+// slot and at most memBodyBytes of memory:
 //
-//   - at most Options.MaxUnverifiedBodies bodies are read at once; a request
-//     that finds every slot taken waits up to slotWait, then gets 503 (GitHub
-//     records the delivery as failed and the redeliverer asks for it again);
-//   - each body streams through HMAC-SHA256; its first memBodyBytes stay in
-//     memory, the rest spills to a temporary file removed when the request
-//     ends, and reading stops at Options.MaxBodyBytes (413);
-//   - a request without a well-formed X-Hub-Signature-256 is refused with
-//     400 before any of its body is read.
+//   - a request without a well-formed X-Hub-Signature-256, or whose
+//     Content-Length is over Options.MaxBodyBytes, is refused (400, 413)
+//     before any of its body is read;
+//   - a small body (Content-Length at most memBodyBytes, as nearly every
+//     delivery GitHub sends) takes one of smallPerLarge × MaxUnverifiedBodies
+//     small slots and stays in memory;
+//   - a larger body, or one of unknown length, takes one of
+//     Options.MaxUnverifiedBodies large slots: its first memBodyBytes stay
+//     in memory and the rest spills to a temporary file, unlinked at once
+//     and closed when the request ends; reading stops at MaxBodyBytes (413);
+//   - a request that finds every slot of its kind taken waits up to
+//     slotWait, then gets 503 (GitHub records the delivery as failed and the
+//     redeliverer asks for it again);
+//   - every body streams through HMAC-SHA256 as it is read.
 //
-// So unverified bodies never hold more than MaxUnverifiedBodies ×
-// memBodyBytes of memory, whatever their size or number. Only a body whose
-// signature matched is handed to go-githubapp's dispatcher, which reads it
-// into memory (and checks the signature again).
+// So unverified bodies never hold more than (smallPerLarge + 1) ×
+// MaxUnverifiedBodies × memBodyBytes of memory (9 MiB by default) whatever
+// their size or number, and a flood of large bodies does not delay small
+// ones. Only a body whose signature matched reaches go-githubapp's
+// dispatcher, which reads it into memory (and checks the signature again).
 const (
-	memBodyBytes = 256 << 10
+	memBodyBytes  = 256 << 10
+	smallPerLarge = 8
 	// slotWait leaves a delivery that waited for a slot time to be read and
 	// answered within the 10 s GitHub waits for a webhook response.
 	slotWait = 5 * time.Second
@@ -61,13 +69,17 @@ func (s *Server) verifyBody(next http.Handler) http.Handler {
 			s.invalid(w, log, errNoSignature)
 			return
 		}
+		slots := s.largeSlots
+		if r.ContentLength >= 0 && r.ContentLength <= memBodyBytes {
+			slots = s.smallSlots
+		}
 		wait := time.NewTimer(slotWait)
 		select {
-		case s.slots <- struct{}{}:
+		case slots <- struct{}{}:
 			wait.Stop()
 		case <-wait.C:
 			s.opts.Metrics.rejected.WithLabelValues("busy").Inc()
-			log.Warn().Int("slots", cap(s.slots)).Msg("webhook rejected with 503: every slot for unverified bodies is taken")
+			log.Warn().Int("slots", cap(slots)).Int64("content_length", r.ContentLength).Msg("webhook rejected with 503: every slot for unverified bodies of this size is taken")
 			http.Error(w, "too many webhook bodies being read, retry later", http.StatusServiceUnavailable)
 			return
 		case <-r.Context().Done():
@@ -75,7 +87,7 @@ func (s *Server) verifyBody(next http.Handler) http.Handler {
 			return
 		}
 		body, err := s.readVerified(w, r, want)
-		<-s.slots
+		<-slots
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):

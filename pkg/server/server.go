@@ -30,8 +30,9 @@ type Options struct {
 	QueueSize     int
 	Workers       int
 	MaxBodyBytes  int64
-	// MaxUnverifiedBodies bounds the bodies read at once before their
-	// signature is checked (see verifyBody); default 4.
+	// MaxUnverifiedBodies bounds the large bodies read at once before their
+	// signature is checked, and eight times as many small ones (see
+	// verifyBody); default 4.
 	MaxUnverifiedBodies int
 	// SpillDir holds the part of a body beyond the in-memory part while it
 	// is verified; empty means os.TempDir().
@@ -57,8 +58,9 @@ type Server struct {
 	scheduler *drainingScheduler
 	handler   http.Handler
 	ready     atomic.Bool
-	// slots bound the webhook bodies read before their signature is checked.
-	slots chan struct{}
+	// smallSlots and largeSlots bound the webhook bodies read before their
+	// signature is checked (see verifyBody).
+	smallSlots, largeSlots chan struct{}
 }
 
 // New validates the options and builds the handler tree.
@@ -82,7 +84,11 @@ func New(o Options) (*Server, error) {
 	if o.ReadTimeout <= 0 {
 		o.ReadTimeout = 60 * time.Second
 	}
-	s := &Server{opts: o, slots: make(chan struct{}, o.MaxUnverifiedBodies)}
+	s := &Server{
+		opts:       o,
+		smallSlots: make(chan struct{}, smallPerLarge*o.MaxUnverifiedBodies),
+		largeSlots: make(chan struct{}, o.MaxUnverifiedBodies),
+	}
 	s.scheduler = newDrainingScheduler(o.QueueSize, o.Workers, o.HandlerTimeout, o.Metrics)
 	dispatcher := githubapp.NewEventDispatcher(o.Handlers, o.WebhookSecret,
 		githubapp.WithScheduler(s.scheduler),
