@@ -37,17 +37,25 @@ type drainingScheduler struct {
 	inflight sync.WaitGroup
 	pending  atomic.Int64
 
-	// abandonCtx is cancelled when the drain at shutdown times out: running
-	// handlers are cancelled, queued ones are skipped, and their delivery
-	// ids collect in abandoned, to be handed over.
+	// When the drain at shutdown times out, skipping is set: queued events
+	// are skipped; running handlers get abandonWait more to finish, then
+	// abandonCtx is cancelled. The delivery ids of what did not finish
+	// collect in abandoned, to be handed over.
+	skipping   atomic.Bool
 	abandonCtx context.Context
 	abandon    context.CancelFunc
 	abandoned  []string
 }
 
-// abandonWait is how long cancelled handlers get to return after the drain
-// timed out; one that ignores its context is handed over all the same.
-const abandonWait = 2 * time.Second
+// abandonWait is how long running handlers may still finish after the
+// drain timed out (queued ones are skipped at once): a handler stopped in
+// the middle of its writes leaves more to settle for its redelivery than
+// one that never started. cancelWait is how long cancelled ones get to
+// return; one that ignores its context is handed over all the same.
+const (
+	abandonWait = 4 * time.Second
+	cancelWait  = time.Second
+)
 
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
@@ -110,7 +118,7 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 				err = fmt.Errorf("handler panic: %v", r)
 			}
 			switch {
-			case err != nil && s.abandonCtx.Err() != nil:
+			case err != nil && s.skipping.Load():
 				// Not failed: handed over to another process at shutdown.
 				s.mu.Lock()
 				s.abandoned = append(s.abandoned, delivery)
@@ -127,7 +135,7 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			s.pending.Add(-1)
 			s.inflight.Done()
 		}()
-		if s.abandonCtx.Err() != nil {
+		if s.skipping.Load() {
 			return errAbandoned
 		}
 		ctx, cancel := context.WithTimeout(ctx, s.timeout)
@@ -161,8 +169,9 @@ func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, e
 var errAbandoned = errors.New("shutting down: delivery handed over")
 
 // Drain refuses new events and waits for queued ones until ctx is done.
-// Then it cancels what still runs, skips what is still queued, and returns
-// the delivery ids of both (oldest first where known) with ctx's error.
+// Then it skips what is still queued, lets what runs finish for
+// abandonWait, cancels the rest, and returns the delivery ids of what did
+// not finish (oldest first where known) with ctx's error.
 func (s *drainingScheduler) Drain(ctx context.Context) ([]string, error) {
 	s.mu.Lock()
 	s.closed = true
@@ -177,12 +186,10 @@ func (s *drainingScheduler) Drain(ctx context.Context) ([]string, error) {
 		return nil, nil
 	case <-ctx.Done():
 	}
-	s.abandon()
-	t := time.NewTimer(abandonWait)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
+	s.skipping.Store(true)
+	if !waitFor(done, abandonWait) {
+		s.abandon()
+		waitFor(done, cancelWait)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -194,6 +201,18 @@ func (s *drainingScheduler) Drain(ctx context.Context) ([]string, error) {
 	}
 	left = slices.DeleteFunc(left, func(id string) bool { return id == "" })
 	return left, fmt.Errorf("drain webhook queue: %w", ctx.Err())
+}
+
+// waitFor reports whether done closed within d.
+func waitFor(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 type handlerFunc struct {

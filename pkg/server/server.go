@@ -229,6 +229,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, drainTimeout time.Du
 	return nil
 }
 
-// handOverTimeout bounds the hand-over after the drain; with the default
-// drain of 30s it fits the Deployment's 45s termination grace period.
-const handOverTimeout = 10 * time.Second
+// handOverTimeout bounds the hand-over after the drain. Shutdown takes at
+// most server.shutdown_timeout + abandonWait + cancelWait + handOverTimeout
+// (43 s with the default 30 s), within the Deployment's 45 s grace period.
+const handOverTimeout = 8 * time.Second
