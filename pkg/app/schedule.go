@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // sweepMetrics let operators alert on a sweep that stopped running.
@@ -61,7 +63,7 @@ func (m *sweepMetrics) record(log zerolog.Logger, name string, err error, took t
 		return
 	}
 	result := sweepError
-	if _, limited := rateLimitReset(err); limited {
+	if _, limited := ghclient.RateLimitReset(err); limited {
 		result = sweepRateLimited
 	}
 	m.runs.WithLabelValues(name, result).Inc()

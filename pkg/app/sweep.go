@@ -103,7 +103,7 @@ func (a *App) installations(ctx context.Context) (insts []job.Installation, skip
 // limit that resets later fails at once, saying when to retry.
 func afterReset(ctx context.Context, f func() error) error {
 	err := f()
-	reset, limited := rateLimitReset(err)
+	reset, limited := ghclient.RateLimitReset(err)
 	if !limited {
 		return err
 	}
@@ -116,20 +116,6 @@ func afterReset(ctx context.Context, f func() error) error {
 		return f()
 	}
 	return fmt.Errorf("%w (rate limit resets at %s: retry after it)", err, reset.UTC().Format(time.RFC3339))
-}
-
-// rateLimitReset reports whether err comes from a spent GitHub rate limit
-// (primary or secondary), and when it lifts.
-func rateLimitReset(err error) (time.Time, bool) {
-	var rle *github.RateLimitError
-	if errors.As(err, &rle) {
-		return rle.Rate.Reset.Time, true
-	}
-	var are *github.AbuseRateLimitError
-	if errors.As(err, &are) {
-		return time.Now().Add(are.GetRetryAfter()), true
-	}
-	return time.Time{}, false
 }
 
 func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, error) {

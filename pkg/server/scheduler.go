@@ -13,6 +13,8 @@ import (
 
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // drainingScheduler wraps go-githubapp's bounded QueueAsyncScheduler so that
@@ -26,6 +28,9 @@ type drainingScheduler struct {
 	// failed remembers deliveries acknowledged but not handled, until a
 	// redelivery succeeds, so the redeliverer can ask GitHub for them.
 	failed *deliveries
+	// notBefore holds, for a failed delivery that hit GitHub's rate limit,
+	// the limit's reset: a redelivery before it would fail the same way.
+	notBefore map[string]time.Time
 
 	// running holds the delivery ids queued or being handled: a second
 	// copy arriving meanwhile (GitHub's redelivery racing the first attempt,
@@ -60,7 +65,7 @@ const (
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
 func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
-	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}}
+	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}, notBefore: map[string]time.Time{}}
 	s.abandonCtx, s.abandon = context.WithCancel(context.Background())
 	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
 		githubapp.WithSchedulingMetrics(m.GoMetrics),
@@ -126,6 +131,9 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			case err != nil:
 				s.metrics.failed.WithLabelValues(event, action).Inc()
 				s.failed.add(delivery)
+				if reset, limited := ghclient.RateLimitReset(err); limited {
+					s.retryAfter(delivery, reset)
+				}
 			default:
 				s.metrics.handled.WithLabelValues(event, action).Inc()
 				s.seen.add(delivery)
@@ -153,6 +161,33 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 		return err
 	}
 	return nil
+}
+
+// retryAfter holds the redelivery of failed delivery id until at.
+func (s *drainingScheduler) retryAfter(id string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.notBefore) >= 10000 {
+		clear(s.notBefore) // bounded: at worst a redelivery comes early
+	}
+	s.notBefore[id] = at
+}
+
+// handlingFailed reports whether delivery id was acknowledged but not
+// handled, and may be redelivered now.
+func (s *drainingScheduler) handlingFailed(id string, now time.Time) bool {
+	if !s.failed.handled(id) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if at, ok := s.notBefore[id]; ok {
+		if now.Before(at) {
+			return false
+		}
+		delete(s.notBefore, id)
+	}
+	return true
 }
 
 func (s *drainingScheduler) release(id string) {

@@ -114,7 +114,11 @@ func (s *Server) Ready() bool { return s.ready.Load() }
 // HandlingFailed reports whether delivery guid was acknowledged by this
 // process but its handling failed (and no later copy succeeded): GitHub
 // recorded it as delivered, so only a redelivery request brings it back.
-func (s *Server) HandlingFailed(guid string) bool { return s.scheduler.failed.handled(guid) }
+// One that failed on a spent rate limit is reported only after the limit's
+// reset, so that its redelivery does not fail the same way.
+func (s *Server) HandlingFailed(guid string) bool {
+	return s.scheduler.handlingFailed(guid, time.Now())
+}
 
 // Handler returns the root HTTP handler (used by tests and benchmarks).
 func (s *Server) Handler() http.Handler { return s.handler }
