@@ -73,7 +73,7 @@ func (s *Server) verifyBody(next http.Handler) http.Handler {
 		if r.ContentLength >= 0 && r.ContentLength <= memBodyBytes {
 			slots = s.smallSlots
 		}
-		wait := time.NewTimer(slotWait)
+		wait := time.NewTimer(s.slotWait)
 		select {
 		case slots <- struct{}{}:
 			wait.Stop()

@@ -61,6 +61,7 @@ type Server struct {
 	// smallSlots and largeSlots bound the webhook bodies read before their
 	// signature is checked (see verifyBody).
 	smallSlots, largeSlots chan struct{}
+	slotWait               time.Duration
 }
 
 // New validates the options and builds the handler tree.
@@ -88,6 +89,7 @@ func New(o Options) (*Server, error) {
 		opts:       o,
 		smallSlots: make(chan struct{}, smallPerLarge*o.MaxUnverifiedBodies),
 		largeSlots: make(chan struct{}, o.MaxUnverifiedBodies),
+		slotWait:   slotWait,
 	}
 	s.scheduler = newDrainingScheduler(o.QueueSize, o.Workers, o.HandlerTimeout, o.Metrics)
 	dispatcher := githubapp.NewEventDispatcher(o.Handlers, o.WebhookSecret,
