@@ -36,10 +36,11 @@ type Server struct {
 	Workers int `yaml:"workers"`
 	// MaxBodyBytes bounds a webhook body; GitHub caps payloads at 25 MB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
-	// MaxUnverifiedBodies bounds the webhook bodies read at once before
-	// their signature is checked; past it a request waits briefly, then
-	// gets 503. Each holds at most 256 KiB of memory; the rest of a larger
-	// body spills to a file in SpillDir until it is verified.
+	// MaxUnverifiedBodies bounds the large webhook bodies (over 256 KiB or
+	// of unknown length) read at once before their signature is checked,
+	// and eight times as many small ones; past it a request waits briefly,
+	// then gets 503. Each holds at most 256 KiB of memory; the rest of a
+	// large body spills to a file in SpillDir until it is verified.
 	MaxUnverifiedBodies int `yaml:"max_unverified_bodies"`
 	// SpillDir holds spilled bodies; empty means $TMPDIR or /tmp.
 	SpillDir string `yaml:"spill_dir"`
