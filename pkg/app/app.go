@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oklog/run"
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
@@ -144,6 +145,11 @@ func (a *App) NewServer() (*server.Server, error) {
 		Workers:        a.cfg.Server.Workers,
 		MaxBodyBytes:   a.cfg.Server.MaxBodyBytes,
 		HandlerTimeout: a.cfg.Server.HandlerTimeout,
+
+		MaxUnverifiedBodies: a.cfg.Server.MaxUnverifiedBodies,
+		SpillDir:            a.cfg.Server.SpillDir,
+		ReadHeaderTimeout:   a.cfg.Server.ReadHeaderTimeout,
+		ReadTimeout:         a.cfg.Server.ReadTimeout,
 		Ready: func(ctx context.Context) error {
 			if _, err := a.bot.Get(ctx); err != nil {
 				return err
@@ -151,6 +157,7 @@ func (a *App) NewServer() (*server.Server, error) {
 			a.redeliverAtStart(ctx)
 			return nil
 		},
+		HandOver: a.handOver,
 	})
 }
 
@@ -163,14 +170,46 @@ func (a *App) Serve(ctx context.Context) error {
 	return a.ServeListener(ctx, l)
 }
 
-// ServeListener serves on l until ctx is done, then drains.
+// ServeListener serves on l until ctx is done, then stops. Its parts run
+// in one group: the HTTP server with its queue, the readiness probe, the
+// scheduled sweeps and the redelivery loop. When ctx ends (SIGTERM) or any
+// part fails, every part is told to stop: the server stops accepting and
+// drains (handing over what it cannot finish), a running sweep stops at
+// its next safe point, and ServeListener returns only when all have
+// returned, so no goroutine of serve outlives it.
 func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 	srv, err := a.NewServer()
 	if err != nil {
+		_ = l.Close()
 		return err
 	}
 	a.srv.Store(srv)
-	a.runSchedules(ctx)
-	a.runRedelivery(ctx)
-	return srv.Serve(ctx, l, a.cfg.Server.ShutdownTimeout)
+	// stop is the group's one stop signal; each part derives what it needs.
+	stop, cancel := context.WithCancel(context.Background())
+	var g run.Group
+	g.Add(func() error {
+		select {
+		case <-ctx.Done():
+		case <-stop.Done():
+		}
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		return srv.Serve(stop, l, a.cfg.Server.ShutdownTimeout)
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		srv.ProbeReady(stop)
+		<-stop.Done()
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		a.runSchedules(stop)
+		<-stop.Done() // with no sweep scheduled, wait like the others
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		a.runRedelivery(stop)
+		return nil
+	}, func(error) { cancel() })
+	return g.Run()
 }

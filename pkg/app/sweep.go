@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/palantir/go-githubapp/githubapp"
@@ -16,8 +17,21 @@ import (
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
-// writing a line per decision to out.
+// writing a line per decision to out. It fails when any installation was
+// skipped or any job failed, after doing what it could for the others; a
+// spent rate limit that resets before ctx's deadline is waited for, else
+// the error says when to retry.
 func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
+	return a.runSweep(ctx, nil, name, out)
+}
+
+// errStopped is returned by a sweep that stopped at a safe point because
+// serve is shutting down.
+var errStopped = errors.New("sweep stopped at a safe point for shutdown")
+
+// runSweep is RunSweep that also stops before the next job of the next
+// installation once stop is done (nil: never).
+func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) error {
 	if zerolog.Ctx(ctx).GetLevel() == zerolog.Disabled {
 		ctx = a.opts.Logger.WithContext(ctx)
 	}
@@ -25,11 +39,11 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 	if !ok {
 		return fmt.Errorf("unknown sweep %q", name)
 	}
-	insts, err := a.installations(ctx)
+	insts, skipped, err := a.installations(ctx)
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := skipped
 	for _, inst := range insts {
 		inst.Report = func(format string, args ...any) {
 			if out != nil {
@@ -38,7 +52,10 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 		}
 		ictx := zerolog.Ctx(ctx).With().Int64(githubapp.LogKeyInstallationID, inst.ID).Str("sweep", name).Logger().WithContext(ctx)
 		for _, j := range jobs {
-			if err := j.Sweep(ictx, inst); err != nil {
+			if stop != nil && stop.Err() != nil {
+				return errors.Join(append(errs, errStopped)...)
+			}
+			if err := afterReset(ictx, func() error { return j.Sweep(ictx, inst) }); err != nil {
 				errs = append(errs, fmt.Errorf("%s sweep of installation %d (%s): %w", name, inst.ID, inst.Owner, err))
 			}
 		}
@@ -47,33 +64,58 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 }
 
 // installations lists every installation with its repositories and the
-// org-wide policy.
-func (a *App) installations(ctx context.Context) ([]job.Installation, error) {
+// org-wide policy. An installation that cannot be read is skipped and its
+// error returned in skipped, so that the sweep does the others and fails.
+func (a *App) installations(ctx context.Context) (insts []job.Installation, skipped []error, err error) {
 	bot, err := a.bot.Get(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	appClient, err := a.clients.NewAppClient()
 	if err != nil {
-		return nil, fmt.Errorf("create app client: %w", err)
+		return nil, nil, fmt.Errorf("create app client: %w", err)
 	}
 	all, err := ghclient.All(0, func(page int) ([]*github.Installation, *github.Response, error) {
 		return appClient.Apps.ListInstallations(ctx, &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list installations: %w", err)
+		return nil, nil, fmt.Errorf("list installations: %w", err)
 	}
-	var out []job.Installation
 	for _, in := range all {
-		inst, err := a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
+		var inst job.Installation
+		err := afterReset(ctx, func() (err error) {
+			inst, err = a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
+			return err
+		})
 		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Int64(githubapp.LogKeyInstallationID, in.GetID()).Msg("skipping installation")
+			zerolog.Ctx(ctx).Error().Err(err).Int64(githubapp.LogKeyInstallationID, in.GetID()).Msg("skipping installation; the sweep will fail")
+			skipped = append(skipped, fmt.Errorf("skipped installation %d (%s): %w", in.GetID(), in.GetAccount().GetLogin(), err))
 			continue
 		}
-		out = append(out, inst)
+		insts = append(insts, inst)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	sort.Slice(insts, func(i, j int) bool { return insts[i].ID < insts[j].ID })
+	return insts, skipped, nil
+}
+
+// afterReset runs f; when it fails on a spent GitHub rate limit that resets
+// before ctx's deadline, it waits for the reset and runs f once more. A
+// limit that resets later fails at once, saying when to retry.
+func afterReset(ctx context.Context, f func() error) error {
+	err := f()
+	reset, limited := ghclient.RateLimitReset(err)
+	if !limited {
+		return err
+	}
+	log := zerolog.Ctx(ctx)
+	if deadline, ok := ctx.Deadline(); ok && reset.Before(deadline) {
+		log.Warn().Err(err).Time("reset", reset).Msg("GitHub rate limit spent; waiting for its reset within the sweep's deadline")
+		if serr := ghclient.SleepContext(ctx, time.Until(reset)+time.Second); serr != nil {
+			return err
+		}
+		return f()
+	}
+	return fmt.Errorf("%w (rate limit resets at %s: retry after it)", err, reset.UTC().Format(time.RFC3339))
 }
 
 func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, error) {

@@ -101,6 +101,12 @@ server:
 func startServe(t testing.TB, sim *githubsim.Server, serverExtra string, args ...string) *serveProcess {
 	t.Helper()
 	path, port := writeConfig(t, sim, serverExtra)
+	return startServeConfig(t, path, port)
+}
+
+// startServeConfig starts `mentorbot serve --config path` listening on port.
+func startServeConfig(t testing.TB, path string, port int) *serveProcess {
+	t.Helper()
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
 	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--config", path, "--log-level", "debug"}, args...)...)
 	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)

@@ -45,6 +45,10 @@ type Options struct {
 	// rate limits (GitHub: 5000 requests per hour and 30 per minute).
 	CoreRateLimit   int
 	SearchRateLimit int
+	// CoreRateWindow is how long a core rate-limit window lasts before it
+	// resets (GitHub: an hour, the default); tests shorten it to see a
+	// spent limit reset.
+	CoreRateWindow time.Duration
 
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
@@ -128,6 +132,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.CoreRateLimit == 0 {
 		opts.CoreRateLimit = 5000
+	}
+	if opts.CoreRateWindow == 0 {
+		opts.CoreRateWindow = time.Hour
 	}
 	if opts.SearchRateLimit == 0 {
 		opts.SearchRateLimit = 30

@@ -31,6 +31,10 @@ func TestDecide(t *testing.T) {
 		{"failed, then redelivered fine", attempts{delivery(2, "fixed", 200, true, now), delivery(1, "fixed", 502, false, now)}, skip},
 		{"failed, redelivered, failed again", attempts{delivery(2, "again", 503, true, now), delivery(1, "again", 503, false, now)}, givenUp},
 		{"acknowledged here but handling failed", attempts{delivery(1, "acked-but-failed", 200, false, now)}, redeliver},
+		{"handling failed, redelivered, failed again", attempts{delivery(2, "acked-but-failed", 200, true, now), delivery(1, "acked-but-failed", 200, false, now)}, givenUp},
+		{"handed over at shutdown to no one", attempts{delivery(2, "handed", 0, true, now), delivery(1, "handed", 200, false, now)}, redeliver},
+		{"handed over, then missed again", attempts{delivery(3, "handed", 503, true, now), delivery(2, "handed", 0, true, now), delivery(1, "handed", 200, false, now)}, givenUp},
+		{"handed over and handled elsewhere", attempts{delivery(2, "handed", 200, true, now), delivery(1, "handed", 200, false, now)}, skip},
 	}
 	for _, tc := range tests {
 		if got := decide(tc.as, failedHere); got != tc.want {
