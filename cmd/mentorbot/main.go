@@ -62,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "digest":
 		err = sweep(ctx, "digest", args[1:], stdout, stderr)
 	case "check-config":
-		return checkConfig(args[1:], stdout, stderr)
+		return checkConfig(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demo(ctx, args[1:], stdout, stderr)
 	case "setup":
@@ -163,7 +163,7 @@ func sweep(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	return a.RunSweep(log.WithContext(ctx), name, stdout)
 }
 
-func checkConfig(args []string, stdout, stderr io.Writer) int {
+func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	server := fs.String("config", "", "also check this server configuration (config.yml) and its private key file")
@@ -193,7 +193,7 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	file := fs.Arg(0)
-	problems, warnings, err := app.CheckPolicy(file, time.Now())
+	problems, warnings, err := app.CheckPolicy(ctx, file, *server, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "check-config: %v\n", err)
 		return 1

@@ -82,7 +82,7 @@ func markedComments(ctx context.Context, c *github.Client, ref policy.IssueRef, 
 // unless it is there already. warning is set when the policy's custom
 // template could not be used (the built-in checklist was posted instead).
 func (t *Tracker) Checklist(ctx context.Context, m policy.Mentee, is Issue) (posted bool, warning, err error) {
-	body, warning := onboarding.Checklist(onboarding.NewData(t.Policy, m), t.Policy.Program.Onboarding)
+	body, warning := onboarding.Checklist(ctx, onboarding.NewData(t.Policy, m), t.Policy.Program.Onboarding)
 	if is.Ref.Number == 0 {
 		return false, warning, nil // dry run: the issue was not opened
 	}
