@@ -121,8 +121,10 @@ type budget struct {
 	ctx      context.Context
 	steps    int
 	maxBytes int
-	// sites are the template lines of the charge points, by index.
-	sites []int
+	// sites are the nodes of the charge points, by index; their lines are
+	// worked out only for a limit hit there, as that costs a scan of the
+	// template.
+	sites []site
 	// err is the first limit hit, kept because text/template wraps the
 	// errors of functions in its own words.
 	err *LimitError
@@ -135,13 +137,23 @@ func (b *budget) fail(line int, reason string) error {
 	return b.err
 }
 
+type site struct {
+	tree *parse.Tree
+	node parse.Node
+}
+
+// line is the template line of charge point i; 0 when unknown.
+func (b *budget) line(i int) int {
+	if i < 0 || i >= len(b.sites) {
+		return 0
+	}
+	return line(b.sites[i].tree, b.sites[i].node)
+}
+
 // step charges n steps for the list at charge point site.
 func (b *budget) step(n, site int) (string, error) {
-	line := 0
-	if site >= 0 && site < len(b.sites) {
-		line = b.sites[site]
-	}
 	if err := b.ctx.Err(); err != nil {
+		line := b.line(site)
 		if errors.Is(err, context.DeadlineExceeded) {
 			return "", b.fail(line, fmt.Sprintf("takes longer than %v to render", MaxTime))
 		}
@@ -149,7 +161,7 @@ func (b *budget) step(n, site int) (string, error) {
 	}
 	b.steps -= n
 	if b.steps < 0 {
-		return "", b.fail(line, fmt.Sprintf("takes more than %d steps to render", MaxSteps))
+		return "", b.fail(b.line(site), fmt.Sprintf("takes more than %d steps to render", MaxSteps))
 	}
 	return "", nil
 }
@@ -175,10 +187,6 @@ func (b *budget) rangeable(site int, v any) (any, error) {
 	case reflect.Invalid, reflect.Slice, reflect.Array, reflect.Map:
 		return v, nil
 	}
-	line := 0
-	if site >= 0 && site < len(b.sites) {
-		line = b.sites[site]
-	}
 	what := "a " + rv.Kind().String()
 	switch {
 	case rv.CanInt() || rv.CanUint():
@@ -188,7 +196,7 @@ func (b *budget) rangeable(site int, v any) (any, error) {
 	case rv.Kind() == reflect.Chan:
 		what = "a channel"
 	}
-	return nil, b.fail(line, "range over "+what+" is not allowed, only over lists and maps")
+	return nil, b.fail(b.line(site), "range over "+what+" is not allowed, only over lists and maps")
 }
 
 // funcs returns the template's functions: the caller's, and the
@@ -581,7 +589,7 @@ func (r rewriter) guardRange(n *parse.RangeNode) {
 }
 
 func (r rewriter) site(owner parse.Node) int {
-	r.b.sites = append(r.b.sites, line(r.tree, owner))
+	r.b.sites = append(r.b.sites, site{tree: r.tree, node: owner})
 	return len(r.b.sites) - 1
 }
 
