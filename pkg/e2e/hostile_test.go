@@ -259,3 +259,33 @@ mentees:
 		t.Errorf("the valid tracking issue is flagged:\n%s", out)
 	}
 }
+
+// A command inside an HTML block is not a command: `<pre>` shows it as
+// code, `<details>` folds it away. The same comment's plain command after
+// the block still runs.
+func TestCommandInHTMLBlockIgnored(t *testing.T) {
+	h := MustStart(t, Options{})
+	mtSeed(t, h)
+	const repo = "thanos-io/thanos"
+	for _, body := range []string{
+		"Example:\n<pre>\n/mentee-task @alice\n</pre>\n",
+		"<details>\n<summary>How to</summary>\n\n/mentee-task @alice\n\n</details>\n",
+		"<!--\n/mentee-task @alice\n-->\n",
+	} {
+		n := h.Sim.AddIssue(repo, githubsim.Issue{Title: "Docs", User: "maint"})
+		h.Sim.ResetRequests()
+		mtComment(t, h, repo, n, "mentor-one", body)
+		if is := mtIssue(t, h, repo, n); len(is.Labels)+len(is.Assignees) != 0 {
+			t.Errorf("%q changed the issue: %+v", body, is)
+		}
+		if w := mtWrites(h.Sim); len(w) != 0 {
+			t.Errorf("%q wrote %q", body, w)
+		}
+	}
+	n := h.Sim.AddIssue(repo, githubsim.Issue{Title: "Task", User: "maint"})
+	mtComment(t, h, repo, n, "mentor-one", "<pre>\n/mentee-task @alice\n</pre>\n\n/mentee-task\n")
+	is := mtIssue(t, h, repo, n)
+	if !mtHasLabel(is.Labels, menteeTaskLabel) || len(is.Assignees) != 0 {
+		t.Errorf("the plain command after the block: labels %q, assignees %q; want the label only", is.Labels, is.Assignees)
+	}
+}
