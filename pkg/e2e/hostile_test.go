@@ -165,7 +165,7 @@ func TestHostileTemplateCheckConfig(t *testing.T) {
 		}
 	}
 	t.Run("line", func(t *testing.T) {
-		// The range is on the template's third line, the file's seventh.
+		// The range is on the template's third line, the file's eighth.
 		out := check(t, roster+"welcome:\n  message: |\n    Hello\n\n    {{range 100000000000}}{{end}}\n")
 		if !strings.Contains(out, "line 8: welcome.message: the template is over its budget (range over a number") {
 			t.Errorf("output:\n%s", out)
