@@ -168,7 +168,7 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs.SetOutput(stderr)
 	server := fs.String("config", "", "also check this server configuration (config.yml) and its private key file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration and warns when the key file is readable by others.")
+		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration, warns when the key file is readable by others, and checks on GitHub that each tracking issue is an issue the app can write to.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
