@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -115,15 +114,11 @@ func checkOnGitHub(ctx context.Context, server string, rep policy.Report) ([]pol
 		clients[id] = c
 		return c, nil
 	}
-	notInstalled := func(owner string) string {
-		return fmt.Sprintf("the app is not installed on %s, so the bot cannot write there", owner)
-	}
-
 	var out []policy.Problem
 	if tr := rep.Policy.Program.TrackingRepo; tr != "" {
 		const path = "program.tracking_repo"
 		if owner, repo, ok := policy.SplitRepo(tr); ok {
-			msg, err := checkRepo(ctx, client, owner, repo, notInstalled)
+			msg, err := checkRepo(ctx, client, owner, repo)
 			if err != nil {
 				return nil, err
 			}
@@ -138,7 +133,7 @@ func checkOnGitHub(ctx context.Context, server string, rep policy.Report) ([]pol
 			continue
 		}
 		path := rep.MenteePath(i) + ".tracking_issue"
-		msg, err := checkIssue(ctx, client, ref, notInstalled)
+		msg, err := checkIssue(ctx, client, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -149,15 +144,26 @@ func checkOnGitHub(ctx context.Context, server string, rep policy.Report) ([]pol
 	return out, nil
 }
 
+// clientFor returns the installation client for an owner, nil when the app
+// is not installed there.
 type clientFor func(owner string) (*github.Client, error)
 
-func checkRepo(ctx context.Context, client clientFor, owner, repo string, notInstalled func(string) string) (string, error) {
+func notInstalled(owner string) string {
+	return fmt.Sprintf("the app is not installed on %s, so the bot cannot write there", owner)
+}
+
+// checkRepo says what is wrong with owner/repo as the tracking repository,
+// "" when nothing is.
+func checkRepo(ctx context.Context, client clientFor, owner, repo string) (string, error) {
 	c, err := client(owner)
-	if err != nil || c == nil {
-		return notInstalled(owner), err
+	if err != nil {
+		return "", err
+	}
+	if c == nil {
+		return notInstalled(owner), nil
 	}
 	if _, _, err := c.Repositories.Get(ctx, owner, repo); err != nil {
-		if isNotFound(err) {
+		if ghclient.IsNotFound(err) {
 			return fmt.Sprintf("%s/%s does not exist or is not among the repositories the app is installed on", owner, repo), nil
 		}
 		return "", fmt.Errorf("get repository %s/%s: %w", owner, repo, err)
@@ -165,14 +171,19 @@ func checkRepo(ctx context.Context, client clientFor, owner, repo string, notIns
 	return "", nil
 }
 
-func checkIssue(ctx context.Context, client clientFor, ref policy.IssueRef, notInstalled func(string) string) (string, error) {
+// checkIssue says what is wrong with ref as a tracking issue, "" when
+// nothing is.
+func checkIssue(ctx context.Context, client clientFor, ref policy.IssueRef) (string, error) {
 	c, err := client(ref.Owner)
-	if err != nil || c == nil {
-		return notInstalled(ref.Owner), err
+	if err != nil {
+		return "", err
+	}
+	if c == nil {
+		return notInstalled(ref.Owner), nil
 	}
 	is, _, err := c.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
 	if err != nil {
-		if isNotFound(err) {
+		if ghclient.IsNotFound(err) {
 			return fmt.Sprintf("%s does not exist or is not in a repository the app is installed on", ref), nil
 		}
 		return "", fmt.Errorf("get issue %s: %w", ref, err)
@@ -181,11 +192,6 @@ func checkIssue(ctx context.Context, client clientFor, ref policy.IssueRef, notI
 		return fmt.Sprintf("%s is a pull request, not an issue: the digest and checklist belong on an issue", ref), nil
 	}
 	return "", nil
-}
-
-func isNotFound(err error) bool {
-	var ge *github.ErrorResponse
-	return errors.As(err, &ge) && ge.Response != nil && (ge.Response.StatusCode == http.StatusNotFound || ge.Response.StatusCode == http.StatusGone)
 }
 
 // CheckServerConfig validates config.yml (with the GITHUB_* environment
