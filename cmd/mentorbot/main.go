@@ -62,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "digest":
 		err = sweep(ctx, "digest", args[1:], stdout, stderr)
 	case "check-config":
-		return checkConfig(args[1:], stdout, stderr)
+		return checkConfig(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demo(ctx, args[1:], stdout, stderr)
 	case "setup":
@@ -163,12 +163,12 @@ func sweep(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	return a.RunSweep(log.WithContext(ctx), name, stdout)
 }
 
-func checkConfig(args []string, stdout, stderr io.Writer) int {
+func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	server := fs.String("config", "", "also check this server configuration (config.yml) and its private key file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration and warns when the key file is readable by others.")
+		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration, warns when the key file is readable by others, and checks on GitHub that each tracking issue is an issue the app can write to.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -193,7 +193,7 @@ func checkConfig(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	file := fs.Arg(0)
-	problems, warnings, err := app.CheckPolicy(file, time.Now())
+	problems, warnings, err := app.CheckPolicy(ctx, file, *server, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "check-config: %v\n", err)
 		return 1

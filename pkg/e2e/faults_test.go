@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
@@ -335,7 +336,7 @@ var liveMention = regexp.MustCompile("(^|[\\s(\\[>])@everyone")
 // title: no bot comment mentions @everyone or carries raw HTML from them.
 func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
 	h := MustStart(t, Options{})
-	playScenarioTitled(t, h, "@everyone <img src=x> ")
+	playScenarioTitled(t, h, "@everyone <img src=x> \u202Eevil\u2066\u200B ")
 	n, quoted := 0, 0
 	for _, repo := range faultRepos {
 		for i := 1; ; i++ {
@@ -349,6 +350,12 @@ func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
 				n++
 				if strings.Contains(c.Body, "everyone") {
 					quoted++
+				}
+				// The only invisible character is the joiner that breaks a
+				// mention after @; a title's bidirectional override and
+				// zero-width space are stripped.
+				if strings.ContainsFunc(c.Body, func(r rune) bool { return r != '\u200d' && unicode.Is(unicode.Cf, r) }) {
+					t.Errorf("%s#%d: bot comment carries an invisible control character: %q", repo, i, c.Body)
 				}
 				for _, line := range strings.Split(c.Body, "\n") {
 					if strings.Contains(line, "<img") || liveMention.MatchString(strings.ReplaceAll(line, "`@everyone", "`")) {

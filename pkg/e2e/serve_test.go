@@ -234,6 +234,14 @@ mentees:
 	// --config also checks the server configuration and warns about a key
 	// file that others can read.
 	sim := githubsim.NewTest(t, githubsim.Options{})
+	// The shipped policy's tracking repository, where the app is installed
+	// (check-config --config asks GitHub; see TestCheckConfigTrackingIssues).
+	sim.AddOrg("thanos-io")
+	sim.AddRepo("thanos-io/thanos", githubsim.RepoOptions{})
+	for range 7000 {
+		sim.AddIssue("thanos-io/thanos", githubsim.Issue{Title: "issue", User: "someone"})
+	}
+	sim.AddInstallation(1, "thanos-io", "thanos-io/thanos")
 	cfg, _ := writeConfig(t, sim, "")
 	key := filepath.Join(filepath.Dir(cfg), "key.pem")
 	if err := os.Chmod(key, 0o644); err != nil {

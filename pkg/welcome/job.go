@@ -199,7 +199,7 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 		in.ContributingURL = u
 	}
 
-	body, warning := Render(NewData(in), p.Welcome.Message)
+	body, warning := Render(ctx, NewData(in), p.Welcome.Message)
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
