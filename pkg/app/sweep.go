@@ -13,6 +13,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
@@ -46,8 +47,8 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 	return errors.Join(errs...)
 }
 
-// installations lists every installation with its repositories and the
-// org-wide policy.
+// installations lists every installation with its repositories, their
+// policies and the programme each belongs to (programmes.go).
 func (a *App) installations(ctx context.Context) ([]job.Installation, error) {
 	bot, err := a.bot.Get(ctx)
 	if err != nil {
@@ -63,23 +64,26 @@ func (a *App) installations(ctx context.Context) ([]job.Installation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list installations: %w", err)
 	}
+	sort.Slice(all, func(i, j int) bool { return all[i].GetID() < all[j].GetID() })
 	var out []job.Installation
+	var resolved []policy.Resolved
 	for _, in := range all {
-		inst, err := a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
+		inst, res, err := a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
 		if err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Int64(githubapp.LogKeyInstallationID, in.GetID()).Msg("skipping installation")
 			continue
 		}
 		out = append(out, inst)
+		resolved = append(resolved, res)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	joinProgrammes(ctx, out, resolved)
 	return out, nil
 }
 
-func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, error) {
+func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, policy.Resolved, error) {
 	client, err := a.clients.NewInstallationClient(id)
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("create installation client: %w", err)
+		return job.Installation{}, policy.Resolved{}, fmt.Errorf("create installation client: %w", err)
 	}
 	repos, err := ghclient.All(0, func(page int) ([]*github.Repository, *github.Response, error) {
 		list, res, err := client.Apps.ListRepos(ctx, &github.ListOptions{PerPage: 100, Page: page})
@@ -89,14 +93,19 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 		return list.Repositories, res, nil
 	})
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
+		return job.Installation{}, policy.Resolved{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
 	}
-	pol, err := a.policies.Load(ctx, client, owner, ".github")
+	res, err := a.resolver.Resolve(ctx, client, owner, repos)
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("load org policy of %s: %w", owner, err)
+		return job.Installation{}, policy.Resolved{}, err
+	}
+	repoPolicies := make(map[string]policy.Policy, len(res.Repos))
+	for k, r := range res.Repos {
+		repoPolicies[k] = r.Policy
 	}
 	return job.Installation{
 		ID: id, Client: client, Owner: owner, Repos: repos,
-		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot,
-	}, nil
+		Policy: res.Programme, Org: res.Org.Policy, RepoPolicies: repoPolicies, Lead: true,
+		Now: a.opts.Now(), Bot: bot,
+	}, res, nil
 }

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/mentees"
 )
 
@@ -22,8 +24,8 @@ func (a *App) wireMentees(js *jobSet) {
 	js.issues = append(js.issues, tasks)
 	js.issueComment = append(js.issueComment, tasks)
 	js.install = append(js.install, &installEnrolment{a: a, enrol: enrol})
-	js.sweeps["remind"] = append(js.sweeps["remind"], enrol)
-	js.sweeps["digest"] = append(js.sweeps["digest"], enrol)
+	js.sweeps["remind"] = append(js.sweeps["remind"], programmeWide{"enrolment", enrol})
+	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"enrolment", enrol})
 }
 
 // installEnrolment enrols the mentees as soon as the app is installed,
@@ -46,13 +48,16 @@ func (j *installEnrolment) OnInstall(ctx context.Context, id int64, repos []*git
 		zerolog.Ctx(ctx).Debug().Msg("installation event names no repository, enrolment waits for the sweep")
 		return nil
 	}
-	bot, err := j.a.bot.Get(ctx)
-	if err != nil {
-		return err
-	}
-	inst, err := j.a.installation(ctx, id, owner, bot)
+	// The programme may be shared with other orgs: enrol with its lead.
+	insts, err := j.a.installations(ctx)
 	if err != nil {
 		return fmt.Errorf("enrol mentees of installation %d: %w", id, err)
 	}
-	return j.enrol.Sweep(ctx, inst)
+	for _, inst := range insts {
+		if !inst.Lead || inst.ID != id && !slices.ContainsFunc(inst.Peers, func(p job.Peer) bool { return p.ID == id }) {
+			continue
+		}
+		return j.enrol.Sweep(ctx, inst)
+	}
+	return fmt.Errorf("enrol mentees of installation %d: the installation of %s is not accessible", id, owner)
 }
