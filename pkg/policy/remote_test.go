@@ -21,7 +21,7 @@ func TestLoaderRemoteReference(t *testing.T) {
 		target = "thanos-io/.github:mentorbot.yml"
 	)
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(f *fakeGitHub)
 		// want is "ok", "missing", "unreadable" or "invalid".
 		want        string
