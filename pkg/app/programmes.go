@@ -51,7 +51,7 @@ func joinProgrammes(ctx context.Context, insts []job.Installation, res []policy.
 		for _, i := range members {
 			rosters = append(rosters, res[i].Rosters()...)
 		}
-		base := res[lead].Org
+		base := res[lead].Base
 		mentees, problems := policy.MergeRosters(policy.Roster{Source: policy.ProgrammeSource(base), Mentees: base.Policy.Mentees}, rosters)
 		for _, p := range problems {
 			zerolog.Ctx(ctx).Warn().Str("programme", key).Str("problem", p.String()).Msg("roster entry dropped")

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -173,7 +174,13 @@ type Resolved struct {
 	// .github/mentorbot.yml, keyed by lower-case "owner/name". The others
 	// follow Org.
 	Repos map[string]Result
-	// Programme is Org with the rosters of every repository file merged in
+	// Base is the policy that gives the programme its settings (program,
+	// digest, retrospective, meetup, ...) and first roster: Org, or, when
+	// the org has no file (Prometheus has no .github repository), the first
+	// repository file by name that sets program.tracking_repo, else the
+	// first repository file by name.
+	Base Result
+	// Programme is Base with the rosters of every repository file merged in
 	// (MergeRosters); RosterProblems are the entries it dropped.
 	Programme      Policy
 	RosterProblems []Problem
@@ -248,10 +255,25 @@ func (r *Resolver) Resolve(ctx context.Context, client *github.Client, owner str
 		}
 		out.Repos[strings.ToLower(o+"/"+name)] = res
 	}
-	out.Programme = org.Policy.Clone()
+	out.Base = baseOf(org, out.Repos)
+	out.Programme = out.Base.Policy.Clone()
 	out.Programme.Mentees, out.RosterProblems = MergeRosters(
-		Roster{Source: ProgrammeSource(org), Mentees: org.Policy.Mentees}, out.Rosters())
+		Roster{Source: ProgrammeSource(out.Base), Mentees: out.Base.Policy.Mentees}, out.Rosters())
 	return out, nil
+}
+
+// baseOf chooses the programme's Base (see Resolved.Base).
+func baseOf(org Result, repos map[string]Result) Result {
+	if org.Source != "" || len(repos) == 0 {
+		return org
+	}
+	names := slices.Sorted(maps.Keys(repos))
+	for _, n := range names {
+		if repos[n].Policy.Program.TrackingRepo != "" {
+			return repos[n]
+		}
+	}
+	return repos[names[0]]
 }
 
 // hasFile reports whether owner/name has a .github/mentorbot.yml.
