@@ -14,6 +14,9 @@ import (
 // key file others can read). The policy parser checks template syntax; the
 // welcome job also knows the fields and functions its template may use.
 func CheckPolicy(path string, now time.Time) (problems, warnings []policy.Problem, err error) {
+	if target, problems, ok := readRemoteRef(path); ok {
+		return problems, []policy.Problem{{Message: remoteRefNote(target)}}, nil
+	}
 	rep, err := policy.ReadFile(path, now)
 	if err != nil {
 		return nil, nil, err

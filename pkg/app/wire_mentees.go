@@ -59,5 +59,7 @@ func (j *installEnrolment) OnInstall(ctx context.Context, id int64, repos []*git
 		}
 		return j.enrol.Sweep(ctx, inst)
 	}
-	return fmt.Errorf("enrol mentees of installation %d: the installation of %s is not accessible", id, owner)
+	// Not listed: uninstalled again, or not this app's; nothing to enrol.
+	zerolog.Ctx(ctx).Warn().Int64("installation", id).Str("owner", owner).Msg("installation not listed by GitHub, no enrolment")
+	return nil
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -206,5 +207,60 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 	}
 	if !strings.Contains(report, "the programme is shared") {
 		t.Errorf("the report should say why the prometheus installation ran no programme-wide work:\n%s", report)
+	}
+}
+
+// `check-config --repo` prints the merged policy of a repository and where
+// each key comes from, following the remote reference; `check-config FILE`
+// recognises a remote reference instead of calling `remote` an unknown key.
+func TestCheckConfigRepo(t *testing.T) {
+	sim := githubsim.NewTest(t, githubsim.Options{})
+	sim.AddOrg("thanos-io", "mentor-one")
+	sim.AddOrg("prometheus", "mentor-one")
+	sim.AddRepo("thanos-io/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": programmePolicy("Thanos / Prometheus Open Source Mentorship", "thanos-io/mentorship")}})
+	sim.AddRepo("thanos-io/mentorship", githubsim.RepoOptions{})
+	remoteRef := "remote: thanos-io/.github\npath: mentorbot.yml\n"
+	sim.AddRepo("prometheus/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": remoteRef}})
+	sim.AddRepo("prometheus/prometheus", githubsim.RepoOptions{Files: map[string]string{".github/mentorbot.yml": "reviews:\n  wait: 24h\nmentees:\n  - login: carol\n"}})
+	sim.AddInstallation(1, "thanos-io", "thanos-io/.github", "thanos-io/mentorship")
+	sim.AddInstallation(2, "prometheus", "prometheus/.github", "prometheus/prometheus")
+	cfg, _ := writeConfig(t, sim, "")
+
+	out, err := runCLI(t, "check-config", "--repo", "prometheus/prometheus", "--config", cfg)
+	if err != nil {
+		t.Fatalf("check-config --repo: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"  prometheus/.github:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml\n  prometheus/prometheus:.github/mentorbot.yml\n",
+		"program.name ", "Thanos / Prometheus Open Source Mentorship", "prometheus/.github:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml\n",
+		"reviews.wait ", "`24h`", "prometheus/prometheus:.github/mentorbot.yml\n",
+		"digest.hour ", "default\n",
+		"merged roster (the programme file first, then repository files by name): 2 [alice, carol]",
+		"across prometheus, thanos-io (another installation",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if w := writes(sim); len(w) > 0 {
+		t.Errorf("check-config wrote to GitHub: %v", w)
+	}
+
+	if out, err := runCLI(t, "check-config", "--repo", "nobody/nothing", "--config", cfg); err == nil || !strings.Contains(out, "not installed on nobody/nothing") {
+		t.Errorf("a repository without the app: %v\n%s", err, out)
+	}
+
+	file := t.TempDir() + "/mentorbot.yml"
+	if err := os.WriteFile(file, []byte(remoteRef), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCLI(t, "check-config", file); err != nil || !strings.Contains(out, "a remote reference: the policy is read from thanos-io/.github:mentorbot.yml") {
+		t.Errorf("check-config on a remote reference: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(file, []byte("remote: thanos-io\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCLI(t, "check-config", file); err == nil || !strings.Contains(out, `"thanos-io" is not owner/repo`) {
+		t.Errorf("check-config on a malformed remote reference: %v\n%s", err, out)
 	}
 }

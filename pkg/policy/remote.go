@@ -179,3 +179,31 @@ func (l *Loader) followRemote(ctx context.Context, client *github.Client, fromPa
 	}
 	return got, nil
 }
+
+// CheckRemoteRef tells whether data is a remote reference rather than a
+// policy, for `check-config FILE`: if so, ok is true, target names the file
+// it points at ("owner/repo:path", with "@ref" when it pins one) and
+// problems say what is wrong with the reference itself. The target is
+// checked where it lives (check-config on it, or --repo to see the merge).
+func CheckRemoteRef(data []byte) (target string, problems []Problem, ok bool) {
+	ref, err := appconfig.YAMLRemoteRefParser(RepoPath, data)
+	if err != nil {
+		return "", []Problem{{Path: "remote", Message: err.Error()}}, true
+	}
+	if ref == nil {
+		return "", nil, false
+	}
+	owner, repo, err := ref.SplitRemote()
+	if err != nil || strings.Contains(repo, "/") {
+		return ref.Remote, []Problem{{Path: "remote", Message: fmt.Sprintf("%q is not owner/repo", ref.Remote)}}, true
+	}
+	path := ref.Path
+	if path == "" {
+		path = RepoPath
+	}
+	target = owner + "/" + repo
+	if ref.Ref != "" {
+		target += "@" + ref.Ref
+	}
+	return target + ":" + path, nil, true
+}
