@@ -27,6 +27,12 @@ func WithRemoteClients(f RemoteClients) LoaderOption {
 	return func(l *Loader) { l.remoteClients = f }
 }
 
+// OrgWide, as the repository given to Loader.Load, loads the org-wide
+// policy alone (<org>/.github's mentorbot.yml), without the .github
+// repository's own .github/mentorbot.yml: the sweeps read that one as the
+// .github repository's policy.
+const OrgWide = ""
+
 // RemoteArrow separates a remote reference from its target in a layer's
 // Source: "prometheus/.github:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml".
 const RemoteArrow = " -> "
@@ -39,7 +45,8 @@ var errRemoteMissing = errors.New("remote reference: the file it names does not 
 // reference ("remote: owner/repo", optional "path" and "ref", go-githubapp's
 // appconfig syntax) is replaced by the file it names, which is treated like
 // a local one: missing means no file (with a warning, since the reference
-// is then dangling), unreadable is an error, invalid is a Problem.
+// is then dangling), unreadable is an error, invalid is a Problem. An empty
+// repo (OrgWide) means the org-wide file alone.
 func (l *Loader) fetch(ctx context.Context, client *github.Client, owner, repo string) ([]Layer, error) {
 	// appconfig reports the first file it finds (the repository's, else the
 	// org default) but not which; its remote-reference parser sees the path
@@ -59,6 +66,10 @@ func (l *Loader) fetch(ctx context.Context, client *github.Client, owner, repo s
 	ld := appconfig.NewLoader([]string{RepoPath},
 		appconfig.WithOwnerDefault(OrgRepo, []string{OrgPath}),
 		appconfig.WithRemoteRefParser(parser))
+	if repo == OrgWide {
+		ld = appconfig.NewLoader([]string{OrgPath}, appconfig.WithOwnerDefault("", nil), appconfig.WithRemoteRefParser(parser))
+		repo = OrgRepo
+	}
 	c, err := ld.LoadConfig(ctx, client, owner, repo, "")
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", sourceName(c), err)

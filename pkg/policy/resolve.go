@@ -232,7 +232,7 @@ func NewResolver(l *Loader) *Resolver {
 // Resolve returns the org policy, each repository's own policy and the
 // programme policy of owner's installation, whose repositories are repos.
 func (r *Resolver) Resolve(ctx context.Context, client *github.Client, owner string, repos []*github.Repository) (Resolved, error) {
-	org, err := r.Loader.Load(ctx, client, owner, OrgRepo)
+	org, err := r.Loader.Load(ctx, client, owner, OrgWide)
 	if err != nil {
 		return Resolved{}, fmt.Errorf("load org policy of %s: %w", owner, err)
 	}
