@@ -205,6 +205,15 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 			t.Errorf("the bot opened issues in %s: %v", repo, got)
 		}
 	}
+	// The remote file is read with the thanos-io installation's token, and
+	// the prometheus installation never tries to write in thanos-io (nor
+	// enrols there: its one read there is the welcome looking for the
+	// mentee's tracking issue to link, which public repositories allow).
+	for _, r := range h.Sim.Requests() {
+		if r.InstallationID == 2 && strings.HasPrefix(r.Path, "/repos/thanos-io/") && (r.Method != "GET" || !strings.HasSuffix(r.Path, "/issues")) {
+			t.Errorf("the prometheus installation called %s %s (%d)", r.Method, r.Path, r.Status)
+		}
+	}
 	if !strings.Contains(report, "the programme is shared") {
 		t.Errorf("the report should say why the prometheus installation ran no programme-wide work:\n%s", report)
 	}
