@@ -34,6 +34,7 @@ Usage:
   mentorbot remind --config config.yml [--now RFC3339] [--dry-run]
   mentorbot digest --config config.yml [--now RFC3339] [--dry-run]
   mentorbot check-config [--config config.yml] FILE
+  mentorbot check-config --repo OWNER/NAME --config config.yml
   mentorbot setup --org ORG [--url WEBHOOK_URL] [--out config.yml]
   mentorbot demo [--serve ADDR] [--verbose]
   mentorbot version
@@ -167,8 +168,9 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	server := fs.String("config", "", "also check this server configuration (config.yml) and its private key file")
+	repo := fs.String("repo", "", "instead of FILE, print the effective policy of this repository (owner/name) read from GitHub, and where each key comes from; needs --config")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration, warns when the key file is readable by others, and checks on GitHub that each tracking issue is an issue the app can write to.")
+		fmt.Fprintln(stderr, "Usage: mentorbot check-config [--config config.yml] FILE\n       mentorbot check-config --repo OWNER/NAME --config config.yml\n\nValidates a mentorbot.yml policy file; prints every problem with its line and exits 1 if there is any.\nWith --config, also validates the server configuration, warns when the key file is readable by others, and checks on GitHub that each tracking issue is an issue the app can write to.\nWith --repo, prints the policy in effect for a repository, merged from the files the app reads on GitHub, with the file each key comes from.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -176,6 +178,13 @@ func checkConfig(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return 0
 		}
 		return 2
+	}
+	if *repo != "" && *server != "" && fs.NArg() == 0 {
+		if err := app.ExplainRepoPolicy(context.Background(), *server, *repo, app.Options{Version: version, Logger: zerolog.New(stderr).Level(zerolog.WarnLevel)}, stdout); err != nil {
+			fmt.Fprintf(stderr, "check-config: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()

@@ -57,6 +57,8 @@ type App struct {
 	metrics  *server.Metrics
 	clients  githubapp.ClientCreator
 	policies *policy.Loader
+	// resolver gives sweeps every repository's policy, with policies.
+	resolver *policy.Resolver
 	// cached serves webhook handlers: bursts for one repo load its policy once.
 	cached *policy.Cached
 	bot    *handlers.IdentitySource
@@ -93,13 +95,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader := policy.NewLoader(policy.WithRegisterer(m.Registry))
+	remote := &installationClients{clients: cc}
+	loader := policy.NewLoader(policy.WithRegisterer(m.Registry), policy.WithRemoteClients(remote.forOwner))
 	a := &App{
 		cfg:      cfg,
 		opts:     o,
 		metrics:  m,
 		clients:  cc,
 		policies: loader,
+		resolver: policy.NewResolver(loader),
 		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
 	}

@@ -30,6 +30,9 @@ import (
 // request) in an org where the app is installed, and whether
 // program.tracking_repo is in one.
 func CheckPolicy(ctx context.Context, path, server string, now time.Time) (problems, warnings []policy.Problem, err error) {
+	if target, problems, ok := readRemoteRef(path); ok {
+		return problems, []policy.Problem{{Message: remoteRefNote(target)}}, nil
+	}
 	rep, err := policy.ReadFile(path, now)
 	if err != nil {
 		return nil, nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
@@ -63,9 +64,10 @@ func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) er
 	return errors.Join(errs...)
 }
 
-// installations lists every installation with its repositories and the
-// org-wide policy. An installation that cannot be read is skipped and its
-// error returned in skipped, so that the sweep does the others and fails.
+// installations lists every installation with its repositories, their
+// policies and the programme each belongs to (programmes.go). An
+// installation that cannot be read is skipped and its error returned in
+// skipped, so that the sweep does the others and fails.
 func (a *App) installations(ctx context.Context) (insts []job.Installation, skipped []error, err error) {
 	bot, err := a.bot.Get(ctx)
 	if err != nil {
@@ -81,10 +83,15 @@ func (a *App) installations(ctx context.Context) (insts []job.Installation, skip
 	if err != nil {
 		return nil, nil, fmt.Errorf("list installations: %w", err)
 	}
+	sort.Slice(all, func(i, j int) bool { return all[i].GetID() < all[j].GetID() })
+	var resolved []policy.Resolved
 	for _, in := range all {
-		var inst job.Installation
+		var (
+			inst job.Installation
+			res  policy.Resolved
+		)
 		err := afterReset(ctx, func() (err error) {
-			inst, err = a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
+			inst, res, err = a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
 			return err
 		})
 		if err != nil {
@@ -93,8 +100,9 @@ func (a *App) installations(ctx context.Context) (insts []job.Installation, skip
 			continue
 		}
 		insts = append(insts, inst)
+		resolved = append(resolved, res)
 	}
-	sort.Slice(insts, func(i, j int) bool { return insts[i].ID < insts[j].ID })
+	joinProgrammes(ctx, insts, resolved)
 	return insts, skipped, nil
 }
 
@@ -118,10 +126,10 @@ func afterReset(ctx context.Context, f func() error) error {
 	return fmt.Errorf("%w (rate limit resets at %s: retry after it)", err, reset.UTC().Format(time.RFC3339))
 }
 
-func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, error) {
+func (a *App) installation(ctx context.Context, id int64, owner string, bot job.Identity) (job.Installation, policy.Resolved, error) {
 	client, err := a.clients.NewInstallationClient(id)
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("create installation client: %w", err)
+		return job.Installation{}, policy.Resolved{}, fmt.Errorf("create installation client: %w", err)
 	}
 	repos, err := ghclient.All(0, func(page int) ([]*github.Repository, *github.Response, error) {
 		list, res, err := client.Apps.ListRepos(ctx, &github.ListOptions{PerPage: 100, Page: page})
@@ -131,14 +139,19 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 		return list.Repositories, res, nil
 	})
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
+		return job.Installation{}, policy.Resolved{}, fmt.Errorf("list repositories of installation %d: %w", id, err)
 	}
-	pol, err := a.policies.Load(ctx, client, id, owner, ".github")
+	res, err := a.resolver.Resolve(ctx, client, id, owner, repos)
 	if err != nil {
-		return job.Installation{}, fmt.Errorf("load org policy of %s: %w", owner, err)
+		return job.Installation{}, policy.Resolved{}, err
+	}
+	repoPolicies := make(map[string]policy.Policy, len(res.Repos))
+	for k, r := range res.Repos {
+		repoPolicies[k] = r.Policy
 	}
 	return job.Installation{
 		ID: id, Client: client, Owner: owner, Repos: repos,
-		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot,
-	}, nil
+		Policy: res.Programme, Org: res.Org.Policy, RepoPolicies: repoPolicies, Lead: true,
+		Now: a.opts.Now(), Bot: bot,
+	}, res, nil
 }

@@ -7,6 +7,6 @@ import "github.com/thanos-community/mentorbot/pkg/digest"
 // `/mentorbot digest` preview. Both share one search pacer per installation.
 func (a *App) wireDigest(js *jobSet) {
 	d := &digest.Sweep{}
-	js.sweeps["digest"] = append(js.sweeps["digest"], d)
+	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"digest", d})
 	js.issueComment = append(js.issueComment, d)
 }

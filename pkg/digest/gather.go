@@ -45,8 +45,34 @@ type Source struct {
 	Clock reviews.Clock
 	// Skip is an issue to leave out: the mentee's own tracking issue.
 	Skip policy.IssueRef
+	// Peers are the other orgs of a programme shared by several orgs
+	// (digest.scope: org): their activity is searched and read with their
+	// own installation's client, and counted in the same digest.
+	Peers []Peer
 	// Searches and Calls count the requests made, for logs and benchmarks.
 	Searches, Calls int
+}
+
+// Peer is one more org a Source covers.
+type Peer struct {
+	// Owner is the org; Client and Pacer are its installation's.
+	Owner     string
+	Client    *github.Client
+	Pacer     *Pacer
+	Qualifier string
+	Repos     map[string]bool
+}
+
+// client returns the client that reads issues of repo ("owner/name"): the
+// peer's when the repository is in a peer org.
+func (s *Source) client(repo string) *github.Client {
+	owner, _, _ := strings.Cut(repo, "/")
+	for _, p := range s.Peers {
+		if strings.EqualFold(p.Owner, owner) {
+			return p.Client
+		}
+	}
+	return s.Client
 }
 
 // searchTime renders t for a search qualifier, in UTC to the second.
@@ -69,29 +95,44 @@ func repoOf(is *github.Issue) string {
 }
 
 func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) {
-	if s.Qualifier != "" {
-		q += " " + s.Qualifier
+	out, err := s.searchWith(ctx, s.Client, s.Pacer, s.Qualifier, s.Repos, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range s.Peers {
+		more, err := s.searchWith(ctx, p.Client, p.Pacer, p.Qualifier, p.Repos, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Owner, err)
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
+	if qualifier != "" {
+		q += " " + qualifier
 	}
 	opt := &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}}
 	var out []*github.Issue
 	for {
-		if s.Pacer != nil {
-			if err := s.Pacer.Wait(ctx); err != nil {
+		if pacer != nil {
+			if err := pacer.Wait(ctx); err != nil {
 				return nil, err
 			}
 		}
 		s.Searches++
 		s.Calls++
-		res, resp, err := s.Client.Search.Issues(ctx, q, opt)
-		if s.Pacer != nil {
-			s.Pacer.Observe(resp)
+		res, resp, err := client.Search.Issues(ctx, q, opt)
+		if pacer != nil {
+			pacer.Observe(resp)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("search issues %q: %w", q, err)
 		}
 		for _, is := range res.Issues {
 			repo := repoOf(is)
-			if repo == "" || s.Repos != nil && !s.Repos[strings.ToLower(repo)] {
+			if repo == "" || repos != nil && !repos[strings.ToLower(repo)] {
 				continue
 			}
 			if strings.EqualFold(repo, s.Skip.Owner+"/"+s.Skip.Repo) && is.GetNumber() == s.Skip.Number {
@@ -256,7 +297,7 @@ func (s *Source) commented(ctx context.Context, is *github.Issue, login string, 
 	found := false
 	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
 		s.Calls++
-		return s.Client.Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return s.client(repoOf(is)).Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	}, func(c *github.IssueComment) bool {
 		found = strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to)
 		return !found
@@ -296,7 +337,7 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	out, err := ghclient.All(0, func(page int) ([]*github.PullRequestReview, *github.Response, error) {
 		s.Calls++
-		return s.Client.PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
+		return s.client(repoOf(is)).PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
@@ -309,6 +350,6 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.Client, owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
+	st, _, err := reviews.ReadWait(ctx, s.client(repoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
 	return st, err
 }

@@ -184,6 +184,13 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.Client, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
+	if src.Qualifier != "" {
+		// A programme shared by several orgs: count activity in all of them.
+		for _, peer := range inst.Peers {
+			ps := s.source(peer.Client, peer.ID, peer.Owner, peer.Repos, inst.Policy, ref)
+			src.Peers = append(src.Peers, Peer{Owner: peer.Owner, Client: peer.Client, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
+		}
+	}
 
 	if digest && !seen.digest {
 		d, err := src.Week(ctx, m.Login, period.From, period.To, since(m, period.From, sched.loc()), inst.Now)

@@ -126,7 +126,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 		b.ReportMetric(float64(idle)/1024, "idle-RSS-MB")
 		b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
 		b.ReportMetric(float64(calls), "github-calls/storm")
-		b.ReportMetric(float64((cpu1-cpu0).Milliseconds()), "cpu-ms/storm")
+		b.ReportMetric(float64((cpu1 - cpu0).Milliseconds()), "cpu-ms/storm")
 		b.ReportMetric(float64(welcomes), "welcomes")
 		fmt.Printf("storm at 1,000/s (open loop, 2 s): %d deliveries from %d senders: ack p50 %s, p99 %s (%.0f deliveries/s sent); %d GitHub calls, %d welcome(s)\n",
 			stormDeliveries, stormSenders, paced.p50.Round(time.Microsecond), paced.p99.Round(time.Microsecond), paced.rate, calls, welcomes)
@@ -300,4 +300,90 @@ func BenchmarkWebhookAckInProcess(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSweepPolicies measures what reading every repository's policy
+// costs a sweep: `mentorbot remind` over an org of 100 repositories, of which
+// 20 have a .github directory and 3 a .github/mentorbot.yml (each enrolling
+// one mentee), then the same sweep again with nothing changed. The first
+// sweep lists each repository's root once and the .github directories once;
+// the second must cost only conditional requests (304s, free of rate limit)
+// for the policy reads. `make bench` runs it.
+func BenchmarkSweepPolicies(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		h := MustStart(b, Options{})
+		h.Sim.AddOrg("octo-org", "mentor-one")
+		h.Sim.AddRepo("octo-org/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": "program:\n  name: Term\n  tracking_repo: octo-org/mentorship\nreviews:\n  wait: 72h\n"}})
+		h.Sim.AddRepo("octo-org/mentorship", githubsim.RepoOptions{})
+		names := []string{"octo-org/.github", "octo-org/mentorship"}
+		withPolicy := map[int]string{10: "bob", 50: "carol", 90: "dave"}
+		for r := 0; r < 100; r++ {
+			name := fmt.Sprintf("octo-org/repo-%03d", r)
+			files := map[string]string{"README.md": "# " + name + "\n"}
+			if r%5 == 0 {
+				files[".github/workflows/ci.yml"] = "on: push\n"
+			}
+			if login, ok := withPolicy[r]; ok {
+				n := h.Sim.AddIssue("octo-org/mentorship", githubsim.Issue{Title: "Mentorship: @" + login, User: "mentor-one", Assignees: []string{login}})
+				files[".github/mentorbot.yml"] = fmt.Sprintf("mentees:\n  - login: %s\n    tracking_issue: octo-org/mentorship#%d\n    mentors: [mentor-one]\n", login, n)
+			}
+			h.Sim.AddRepo(name, githubsim.RepoOptions{Files: files})
+			names = append(names, name)
+		}
+		h.Sim.AddInstallation(1, "octo-org", names...)
+
+		first := sweepCalls(b, h)
+		second := sweepCalls(b, h)
+		if second.policyFull != 0 {
+			b.Errorf("second sweep: %d policy reads were not conditional", second.policyFull)
+		}
+		if first.mentees != 3 {
+			b.Errorf("the sweep should see the 3 mentees of the repository files, saw %d", first.mentees)
+		}
+		b.ReportMetric(float64(first.total), "first-sweep-calls")
+		b.ReportMetric(float64(first.policy()), "first-sweep-policy-calls")
+		b.ReportMetric(float64(second.total), "second-sweep-calls")
+		b.ReportMetric(float64(second.conditional), "second-sweep-304s")
+		fmt.Printf("sweep over 100 repositories (20 with .github/, 3 with mentorbot.yml): first %d GitHub calls (%d to find and read policies), second %d calls (%d answered 304; policy reads: %d conditional, %d full)\n",
+			first.total, first.policy(), second.total, second.conditional, second.policyConditional, second.policyFull)
+		_ = h.Stop()
+	}
+}
+
+type sweepCost struct {
+	total, conditional                     int
+	policyConditional, policyFull, mentees int
+}
+
+func (c sweepCost) policy() int { return c.policyConditional + c.policyFull }
+
+// sweepCalls runs `remind` and counts its GitHub calls (token minting
+// aside); policy reads are the contents and repository-metadata reads.
+func sweepCalls(b *testing.B, h *Harness) sweepCost {
+	b.Helper()
+	h.Sim.ResetRequests()
+	report := runRemind(b, h)
+	var c sweepCost
+	for _, r := range h.Sim.Requests() {
+		if strings.HasSuffix(r.Path, "/access_tokens") {
+			continue
+		}
+		c.total++
+		if r.Status == http.StatusNotModified {
+			c.conditional++
+		}
+		if r.OperationID == "repos/get-content" || r.OperationID == "repos/get" {
+			if r.Status == http.StatusNotModified {
+				c.policyConditional++
+			} else {
+				c.policyFull++
+			}
+		}
+	}
+	for _, login := range []string{"bob", "carol", "dave"} {
+		if strings.Contains(report, login) {
+			c.mentees++
+		}
+	}
+	return c
 }

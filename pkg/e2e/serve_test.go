@@ -101,11 +101,12 @@ server:
 func startServe(t testing.TB, sim *githubsim.Server, serverExtra string, args ...string) *serveProcess {
 	t.Helper()
 	path, port := writeConfig(t, sim, serverExtra)
-	return startServeConfig(t, path, port)
+	return startServeConfig(t, path, port, args...)
 }
 
-// startServeConfig starts `mentorbot serve --config path` listening on port.
-func startServeConfig(t testing.TB, path string, port int) *serveProcess {
+// startServeConfig starts `mentorbot serve --config path` listening on port,
+// with args after the defaults.
+func startServeConfig(t testing.TB, path string, port int, args ...string) *serveProcess {
 	t.Helper()
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
 	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--config", path, "--log-level", "debug"}, args...)...)

@@ -44,16 +44,31 @@ func IsBot(u *github.User) bool {
 }
 
 // Installation is one sweep's context: every repository of one
-// installation, with the org-wide policy (the org .github repository's).
+// installation, with the programme's policy and each repository's.
 type Installation struct {
 	ID     int64
 	Client *github.Client
 	// Owner is the account (org or user) the app is installed on.
-	Owner  string
-	Repos  []*github.Repository
+	Owner string
+	Repos []*github.Repository
+	// Policy is the programme's: the org-wide policy (the org .github
+	// repository's, or the file its remote reference names) with the
+	// rosters of every repository policy of every org in the programme
+	// merged in (policy.MergeRosters).
 	Policy policy.Policy
-	Now    time.Time
-	Bot    Identity
+	// Org is the org-wide policy alone: the effective policy of the
+	// repositories without a file of their own.
+	Org policy.Policy
+	// RepoPolicies are the effective policies of the repositories that have
+	// their own .github/mentorbot.yml, keyed by lower-case "owner/name".
+	RepoPolicies map[string]policy.Policy
+	// Lead is true for the one installation of a programme that runs its
+	// programme-wide work (enrolment, digests, learnings, meetup); Peers are
+	// the programme's other installations, whose orgs that work also covers.
+	Lead  bool
+	Peers []Peer
+	Now   time.Time
+	Bot   Identity
 	// Report receives one human-readable line per decision (dry runs and the
 	// demo print it); nil means discard.
 	Report func(format string, args ...any)
@@ -64,4 +79,21 @@ func (i Installation) Reportf(format string, args ...any) {
 	if i.Report != nil {
 		i.Report(format, args...)
 	}
+}
+
+// Peer is another installation of the same programme (another org).
+type Peer struct {
+	ID     int64
+	Client *github.Client
+	Owner  string
+	Repos  []*github.Repository
+}
+
+// RepoPolicy returns the effective policy of owner/name: its own file over
+// the org's when it has one, else the org's.
+func (i Installation) RepoPolicy(owner, name string) policy.Policy {
+	if p, ok := i.RepoPolicies[strings.ToLower(owner+"/"+name)]; ok {
+		return p
+	}
+	return i.Org
 }

@@ -121,10 +121,27 @@ func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
 // of failing: the event's own job matters more than the enrolment, which
 // the next sweep retries.
 func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *tracking.Tracker, m policy.Mentee) (tracking.Issue, bool) {
+	if owner := trackingOwner(m, tr.Policy); owner != "" && !strings.EqualFold(owner, env.Owner) {
+		// A programme shared by several orgs keeps its tracking issues in
+		// another org, where this installation cannot write: the lead
+		// installation's sweep enrols.
+		zerolog.Ctx(ctx).Debug().Str("mentee", m.Login).Str("tracking_owner", owner).Msg("tracking issues live in another org, enrolment left to its installation")
+		return tracking.Issue{}, false
+	}
 	res, err := e.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee now, the next sweep retries")
 		return tracking.Issue{}, false
 	}
 	return res.Issue, true
+}
+
+// trackingOwner is the account holding the mentee's tracking issue: its
+// tracking_issue's, else program.tracking_repo's; "" when neither is set.
+func trackingOwner(m policy.Mentee, p policy.Policy) string {
+	if ref, err := policy.ParseIssueRef(m.TrackingIssue); err == nil && m.TrackingIssue != "" {
+		return ref.Owner
+	}
+	owner, _, _ := strings.Cut(p.Program.TrackingRepo, "/")
+	return owner
 }

@@ -47,10 +47,11 @@ type Result struct {
 // installation's repository for when a file becomes invalid, or empty. It is
 // safe for concurrent use.
 type Loader struct {
-	maxSize int
-	size    int
-	good    *cache.Cache[Policy]
-	flagged *prometheus.CounterVec
+	maxSize       int
+	size          int
+	good          *cache.Cache[Policy]
+	flagged       *prometheus.CounterVec
+	remoteClients RemoteClients
 }
 
 // LoaderOption configures a Loader.
@@ -115,7 +116,7 @@ func Key(installationID int64, owner, repo string) string {
 //     roster ended on purpose says so with "mentees: []".
 func (l *Loader) Load(ctx context.Context, client *github.Client, installationID int64, owner, repo string) (Result, error) {
 	key := Key(installationID, owner, repo)
-	layers, err := fetch(ctx, client, owner, repo)
+	layers, err := l.fetch(ctx, client, owner, repo)
 	if err != nil {
 		return Result{}, fmt.Errorf("load policy for %s/%s: %w", owner, repo, err)
 	}
@@ -135,6 +136,10 @@ func (l *Loader) Load(ctx context.Context, client *github.Client, installationID
 	for _, ly := range layers {
 		if len(ly.Data) > l.maxSize {
 			r.problems = append(r.problems, Problem{Source: ly.Source, Message: fmt.Sprintf("file is larger than %d bytes", l.maxSize)})
+			r.fatal++
+		}
+		if ly.Invalid != "" {
+			r.problems = append(r.problems, Problem{Source: ly.Source, Message: ly.Invalid})
 			r.fatal++
 		}
 	}
@@ -184,47 +189,6 @@ func problemStrings(ps []Problem) []string {
 		out[i] = p.String()
 	}
 	return out
-}
-
-// fetch returns the policy files that apply to owner/repo, base first: none,
-// one (the repository's or the org's), or both.
-func fetch(ctx context.Context, client *github.Client, owner, repo string) ([]Layer, error) {
-	// appconfig reports the first file it finds (the repository's, else the
-	// org default) and follows remote references ("remote: org/repo"), but
-	// does not say which of the two it found when the file was a remote
-	// reference. Its remote-reference parser sees the path of every file it
-	// finds, so a per-call wrapper records whether the repository has one.
-	repoHasFile := false
-	ld := appconfig.NewLoader([]string{RepoPath},
-		appconfig.WithOwnerDefault(OrgRepo, []string{OrgPath}),
-		appconfig.WithRemoteRefParser(func(path string, b []byte) (*appconfig.RemoteRef, error) {
-			if path == RepoPath {
-				repoHasFile = true
-			}
-			return appconfig.YAMLRemoteRefParser(path, b)
-		}))
-	c, err := ld.LoadConfig(ctx, client, owner, repo, "")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(c), err)
-	}
-	if c.IsUndefined() {
-		return nil, nil
-	}
-	found := Layer{Source: sourceName(c), Data: c.Content}
-	if !repoHasFile {
-		return []Layer{found}, nil
-	}
-
-	// The repository has its own file; the org default is its base.
-	org := appconfig.NewLoader([]string{OrgPath}, appconfig.WithOwnerDefault("", nil))
-	oc, err := org.LoadConfig(ctx, client, owner, OrgRepo, "")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(oc), err)
-	}
-	if oc.IsUndefined() {
-		return []Layer{found}, nil
-	}
-	return []Layer{{Source: sourceName(oc), Data: oc.Content}, found}, nil
 }
 
 // sourceName renders where a file came from: "owner/repo@ref:path", without

@@ -219,7 +219,7 @@ func TestLoaderSources(t *testing.T) {
 				"thanos-io/thanos:.github/mentorbot.yml":   "remote: thanos-io/policies\n",
 				"thanos-io/policies:.github/mentorbot.yml": "digest:\n  hour: 7\n",
 			},
-			wantSource: "thanos-io/.github:mentorbot.yml + thanos-io/policies@main:.github/mentorbot.yml",
+			wantSource: "thanos-io/.github:mentorbot.yml + thanos-io/thanos:.github/mentorbot.yml -> thanos-io/policies@main:.github/mentorbot.yml",
 			check: func(t *testing.T, p Policy) {
 				if p.Digest.Hour != 7 || len(p.Mentees) != 1 {
 					t.Errorf("policy = %+v", p)

@@ -68,6 +68,9 @@ type Layer struct {
 	// Source names the file in problems; may be empty.
 	Source string
 	Data   []byte
+	// Invalid, when set, says why the file cannot be used at all (a remote
+	// reference that cannot be followed); Data is then ignored.
+	Invalid string
 }
 
 // Parse decodes one policy file strictly onto Default(): a key present in

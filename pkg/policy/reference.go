@@ -64,7 +64,11 @@ type refRow struct {
 
 // keys lists every key of the schema in file order, with its type and the
 // default from Default().
-func keys() []refRow {
+func keys() []refRow { return keysOf(Default()) }
+
+// keysOf lists every key of the schema in file order, with its type and its
+// value in p.
+func keysOf(p Policy) []refRow {
 	var rows []refRow
 	var walk func(t reflect.Type, v reflect.Value, prefix string)
 	walk = func(t reflect.Type, v reflect.Value, prefix string) {
@@ -85,8 +89,7 @@ func keys() []refRow {
 			}
 		}
 	}
-	d := Default()
-	walk(reflect.TypeFor[Policy](), reflect.ValueOf(d), "")
+	walk(reflect.TypeFor[Policy](), reflect.ValueOf(p), "")
 	return rows
 }
 

@@ -20,15 +20,17 @@ import (
 
 // Sweep is the review-wait sweep ("mentorbot remind").
 //
-// Candidate PRs are found with the org-wide policy of the installation (its
-// roster and reviews.scope decide the searches). Each repository that has a
-// PR in scope under it is then looked at once: its root directory is listed
-// (one call, which also says where CODEOWNERS and MAINTAINERS.md are) and,
-// when it has a .github directory, its own .github/mentorbot.yml is loaded
-// over the org's. That repository policy decides everything else for its
-// PRs: scope (exempt labels, roster dates), the wait and business days,
-// suggestions, keepalive label and review requests. A repository file that
-// adds mentees or sets reviews.scope: all does not widen the searches.
+// Candidate PRs are found with the programme policy of the installation
+// (job.Installation.Policy: the org's settings, and the roster merged from
+// every policy file of the programme, so a mentee enrolled in a repository
+// file is searched for like one in the org file). Each repository that has
+// a PR in scope under it is then looked at once: its root directory is
+// listed (one call, which also says where CODEOWNERS and MAINTAINERS.md
+// are), and its effective policy (job.Installation.RepoPolicy, resolved once
+// per sweep by the app) decides everything else for its PRs: scope (exempt
+// labels, roster dates), the wait and business days, suggestions, keepalive
+// label and review requests. A repository file that sets reviews.scope: all
+// does not widen the searches.
 type Sweep struct {
 	// HistoryDirs bounds the commits-API calls per PR (one per directory).
 	HistoryDirs int
@@ -37,14 +39,11 @@ type Sweep struct {
 	// Lookups bounds how many of the best-ranked candidates per PR are
 	// checked for membership and open review requests (searches).
 	Lookups int
-	// Policies loads a repository's policy over the org's and keeps the last
-	// good one of each repository.
-	Policies *policy.Loader
 }
 
 // NewSweep returns the sweep with its default bounds.
 func NewSweep() *Sweep {
-	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour, Policies: policy.NewLoader()}
+	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour}
 }
 
 // run is one sweep over one installation; its caches live as long as it.
@@ -91,9 +90,6 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
 		repoInfo: map[string]*repoInfo{},
 	}
-	if r.s.Policies == nil {
-		r.s.Policies = policy.NewLoader()
-	}
 	for _, rp := range inst.Repos {
 		r.repos[strings.ToLower(rp.GetFullName())] = true
 		if rp.GetOwner().GetType() == "Organization" {
@@ -123,14 +119,15 @@ func clockOf(p *policy.Policy) Clock {
 	return Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
 }
 
-// repo lists the repository's root once per sweep and loads its own policy
-// when it can have one (a .github directory exists).
+// repo lists the repository's root once per sweep and takes its effective
+// policy from the installation.
 func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 	key := strings.ToLower(owner + "/" + name)
 	if ri, ok := r.repoInfo[key]; ok {
 		return ri, nil
 	}
-	ri := &repoInfo{pol: r.pol, clock: r.clock}
+	pol := r.inst.RepoPolicy(owner, name)
+	ri := &repoInfo{pol: &pol, clock: clockOf(&pol)}
 	_, dir, _, err := r.c.Repositories.GetContents(ctx, owner, name, "", nil)
 	switch {
 	case ghclient.IsNotFound(err):
@@ -143,17 +140,8 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 			ri.root[e.GetName()] = e.GetType()
 		}
 	}
-	if ri.root == nil || ri.root[".github"] == "dir" {
-		res, err := r.s.Policies.Load(ctx, r.c, r.inst.ID, owner, name)
-		if err != nil {
-			return nil, err
-		}
-		p := res.Policy
-		ri.pol, ri.clock = &p, clockOf(&p)
-		if strings.Contains(res.Source, policy.RepoPath) {
-			zerolog.Ctx(ctx).Debug().Str("policy_source", res.Source).Msg("repository policy loaded")
-			r.inst.Reportf("%s/%s: policy %s", owner, name, res.Source)
-		}
+	if _, own := r.inst.RepoPolicies[key]; own {
+		r.inst.Reportf("%s/%s: policy %s/%s:%s", owner, name, owner, name, policy.RepoPath)
 	}
 	r.repoInfo[key] = ri
 	return ri, nil

@@ -223,7 +223,7 @@ func TestRunStrangerMarker(t *testing.T) {
 		comments: []*github.IssueComment{{ID: github.Int64(50), User: &github.User{Login: github.String("stranger")}, Body: github.String(Marker())}},
 		nextID:   100,
 	}
-	if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 {
