@@ -12,6 +12,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Source gathers a mentee's activity from GitHub. It spends three searches
@@ -42,7 +43,9 @@ type Source struct {
 	// TaskLabel is labels.mentee_task.
 	TaskLabel string
 	// Clock is the review-wait clock (reviews.wait and friends).
-	Clock reviews.Clock
+	Clock turn.Clock
+	// People names machine users and reviewers for the wait clock.
+	People turn.People
 	// Skip is an issue to leave out: the mentee's own tracking issue.
 	Skip policy.IssueRef
 	// Searches and Calls count the requests made, for logs and benchmarks.
@@ -147,7 +150,7 @@ func prOf(is *github.Issue) PR {
 // back to since (the term's start) for open PRs and idle tasks. now is when
 // the wait clock is read.
 func (s *Source) Week(ctx context.Context, login string, from, to, since, now time.Time) (Data, error) {
-	d := Data{Mentee: login, Now: now}
+	d := Data{Mentee: login, Now: now, BusinessDays: s.Clock.BusinessDays}
 	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s updated:>=%s", login, searchTime(since)))
 	if err != nil {
 		return d, err
@@ -172,8 +175,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 				if err != nil {
 					return d, err
 				}
-				if st.Waiting {
-					pr.Waited, pr.OverWait = st.Waited, st.Over
+				switch st.Turn {
+				case turn.Reviewers, turn.Author, turn.Approved:
+					pr.Turn, pr.Waited, pr.OverWait = st.Turn, st.Waited, st.Waited > s.Clock.Wait
 				}
 			}
 			d.Open = append(d.Open, pr)
@@ -309,6 +313,6 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.Client, owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
+	st, _, err := reviews.ReadWait(ctx, s.Client, owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
 	return st, err
 }

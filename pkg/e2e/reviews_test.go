@@ -286,7 +286,12 @@ func TestRemindEscalatesOnceAfterTwiceTheWait(t *testing.T) {
 	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
 		t.Fatalf("escalated after 4 days of a 3-day wait")
 	}
-	h.Clock.Advance(days(2.5)) // 6.5 days > twice the wait
+	h.Clock.Advance(days(2.5)) // 6.5 days > twice the wait, but only 2.5 since the reminder
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+		t.Fatalf("escalated 2.5 days after the reminder, within the 3-day wait")
+	}
+	h.Clock.Advance(days(0.5)) // the whole wait since the reminder
 	runRemind(t, h)
 	runRemind(t, h)
 	esc := reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)
@@ -573,5 +578,76 @@ func TestRemindKeepaliveReaddedByHumanStays(t *testing.T) {
 		if r.OperationID == "issues/update-comment" {
 			t.Errorf("edited a comment to track the label: %+v", r)
 		}
+	}
+}
+
+// A PR closed for weeks and reopened waits from the reopen: its first
+// reminder comes reviews.wait after it, not on the next sweep, and no
+// escalation follows an hour later (issue #20 (f)).
+func TestRemindReopenedPRWaitsFromTheReopen(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(40))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	h.Sim.AddIssueEvent("org/app", n, githubsim.IssueEvent{Event: "closed", Actor: "alice", CreatedAt: now.Add(-days(39))})
+	h.Sim.AddIssueEvent("org/app", n, githubsim.IssueEvent{Event: "reopened", Actor: "alice", CreatedAt: now.Add(-time.Hour)})
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded an hour after the reopen:\n%s", report)
+	}
+	if !strings.Contains(report, "reopened") {
+		t.Errorf("report does not say the wait runs since the reopen:\n%s", report)
+	}
+	h.Clock.Advance(days(3) - 2*time.Hour) // 3 days minus an hour since the reopen
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded before reviews.wait since the reopen")
+	}
+	h.Clock.Advance(2 * time.Hour) // an hour past the wait
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want the reminder reviews.wait after the reopen, got %d", got)
+	}
+	h.Clock.Advance(time.Hour)
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+		t.Fatalf("escalated an hour after the reminder")
+	}
+}
+
+// A PR already past twice the wait when the app is installed gets the
+// reminder now and the escalation no earlier than reviews.wait later.
+func TestRemindPastTwiceTheWaitAtInstall(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(10))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want the reminder at once, got %d", got)
+	}
+	for _, step := range []time.Duration{time.Hour, days(1), days(2) - 2*time.Hour} { // up to 3 days minus an hour
+		h.Clock.Advance(step)
+		report := runRemind(t, h)
+		if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+			t.Fatalf("escalated within reviews.wait of the reminder:\n%s", report)
+		}
+	}
+	h.Clock.Advance(time.Hour) // exactly reviews.wait after the reminder
+	runRemind(t, h)
+	esc := reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)
+	if len(esc) != 1 {
+		t.Fatalf("want the escalation reviews.wait after the reminder, got %d", len(esc))
+	}
+	if !strings.Contains(esc[0].Body, "@mentor-one") {
+		t.Errorf("escalation does not ping the mentor:\n%s", esc[0].Body)
 	}
 }
