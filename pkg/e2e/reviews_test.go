@@ -44,6 +44,11 @@ func seedReviewsOrg(h *Harness, org, pol string, members []string, repos map[str
 	for name, o := range repos {
 		h.Sim.AddRepo(name, o)
 		names = append(names, name)
+		// Members are active in the repositories: reviews.inactive_after
+		// never suggests anyone without a commit in six months.
+		for _, m := range members {
+			h.Sim.AddCommit(name, githubsim.Commit{Author: m, Message: "docs: typo", Date: h.Clock.Now().Add(-days(30)), Files: []string{"README.md"}})
+		}
 	}
 	h.Sim.AddInstallation(100, org, names...)
 }
@@ -153,7 +158,8 @@ func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
 		append([]string{"pool-person", "mentor-one", "roidelapluie", "beorn7"}, owners...),
 		map[string]githubsim.RepoOptions{"prometheus/prometheus": {Files: map[string]string{"CODEOWNERS": string(co)}}})
 	h.Sim.AddTeam("prometheus", "default-maintainers", "dm-one", "dm-two")
-	// Someone outside /tsdb changed it recently: history must not beat owners.
+	// Someone not named for /tsdb changed it recently: evidence of recent
+	// work on the paths ranks first, CODEOWNERS break the tie after it.
 	h.Sim.AddCommit("prometheus/prometheus", githubsim.Commit{Author: "beorn7", Date: now.Add(-days(3)), Files: []string{"tsdb/head.go"}})
 	n := h.Sim.AddPull("prometheus/prometheus", githubsim.Pull{
 		Issue: githubsim.Issue{Title: "tsdb: fix", User: "alice", CreatedAt: now.Add(-days(5))},
@@ -169,15 +175,18 @@ func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
 		allowed[o] = true
 	}
 	sugg := suggested(cs[0].Body)
-	if len(sugg) == 0 {
-		t.Fatalf("no suggestions:\n%s\nreport:\n%s", cs[0].Body, report)
+	if len(sugg) != 2 {
+		t.Fatalf("want 2 suggestions:\n%s\nreport:\n%s", cs[0].Body, report)
+	}
+	if r := sugg["beorn7"]; !strings.HasPrefix(r, "changed ") || !strings.Contains(r, "tsdb") || !strings.Contains(r, "once since ") {
+		t.Errorf("beorn7's recent tsdb change is not first evidence: %q\n%s", r, cs[0].Body)
 	}
 	for login, reason := range sugg {
-		if !allowed[login] {
-			t.Errorf("suggested %s (%s), not a /tsdb owner or in the pool", login, reason)
+		if login == "beorn7" {
+			continue
 		}
-		if !strings.Contains(reason, "CODEOWNERS") && !strings.Contains(reason, "pool") {
-			t.Errorf("reason for %s is %q", login, reason)
+		if !allowed[login] || !strings.Contains(reason, "CODEOWNERS owner of") {
+			t.Errorf("suggested %s (%s), not a /tsdb owner by CODEOWNERS", login, reason)
 		}
 	}
 }

@@ -68,6 +68,7 @@ type run struct {
 	teams         map[string][]string
 	teamOK        map[string]bool
 	repoInfo      map[string]*repoInfo
+	active        map[string]time.Time // "owner/repo/login": latest commit, see lastCommit
 }
 
 // repoInfo is what the sweep learnt about one repository.
@@ -78,6 +79,9 @@ type repoInfo struct {
 	// "dir"; nil when the listing may be incomplete (GitHub lists at most
 	// 1,000 entries), in which case files are read without looking first.
 	root map[string]string
+	// merges and last are read once per sweep (see run.merges).
+	merges map[string]merge
+	last   map[string]time.Time
 }
 
 // Sweep runs one pass over every repository of the installation.
@@ -89,7 +93,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		scope: "user:" + inst.Owner, repos: map[string]bool{},
 		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
 		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
-		repoInfo: map[string]*repoInfo{},
+		repoInfo: map[string]*repoInfo{}, active: map[string]time.Time{},
 	}
 	if r.s.Policies == nil {
 		r.s.Policies = policy.NewLoader()
