@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/turn"
@@ -194,6 +195,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 			d.Tasks = append(d.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// A bot's issue (this app's meetup or learnings issue, a
+			// dependency dashboard) is not the mentee's contribution.
 		case strings.EqualFold(is.GetUser().GetLogin(), login) && within(is.GetCreatedAt().Time, from, to):
 			d.IssuesOpened = append(d.IssuesOpened, item(is))
 		case is.GetComments() > 0 && !is.GetUpdatedAt().Time.Before(from):
@@ -238,6 +242,8 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 			r.Tasks = append(r.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// Not the mentee's activity: see Week.
 		case strings.EqualFold(is.GetUser().GetLogin(), t.Mentee) && !is.GetCreatedAt().Time.Before(since):
 			r.IssuesOpened = append(r.IssuesOpened, item(is))
 		case is.GetComments() > 0:

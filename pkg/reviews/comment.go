@@ -42,8 +42,13 @@ type Escalation struct {
 	BusinessDays bool
 	// Suggested are the reviewers the reminder named, if any.
 	Suggested []string
-	Channels  string
-	Period    string
+	// Others are addressed when the mentee has no mentors: the reviewer
+	// pool (FromPool), else the general maintainers of MAINTAINERS.md,
+	// without those already suggested.
+	Others   []string
+	FromPool bool
+	Channels string
+	Period   string
 }
 
 var funcs = template.FuncMap{
@@ -77,10 +82,14 @@ I could not find anyone to suggest automatically for these files.
 `))
 
 var escalationTmpl = template.Must(template.New("escalation").Funcs(funcs).Parse(
-	`{{if .Mentors}}{{mentions .Mentors}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request has now waited {{duration .Waited}}{{if .BusinessDays}} (weekends not counted){{end}} for a review, more than twice the {{duration .Wait}} set for a first response.
+	`{{if .Mentors}}{{mentions .Mentors}}{{else if .Others}}{{mentions .Others}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request has now waited {{duration .Waited}}{{if .BusinessDays}} (weekends not counted){{end}} for a review, more than twice the {{duration .Wait}} set for a first response.
 {{if .Suggested}}
-The reviewers suggested earlier ({{mentions .Suggested}}) have not responded yet.
-{{end}}
+The reviewers suggested {{duration .Wait}} or more ago ({{mentions .Suggested}}) have not responded yet.
+{{end}}{{if not .Mentors}}{{if .Others}}
+No mentor is listed for {{mention .Author}}, so I am asking you as {{if .FromPool}}the project's reviewer pool{{else}}maintainers listed in MAINTAINERS.md{{end}}.
+{{else}}
+No mentor is listed for {{mention .Author}}, and the project has no reviewer pool or MAINTAINERS.md to ask.
+{{end}}{{end}}
 Could you help find a reviewer{{if .Channels}}, for example in {{text .Channels}}{{end}}, or let {{mention .Author}} know what the next step is?
 
 {{.Marker}}

@@ -80,6 +80,14 @@ func TestRenderEscalation(t *testing.T) {
 		}},
 		{"escalation-no-mentors", Escalation{
 			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
+			Suggested: []string{"yeya24"}, Others: []string{"GiedriusS", "fpetkovski"},
+		}},
+		{"escalation-no-mentors-pool", Escalation{
+			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
+			Others: []string{"pool-person"}, FromPool: true, Channels: "#thanos-dev on CNCF Slack",
+		}},
+		{"escalation-nobody", Escalation{
+			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

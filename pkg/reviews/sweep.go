@@ -489,6 +489,12 @@ func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitSt
 		BusinessDays: p.clock.BusinessDays, Suggested: SuggestedIn(reminder.GetBody()),
 		Channels: p.pol.Program.Channels, Period: st.Period,
 	}
+	if len(e.Mentors) == 0 {
+		var err error
+		if e.Others, e.FromPool, err = r.escalationOthers(ctx, p, e.Author, e.Suggested); err != nil {
+			return err
+		}
+	}
 	body, err := RenderEscalation(e)
 	if err != nil {
 		return err

@@ -111,6 +111,36 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	})
 }
 
+// escalationOthers is whom an escalation addresses when the mentee has no
+// mentors: the reviewer pool, or else two of the general maintainers of
+// MAINTAINERS.md, taking turns by PR number; never the author or the
+// reviewers the reminder already named. fromPool says which.
+func (r *run) escalationOthers(ctx context.Context, p *prCtx, author string, suggested []string) (others []string, fromPool bool, err error) {
+	skip := set(append([]string{author}, suggested...))
+	for _, l := range p.pol.Reviews.Reviewers {
+		if !skip[strings.ToLower(strings.TrimPrefix(l, "@"))] {
+			others = append(others, strings.TrimPrefix(l, "@"))
+		}
+	}
+	if len(others) > 0 {
+		return others, true, nil
+	}
+	ml, err := r.maintainers(ctx, p)
+	if err != nil || ml == nil {
+		return nil, false, err
+	}
+	var general []string
+	for _, e := range ml.Entries {
+		if e.Role == maintainers.RoleMaintainer && len(e.Areas) == 0 && !skip[strings.ToLower(e.Login)] {
+			general = append(general, e.Login)
+		}
+	}
+	for i := 0; i < len(general) && i < 2; i++ {
+		others = append(others, general[(p.number+i)%len(general)])
+	}
+	return others, false, nil
+}
+
 // lookUp checks candidates in ranking order, a group of equally ranked ones
 // at a time, until a group ends with max_suggestions kept or limit people
 // were checked: whether they can review here, their open review requests

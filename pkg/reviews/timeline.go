@@ -211,11 +211,15 @@ type timelineEntry struct {
 // readTimeline, and each entry's author_association alongside.
 func readTimelineAssoc(ctx context.Context, c *github.Client, owner, repo string, number int) ([]*github.Timeline, []string, error) {
 	es, err := ghclient.All(10, func(page int) ([]*timelineEntry, *github.Response, error) {
-		u := fmt.Sprintf("repos/%s/%s/issues/%d/timeline?per_page=100&page=%d", url.PathEscape(owner), url.PathEscape(repo), number, page)
+		// The same URL and Accept header as go-github's ListIssueTimeline,
+		// so that both share the client's ETag cache entries (a re-read of
+		// an unchanged timeline is a 304 whichever function makes it).
+		u := fmt.Sprintf("repos/%s/%s/issues/%d/timeline?page=%d&per_page=100", url.PathEscape(owner), url.PathEscape(repo), number, page)
 		req, err := c.NewRequest(http.MethodGet, u, nil)
 		if err != nil {
 			return nil, nil, err
 		}
+		req.Header.Set("Accept", "application/vnd.github.mockingbird-preview+json, application/vnd.github.starfox-preview+json")
 		var out []*timelineEntry
 		resp, err := c.Do(ctx, req, &out)
 		return out, resp, err
