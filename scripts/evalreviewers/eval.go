@@ -164,7 +164,9 @@ func evaluate(w io.Writer, dir string, verbose bool) error {
 			return err
 		}
 		ml := maintainers.Parse(data)
-		res := evalRepo(set.name, rs, exclude, co, ml)
+		res, skipped := evalRepo(set.name, rs, exclude, co, ml)
+		fmt.Fprintf(w, "%s: %d merged PRs evaluated; left out: %d in ../shared/realdata, %d merged by their author, %d by or merged by a bot\n",
+			set.name, len(res), skipped.realdata, skipped.self, skipped.bot)
 		s := &summary{}
 		for _, r := range res {
 			s.add(r)
@@ -172,6 +174,7 @@ func evaluate(w io.Writer, dir string, verbose bool) error {
 		per[set.name] = s
 		all = append(all, res...)
 	}
+	fmt.Fprintln(w)
 	if verbose {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "repository\tPR\tmerged by\tmentorbot suggests\thit\ttop-2 committers\thit\towners (expected)")
@@ -224,7 +227,11 @@ func (s *summary) row(w io.Writer, name string) {
 // evalRepo runs the choice on every merged PR of the set since evalFrom
 // that is not in ../shared/realdata, was not merged by its author (the
 // author is never suggested) and is not a bot's.
-func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.File, ml *maintainers.List) []result {
+// skipped counts the merges left out of the evaluation, by reason.
+type skipped struct{ realdata, self, bot int }
+
+func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.File, ml *maintainers.List) ([]result, skipped) {
+	var sk skipped
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].at.Before(rs[j].at) })
 	// People who merged anything have write access: with MAINTAINERS.md
 	// and CODEOWNERS entries, they are the eligible reviewers.
@@ -254,7 +261,18 @@ func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.Fil
 
 	var out []result
 	for _, pr := range rs {
-		if pr.kind != 'M' || pr.at.Before(evalFrom) || exclude[pr.pr] || strings.EqualFold(pr.merger, pr.author) || bot(pr.author) || bot(pr.merger) {
+		if pr.kind != 'M' || pr.at.Before(evalFrom) {
+			continue
+		}
+		switch {
+		case exclude[pr.pr]:
+			sk.realdata++
+			continue
+		case bot(pr.author) || bot(pr.merger):
+			sk.bot++
+			continue
+		case strings.EqualFold(pr.merger, pr.author):
+			sk.self++
 			continue
 		}
 		now := pr.at.Add(-remindAfter)
@@ -316,7 +334,7 @@ func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.Fil
 		res.ownersHit = ownersExpected(pr, touched, co, ml)
 		out = append(out, res)
 	}
-	return out
+	return out, sk
 }
 
 // overlaps reports whether two path lists share a directory.
