@@ -660,3 +660,35 @@ func TestRemindPastTwiceTheWaitAtInstall(t *testing.T) {
 		t.Errorf("escalation does not ping the mentor:\n%s", esc[0].Body)
 	}
 }
+
+// A drive-by "+1" from someone who cannot review and a machine user listed
+// in reviews.bots do not answer a PR; a member's comment does (issue #20
+// (d), (e)). Whether a commenter can review comes from the timeline's
+// author_association.
+func TestRemindIgnoresDriveByAndMachineUsers(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  bots: [benchbot]\n"), []string{"pool-person", "mentor-one", "carol", "benchbot"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	h.Sim.AddUser("passer-by", "User")
+	mk := func() int {
+		return h.Sim.AddPull("org/app", githubsim.Pull{
+			Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5))},
+			Files: []githubsim.PullFile{{Filename: "main.go"}},
+		})
+	}
+	ignored, answered := mk(), mk()
+	h.Sim.AddComment("org/app", ignored, "passer-by", "+1", now.Add(-days(4)))
+	h.Sim.AddComment("org/app", ignored, "benchbot", "Benchmark results: no change.", now.Add(-days(4)))
+	h.Sim.AddComment("org/app", answered, "carol", "Could you add a test?", now.Add(-days(4)))
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", ignored, reviews.MarkerWait)); got != 1 {
+		t.Errorf("PR with only a +1 and a machine user's comment: %d reminders, want 1\n%s", got, report)
+	}
+	if got := len(reviewBotComments(h, "org/app", answered, reviews.MarkerWait)); got != 0 {
+		t.Errorf("PR a member answered: %d reminders, want 0\n%s", got, report)
+	}
+	if !strings.Contains(report, "waiting for the author") {
+		t.Errorf("report does not say the answered PR waits for its author:\n%s", report)
+	}
+}

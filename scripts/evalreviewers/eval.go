@@ -144,24 +144,31 @@ type summary struct {
 }
 
 func evaluate(w io.Writer, dir string, verbose bool) error {
+	_, err := run(w, dir, verbose)
+	return err
+}
+
+// run evaluates every set, writes the report and returns the overall
+// summary.
+func run(w io.Writer, dir string, verbose bool) (*summary, error) {
 	var all []result
 	per := map[string]*summary{}
 	for _, set := range sets {
 		rs, exclude, err := load(filepath.Join(dir, set.data))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var co *codeowners.File
 		if set.codeowners != "" {
 			data, err := os.ReadFile(set.codeowners)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			co = codeowners.Parse(data)
 		}
 		data, err := os.ReadFile(set.maintainers)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ml := maintainers.Parse(data)
 		res, skipped := evalRepo(set.name, rs, exclude, co, ml)
@@ -195,7 +202,7 @@ func evaluate(w io.Writer, dir string, verbose bool) error {
 		per[set.name].row(w, set.name)
 	}
 	total.row(w, "all")
-	return nil
+	return total, nil
 }
 
 func yes(b bool) string {
