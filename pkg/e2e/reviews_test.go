@@ -692,3 +692,35 @@ func TestRemindIgnoresDriveByAndMachineUsers(t *testing.T) {
 		t.Errorf("report does not say the answered PR waits for its author:\n%s", report)
 	}
 }
+
+// An approved PR is not the reviewers' turn: no review-wait reminder. With
+// reviews.approved_wait it gets one comment to the mentors once the approval
+// is that old and still not merged (issue #20 (g)).
+func TestRemindApprovedNotMerged(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  approved_wait: 72h\n"), []string{"pool-person", "mentor-one", "carol"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(6))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	h.Sim.AddReview("org/app", n, githubsim.Review{User: "carol", State: "APPROVED", SubmittedAt: now.Add(-days(2))})
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded reviewers of an approved PR:\n%s", report)
+	}
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerApproved)); got != 0 {
+		t.Fatalf("approved reminder 2 days after the approval, before approved_wait")
+	}
+	h.Clock.Advance(days(1) + time.Hour)
+	runRemind(t, h)
+	runRemind(t, h)
+	cs := reviewBotComments(h, "org/app", n, reviews.MarkerApproved)
+	if len(cs) != 1 {
+		t.Fatalf("want one approved reminder, got %d", len(cs))
+	}
+	if !strings.Contains(cs[0].Body, "@mentor-one") || !strings.Contains(cs[0].Body, "approved by @carol") {
+		t.Errorf("approved reminder does not address the mentor or name the approver:\n%s", cs[0].Body)
+	}
+}

@@ -115,6 +115,10 @@ type Reviews struct {
 	// InactiveAfter: people with no activity in the repository for this long
 	// are never suggested as reviewers.
 	InactiveAfter Duration `yaml:"inactive_after"`
+	// ApprovedWait, when set, reminds the mentors (or the pool, or
+	// maintainers) once when an approved PR is still not merged after this
+	// long; 0 turns it off.
+	ApprovedWait Duration `yaml:"approved_wait"`
 }
 
 // Retrospective configures the learnings roll-up at the programme's end.

@@ -51,6 +51,19 @@ type Escalation struct {
 	Period   string
 }
 
+// Approved is the data of the optional comment on an approved PR that is
+// still not merged (reviews.approved_wait).
+type Approved struct {
+	Author string
+	// Approver approved the PR Waited ago.
+	Approver     string
+	Waited       time.Duration
+	BusinessDays bool
+	// Addressed are the mentors, else the pool or general maintainers.
+	Addressed []string
+	Period    string
+}
+
 var funcs = template.FuncMap{
 	"mention":  mdsafe.Mention,
 	"text":     mdsafe.Text,
@@ -94,6 +107,27 @@ Could you help find a reviewer{{if .Channels}}, for example in {{text .Channels}
 
 {{.Marker}}
 `))
+
+var approvedTmpl = template.Must(template.New("approved").Funcs(funcs).Parse(
+	`{{if .Addressed}}{{mentions .Addressed}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request was approved{{if .Approver}} by {{mention .Approver}}{{end}} {{duration .Waited}} ago{{if .BusinessDays}} (weekends not counted){{end}} and is not merged yet.
+
+Could someone who can merge it do so, or give the second approval it still needs? If something else is missing, a word to {{mention .Author}} about the next step helps.
+
+{{.Marker}}
+`))
+
+// RenderApproved writes the comment on an approved PR still not merged.
+func RenderApproved(a Approved) (string, error) {
+	var b strings.Builder
+	err := approvedTmpl.Execute(&b, struct {
+		Approved
+		Marker string
+	}{a, markers.New(MarkerApproved, a.Period)})
+	if err != nil {
+		return "", fmt.Errorf("render approved reminder: %w", err)
+	}
+	return b.String(), nil
+}
 
 // RenderReminder writes the public review-wait comment.
 func RenderReminder(r Reminder) (string, error) {

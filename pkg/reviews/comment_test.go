@@ -119,6 +119,26 @@ func TestHumanDuration(t *testing.T) {
 	}
 }
 
+func TestRenderApproved(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    Approved
+	}{
+		{"approved", Approved{
+			Author: "alice", Approver: "codesome", Waited: 76 * time.Hour, BusinessDays: true,
+			Addressed: []string{"mentor-one"}, Period: "2026-09-08T10:00:00Z",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := RenderApproved(tc.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.name, got)
+		})
+	}
+}
+
 func TestReasonText(t *testing.T) {
 	july := time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {

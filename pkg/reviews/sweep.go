@@ -349,6 +349,11 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 			errs = append(errs, err)
 		}
 	}
+	if aw := p.pol.Reviews.ApprovedWait.D(); aw > 0 && st.Turn == turn.Approved && st.Waited > aw {
+		if err := r.remindApproved(ctx, p, d, st); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if d.Keepalive == LabelRemove {
 		if err := r.removeKeepalive(ctx, p, label); err != nil {
 			errs = append(errs, err)

@@ -111,6 +111,32 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	})
 }
 
+// remindApproved comments once per approval on an approved PR that is still
+// not merged after reviews.approved_wait, addressing the mentors or, without
+// them, the pool or two general maintainers (as the escalation does).
+func (r *run) remindApproved(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
+	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerApproved, st.Period) != nil {
+		r.inst.Reportf("%s: already reminded that the approval of %s is not merged", p, st.Period)
+		return nil
+	}
+	a := Approved{
+		Author: p.is.GetUser().GetLogin(), Approver: st.By, Waited: st.Waited,
+		BusinessDays: p.clock.BusinessDays, Addressed: d.Mentee.Mentors, Period: st.Period,
+	}
+	if len(a.Addressed) == 0 {
+		var err error
+		if a.Addressed, _, err = r.escalationOthers(ctx, p, a.Author, nil); err != nil {
+			return err
+		}
+	}
+	body, err := RenderApproved(a)
+	if err != nil {
+		return err
+	}
+	_, err = r.writeOnce(ctx, p, MarkerApproved, st.Period, body)
+	return err
+}
+
 // escalationOthers is whom an escalation addresses when the mentee has no
 // mentors: the reviewer pool, or else two of the general maintainers of
 // MAINTAINERS.md, taking turns by PR number; never the author or the

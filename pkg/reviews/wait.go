@@ -49,8 +49,10 @@ type History struct {
 
 // WaitState is the wait clock's verdict.
 type WaitState struct {
-	// Turn is whose turn it is (pkg/turn).
+	// Turn is whose turn it is (pkg/turn), and By who started it (the
+	// approver of an approved PR).
 	Turn turn.State
+	By   string
 	// Waiting is true when the PR is open, ready, and it is the reviewers'
 	// turn.
 	Waiting bool
@@ -79,6 +81,9 @@ type WaitState struct {
 const (
 	MarkerWait     = "review-wait"
 	MarkerEscalate = "review-escalate"
+	// MarkerApproved keys the optional reminder that an approved PR is not
+	// merged (reviews.approved_wait), by the approval's time.
+	MarkerApproved = "review-approved"
 )
 
 // IsBot reports whether login is a bot by its name ("dependabot[bot]").
@@ -97,7 +102,7 @@ func Wait(h History, now time.Time, cfg Clock) WaitState {
 		pr.Events = append(append([]Event(nil), h.Events...), Event{Kind: turn.Ready, At: h.ReadyForReviewAt})
 	}
 	t := turn.Whose(pr, h.People)
-	st := WaitState{Turn: t.State, Since: t.Since}
+	st := WaitState{Turn: t.State, Since: t.Since, By: t.By}
 	switch t.State {
 	case turn.Merged, turn.Closed, turn.Draft:
 		st.Why = string(t.State)
@@ -109,6 +114,8 @@ func Wait(h History, now time.Time, cfg Clock) WaitState {
 	case turn.Approved:
 		st.Why = "approved, waiting for a merge since " + t.Since.UTC().Format(time.RFC3339) + " (" + t.Why + ")"
 		st.Waited = cfg.Elapsed(t.Since, now)
+		// The approved reminder's marker key: one per approval.
+		st.Period = t.Since.UTC().Format(time.RFC3339)
 		return st
 	}
 	st.Waiting = true

@@ -91,6 +91,9 @@ type Turn struct {
 	Since time.Time
 	// Why says in a few words what started the turn, for logs and --dry-run.
 	Why string
+	// By is who started it: the reviewer who approved, requested changes or
+	// responded; empty for turns the PR's state or its author started.
+	By string
 }
 
 // IsBot reports whether login is a bot by its name ("dependabot[bot]").
@@ -197,11 +200,11 @@ func Whose(pr PR, who People) Turn {
 			}
 			switch {
 			case e.Kind == Review && strings.EqualFold(e.ReviewState, "APPROVED"):
-				t = Turn{State: Approved, Since: e.At, Why: "approved by @" + e.Actor}
+				t = Turn{State: Approved, Since: e.At, Why: "approved by @" + e.Actor, By: e.Actor}
 			case e.Kind == Review && strings.EqualFold(e.ReviewState, "CHANGES_REQUESTED"):
-				t = Turn{State: Author, Since: e.At, Why: "changes requested by @" + e.Actor}
+				t = Turn{State: Author, Since: e.At, Why: "changes requested by @" + e.Actor, By: e.Actor}
 			case t.State == Reviewers:
-				t = Turn{State: Author, Since: e.At, Why: fmt.Sprintf("@%s responded", e.Actor)}
+				t = Turn{State: Author, Since: e.At, Why: fmt.Sprintf("@%s responded", e.Actor), By: e.Actor}
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package turn
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -97,7 +98,7 @@ func TestWhose(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Whose(tc.pr, tc.who)
-			if got.State != tc.state || !got.Since.Equal(tc.since) || got.Why != tc.why {
+			if got.State != tc.state || !got.Since.Equal(tc.since) || got.Why != tc.why || (got.By != "") != strings.Contains(got.Why, "@") {
 				t.Fatalf("Whose = {%s since %v %q}, want {%s since %v %q}", got.State, got.Since, got.Why, tc.state, tc.since, tc.why)
 			}
 		})
