@@ -7,7 +7,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker ops docs manifest help clean
+.PHONY: all build test demo bench fuzz lint fmt docker ops docs manifest help clean eval-reviewers
 
 all: build
 
@@ -23,6 +23,9 @@ demo: ## the whole workflow, offline, against the built-in GitHub simulator
 
 bench: build ## webhook ack latency, deliveries/s, RSS, GitHub calls per unit of work
 	MENTORBOT_BIN=$(CURDIR)/bin/mentorbot $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./pkg/e2e/...
+
+eval-reviewers: ## measure reviewer suggestions on merged PRs of thanos-io/thanos and prometheus/prometheus (add ARGS=-v for every PR)
+	$(GO) run ./scripts/evalreviewers $(ARGS)
 
 FUZZTIME ?= 60s
 fuzz: ## run every fuzz target for FUZZTIME each

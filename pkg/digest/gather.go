@@ -10,8 +10,10 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Source gathers a mentee's activity from GitHub. It spends three searches
@@ -42,7 +44,9 @@ type Source struct {
 	// TaskLabel is labels.mentee_task.
 	TaskLabel string
 	// Clock is the review-wait clock (reviews.wait and friends).
-	Clock reviews.Clock
+	Clock turn.Clock
+	// People names machine users and reviewers for the wait clock.
+	People turn.People
 	// Skip is an issue to leave out: the mentee's own tracking issue.
 	Skip policy.IssueRef
 	// Peers are the other orgs of a programme shared by several orgs
@@ -188,7 +192,7 @@ func prOf(is *github.Issue) PR {
 // back to since (the term's start) for open PRs and idle tasks. now is when
 // the wait clock is read.
 func (s *Source) Week(ctx context.Context, login string, from, to, since, now time.Time) (Data, error) {
-	d := Data{Mentee: login, Now: now}
+	d := Data{Mentee: login, Now: now, BusinessDays: s.Clock.BusinessDays}
 	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s updated:>=%s", login, searchTime(since)))
 	if err != nil {
 		return d, err
@@ -213,8 +217,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 				if err != nil {
 					return d, err
 				}
-				if st.Waiting {
-					pr.Waited, pr.OverWait = st.Waited, st.Over
+				switch st.Turn {
+				case turn.Reviewers, turn.Author, turn.Approved:
+					pr.Turn, pr.Waited, pr.OverWait = st.Turn, st.Waited, st.Waited > s.Clock.Wait
 				}
 			}
 			d.Open = append(d.Open, pr)
@@ -231,6 +236,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 			d.Tasks = append(d.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// A bot's issue (this app's meetup or learnings issue, a
+			// dependency dashboard) is not the mentee's contribution.
 		case strings.EqualFold(is.GetUser().GetLogin(), login) && within(is.GetCreatedAt().Time, from, to):
 			d.IssuesOpened = append(d.IssuesOpened, item(is))
 		case is.GetComments() > 0 && !is.GetUpdatedAt().Time.Before(from):
@@ -275,6 +283,8 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 			r.Tasks = append(r.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// Not the mentee's activity: see Week.
 		case strings.EqualFold(is.GetUser().GetLogin(), t.Mentee) && !is.GetCreatedAt().Time.Before(since):
 			r.IssuesOpened = append(r.IssuesOpened, item(is))
 		case is.GetComments() > 0:
@@ -350,6 +360,6 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.client(repoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
+	st, _, err := reviews.ReadWait(ctx, s.client(repoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
 	return st, err
 }

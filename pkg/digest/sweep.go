@@ -15,9 +15,9 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // lookBack bounds how far back a digest looks for open pull requests and
@@ -70,7 +70,8 @@ func (s *Sweep) source(c *github.Client, instID int64, owner string, repos []*gi
 			}
 		}
 	}
-	src.Clock = reviews.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays}
+	src.Clock = turn.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays}
+	src.People = turn.People{Bots: p.Reviews.Bots, Reviewers: p.Reviews.Reviewers}
 	if p.Reviews.Timezone != "" {
 		if loc, err := time.LoadLocation(p.Reviews.Timezone); err == nil {
 			src.Clock.Location = loc

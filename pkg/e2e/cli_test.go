@@ -43,6 +43,8 @@ reviews:
   reviewers: [maintainer-one]
 `}})
 	sim.AddRepo("octo-org/app", githubsim.RepoOptions{})
+	// The pool reviewer is active in the repository (reviews.inactive_after).
+	sim.AddCommit("octo-org/app", githubsim.Commit{Author: "maintainer-one", Date: now.Add(-20 * 24 * time.Hour), Files: []string{"README.md"}})
 	sim.AddInstallation(7, "octo-org", "octo-org/.github", "octo-org/app")
 	sim.AddPull("octo-org/app", githubsim.Pull{
 		Issue: githubsim.Issue{Title: "feat: stream", User: "alice", CreatedAt: now.Add(-5 * 24 * time.Hour)},

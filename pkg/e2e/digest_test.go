@@ -242,6 +242,10 @@ func TestDigestProgrammeEnd(t *testing.T) {
 	h := MustStart(t, Options{Start: day(9, 8), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	merged, _, _, _ := seedAliceWeek(h.Sim)
+	// The bot's own meetup planning issue, on which alice said she will
+	// present: not her activity in the end-of-term report.
+	meetup := h.Sim.AddIssue("org/mentorship", githubsim.Issue{Title: "Mentees Meetup: planning", User: h.Sim.BotLogin(), Body: "@alice, will you present?", CreatedAt: day(16, 9)})
+	h.Sim.AddComment("org/mentorship", meetup, "alice", "Yes, I will present my project.", day(17, 9))
 
 	type event struct {
 		at   time.Time
@@ -311,6 +315,9 @@ func TestDigestProgrammeEnd(t *testing.T) {
 		if _, ok := markers.Find(b, digest.KindTermReport); ok {
 			if !strings.Contains(b, fmt.Sprintf("store: faster postings (org/app\\#%d): https://github.com/org/app/pull/%d", merged, merged)) {
 				t.Errorf("term report does not list the merged PR:\n%s", b)
+			}
+			if strings.Contains(b, "Mentees Meetup") {
+				t.Errorf("term report counts the bot's meetup issue as the mentee's activity:\n%s", b)
 			}
 		}
 	}

@@ -70,8 +70,10 @@ func AssignRefusedReply(commenter, mentee, label string, commentID int64) string
 	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
 		" and linked it from " + mdsafe.Mention(mentee) + "'s tracking issue, but GitHub did not assign it to them: " +
 		"only collaborators, members of the organisation and people who have commented on an issue can be assigned to it.\n\n")
-	b.WriteString(mdsafe.Mention(mentee) + ", please leave a comment here (a hello is enough); then run " +
-		mdsafe.Code("/mentee-task @"+mentee) + " again to assign it.\n")
+	// Only mentors and maintainers may use /mentee-task, so the mentee is
+	// asked for the comment and the commenter for the command.
+	b.WriteString(mdsafe.Mention(mentee) + ", please leave a comment here (a hello is enough). " +
+		mdsafe.Mention(commenter) + ", once they have, run " + mdsafe.Code("/mentee-task @"+mentee) + " again to assign it.\n")
 	return b.String()
 }
 

@@ -109,6 +109,16 @@ type Reviews struct {
 	RequestReview bool `yaml:"request_review"`
 	// ExemptLabels: PRs carrying any of these are never reminded.
 	ExemptLabels []string `yaml:"exempt_labels"`
+	// Bots are machine users without "[bot]" in their login: their comments
+	// and reviews are not responses, and they are never suggested.
+	Bots []string `yaml:"bots"`
+	// InactiveAfter: people with no activity in the repository for this long
+	// are never suggested as reviewers.
+	InactiveAfter Duration `yaml:"inactive_after"`
+	// ApprovedWait, when set, reminds the mentors (or the pool, or
+	// maintainers) once when an approved PR is still not merged after this
+	// long; 0 turns it off.
+	ApprovedWait Duration `yaml:"approved_wait"`
 }
 
 // Retrospective configures the learnings roll-up at the programme's end.
@@ -155,6 +165,7 @@ func Default() Policy {
 			Timezone:        "UTC",
 			MaxSuggestions:  2,
 			MaxOpenRequests: 5,
+			InactiveAfter:   Duration(183 * 24 * time.Hour),
 		},
 		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour)},
 		Meetup:        Meetup{WeeksBeforeEnd: 3},
@@ -177,6 +188,7 @@ func (p Policy) Clone() Policy {
 	}
 	c.Reviews.Reviewers = slices.Clone(p.Reviews.Reviewers)
 	c.Reviews.Exclude = slices.Clone(p.Reviews.Exclude)
+	c.Reviews.Bots = slices.Clone(p.Reviews.Bots)
 	c.Reviews.ExemptLabels = slices.Clone(p.Reviews.ExemptLabels)
 	c.Skipped = slices.Clone(p.Skipped)
 	return c

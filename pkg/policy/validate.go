@@ -44,6 +44,7 @@ var checks = map[string]func(v any) string{
 	"reviews.exclude[]":       str(checkExcludedLogin),
 	"reviews.keepalive_label": str(optional(checkLabel)),
 	"reviews.exempt_labels[]": str(checkLabel),
+	"reviews.bots[]":          str(checkExcludedLogin),
 
 	"digest.hour": func(v any) string {
 		if h, _ := v.(int); h > 23 {

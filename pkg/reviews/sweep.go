@@ -16,6 +16,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Sweep is the review-wait sweep ("mentorbot remind").
@@ -67,6 +68,7 @@ type run struct {
 	teams         map[string][]string
 	teamOK        map[string]bool
 	repoInfo      map[string]*repoInfo
+	active        map[string]time.Time // "owner/repo/login": latest commit, see lastCommit
 }
 
 // repoInfo is what the sweep learnt about one repository.
@@ -77,6 +79,9 @@ type repoInfo struct {
 	// "dir"; nil when the listing may be incomplete (GitHub lists at most
 	// 1,000 entries), in which case files are read without looking first.
 	root map[string]string
+	// merges and last are read once per sweep (see run.merges).
+	merges map[string]merge
+	last   map[string]time.Time
 }
 
 // Sweep runs one pass over every repository of the installation.
@@ -88,7 +93,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		scope: "user:" + inst.Owner, repos: map[string]bool{},
 		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
 		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
-		repoInfo: map[string]*repoInfo{},
+		repoInfo: map[string]*repoInfo{}, active: map[string]time.Time{},
 	}
 	for _, rp := range inst.Repos {
 		r.repos[strings.ToLower(rp.GetFullName())] = true
@@ -113,6 +118,13 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// peopleOf names who the wait clock counts as machines (reviews.bots) and
+// as able to review whatever GitHub's association says: the reviewer pool
+// and the mentee's mentors.
+func peopleOf(p *policy.Policy, d ScopeDecision) turn.People {
+	return turn.People{Bots: p.Reviews.Bots, Reviewers: append(append([]string(nil), p.Reviews.Reviewers...), d.Mentee.Mentors...)}
 }
 
 func clockOf(p *policy.Policy) Clock {
@@ -155,7 +167,7 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 func (r *run) find(ctx context.Context) ([]*github.Issue, error) {
 	base := "is:pr is:open draft:false archived:false " + r.scope
 	var active []string
-	loc := r.clock.loc()
+	loc := r.clock.Loc()
 	for _, m := range r.pol.Mentees {
 		if m.ActiveOn(r.inst.Now, loc) {
 			active = append(active, m.Login)
@@ -271,7 +283,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	in := ScopeInput{
 		State: is.GetState(), Draft: is.GetDraft(), Merged: is.GetPullRequestLinks().GetMergedAt().Time != (time.Time{}),
 		Labels: p.labels, Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
-		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.loc(),
+		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.Loc(),
 	}
 	if d := Scope(r.pol, in); !d.InScope {
 		log.Debug().Str("why", d.Why).Msg("pull request out of scope")
@@ -282,7 +294,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return err
 	}
 	p.pol, p.clock = ri.pol, ri.clock
-	in.Location = p.clock.loc()
+	in.Location = p.clock.Loc()
 	d := Scope(p.pol, in)
 	if !d.InScope {
 		r.inst.Reportf("%s: out of scope under the repository policy (%s)", p, d.Why)
@@ -296,12 +308,12 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	// Cheap pre-check: a waiting period never starts before the PR was
 	// opened, so a PR younger than the wait cannot be over it. A PR with the
 	// keepalive label is read anyway: the label may have to go.
-	if age := p.clock.elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
+	if age := p.clock.Elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
 		r.inst.Reportf("%s: opened %s ago, within the %s wait; skipped", p, humanDuration(age), humanDuration(p.clock.Wait))
 		return nil
 	}
 
-	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock)
+	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock, peopleOf(p.pol, d))
 	if err != nil {
 		return err
 	}
@@ -326,6 +338,11 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 			errs = append(errs, err)
 		}
 	}
+	if aw := p.pol.Reviews.ApprovedWait.D(); aw > 0 && st.Turn == turn.Approved && st.Waited > aw {
+		if err := r.remindApproved(ctx, p, d, st); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if d.Keepalive == LabelRemove {
 		if err := r.removeKeepalive(ctx, p, label); err != nil {
 			errs = append(errs, err)
@@ -339,13 +356,13 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 // not attribute (see TimelineWait). It is the one way the reminders and the
 // digest measure a PR's wait. It also returns the thread, which the sweep
 // reuses for markers, reviewers and the keepalive label.
-func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock) (WaitState, Thread, error) {
-	tl, err := readTimeline(ctx, c, owner, repo, number)
+func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock, who turn.People) (WaitState, Thread, error) {
+	tl, assoc, err := readTimelineAssoc(ctx, c, owner, repo, number)
 	if err != nil {
 		return WaitState{}, Thread{}, err
 	}
-	th := ReadThread(tl)
-	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock)
+	th := readThread(tl, assoc)
+	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock, who)
 	if !confirm {
 		return st, th, nil
 	}
@@ -355,7 +372,7 @@ func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number 
 	if err != nil {
 		return WaitState{}, Thread{}, fmt.Errorf("list commits of %s/%s#%d: %w", owner, repo, number, err)
 	}
-	h := th.History(author, createdAt, draft, false)
+	h := th.History(author, createdAt, draft, false, who)
 	for _, c := range cs {
 		at := c.GetCommit().GetCommitter().GetDate().Time
 		if at.IsZero() {
@@ -380,9 +397,10 @@ func readTimeline(ctx context.Context, c *github.Client, owner, repo string, num
 }
 
 // remind posts the reminder once per waiting period, adds the keepalive
-// label, and escalates once after twice the wait. A PR found already past
-// twice the wait without a reminder gets the reminder first and the
-// escalation on the next sweep, so nobody gets two comments at once.
+// label, and escalates once after twice the wait and at least reviews.wait
+// after the reminder. A PR found already past twice the wait without a
+// reminder (reopened after weeks, or at install) gets the reminder now and
+// the escalation a whole wait later, so reviewers get a real chance first.
 func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
 	reminder := MarkedComment(p.thread.Comments, r.inst.Bot, MarkerWait, st.Period)
 	if reminder == nil {
@@ -394,6 +412,8 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 		if err != nil || !posted {
 			return err
 		}
+	} else if st.Escalate && !EscalationDue(p.clock, reminder.GetCreatedAt().Time, r.inst.Now) {
+		r.inst.Reportf("%s: escalation held until %s: reviews.wait after the reminder", p, p.clock.Add(reminder.GetCreatedAt().Time, p.clock.Wait).UTC().Format(time.RFC3339))
 	} else if st.Escalate {
 		if err := r.escalate(ctx, p, d, st, reminder); err != nil {
 			return err
@@ -442,6 +462,12 @@ func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitSt
 		Author: p.is.GetUser().GetLogin(), Mentors: d.Mentee.Mentors, Waited: st.Waited, Wait: p.clock.Wait,
 		BusinessDays: p.clock.BusinessDays, Suggested: SuggestedIn(reminder.GetBody()),
 		Channels: p.pol.Program.Channels, Period: st.Period,
+	}
+	if len(e.Mentors) == 0 {
+		var err error
+		if e.Others, e.FromPool, err = r.escalationOthers(ctx, p, e.Author, e.Suggested); err != nil {
+			return err
+		}
 	}
 	body, err := RenderEscalation(e)
 	if err != nil {
