@@ -32,10 +32,11 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	  done; \
 	done
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and no binaries or files over 1 MB tracked outside testdata/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) run ./scripts/checkfiles
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
