@@ -4,10 +4,12 @@ PKGS      ?= ./...
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
 LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+# The image `make docker` builds; deploy/kubernetes and README.md name it too.
+IMAGE     ?= ghcr.io/thanos-community/mentorbot
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker ops docs manifest help clean eval-reviewers
+.PHONY: all build test demo bench fuzz lint fmt docker docker-push ops docs manifest help clean eval-reviewers
 
 all: build
 
@@ -35,16 +37,20 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	  done; \
 	done
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and no binaries or files over 1 MB tracked outside testdata/
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) run ./scripts/checkfiles
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-docker: ## build the container image (needs a Docker engine)
-	docker build -f deploy/Dockerfile -t mentorbot:$(VERSION) .
+docker: ## build the container image IMAGE:VERSION, version-stamped (needs a Docker engine)
+	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE):$(VERSION) .
+
+docker-push: docker ## push IMAGE:VERSION (a release pushes the tag's image)
+	docker push $(IMAGE):$(VERSION)
 
 ops: ## regenerate the simulator's list of GitHub REST operations (needs npm)
 	cd $$(mktemp -d) && npm pack @octokit/openapi@23.0.2 >/dev/null && tar xzf octokit-openapi-23.0.2.tgz && \
@@ -57,9 +63,10 @@ docs: manifest ## regenerate README.md's policy reference and comment examples, 
 	$(GO) run ./scripts/gendocs README.md
 	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^TestReadmeCommentExamples$$' ./pkg/e2e
 
-manifest: ## regenerate deploy/github-app.yml (the GitHub App manifest) from pkg/setup
+manifest: ## regenerate deploy/github-app.yml from pkg/setup, and the PrometheusRule from deploy/prometheus-alerts.yml
 	$(GO) run ./cmd/mentorbot setup --print-manifest > deploy/github-app.yml
+	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^TestPrometheusRuleIsTheAlertRules$$' ./pkg/e2e
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 

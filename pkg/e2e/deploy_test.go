@@ -547,9 +547,24 @@ func TestDockerfile(t *testing.T) {
 	if n := strings.Count(df, "\nFROM ") + map[bool]int{true: 1}[strings.HasPrefix(df, "FROM ")]; n < 2 {
 		t.Errorf("Dockerfile has %d stages, want a multi-stage build", n)
 	}
-	for _, want := range []string{"CGO_ENABLED=0", "USER nonroot", "ENTRYPOINT [\"/mentorbot\"]"} {
+	// The image's binary is built by make build, with the version and
+	// commit make docker passes, so it is stamped as bin/mentorbot is.
+	for _, want := range []string{"ARG VERSION", "ARG COMMIT", `make build VERSION="$VERSION" COMMIT="$COMMIT"`, "USER nonroot", "ENTRYPOINT [\"/mentorbot\"]"} {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	makefile, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docker := regexp.MustCompile(`(?m)^docker:.*\n\t(.*)$`).FindSubmatch(makefile)
+	if docker == nil {
+		t.Fatal("the Makefile has no docker target")
+	}
+	for _, want := range []string{"--build-arg VERSION=$(VERSION)", "--build-arg COMMIT=$(COMMIT)", "-f deploy/Dockerfile", "-t $(IMAGE):$(VERSION)"} {
+		if !strings.Contains(string(docker[1]), want) {
+			t.Errorf("make docker lacks %q: %s", want, docker[1])
 		}
 	}
 	m := regexp.MustCompile(`(?m)^CMD (\[.*\])$`).FindStringSubmatch(df)
@@ -562,6 +577,37 @@ func TestDockerfile(t *testing.T) {
 	}
 	if out, err := exec.Command(buildMentorbot(t), append(args, "--help")...).CombinedOutput(); err != nil {
 		t.Errorf("mentorbot %v --help: %v\n%s", args, err, out)
+	}
+}
+
+// make build, which the Dockerfile runs, makes a static binary stamped with
+// the VERSION and COMMIT it is given.
+func TestMakeBuildStampsTheVersion(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not on PATH")
+	}
+	const version, commit = "v9.8.7-test", "c0ffee1"
+	dry, err := exec.Command("make", "-s", "-n", "-C", "../..", "build", "VERSION="+version, "COMMIT="+commit).Output()
+	if err != nil {
+		t.Fatalf("make -n build: %v", err)
+	}
+	cmd := strings.TrimSpace(string(dry))
+	if !strings.HasPrefix(cmd, "CGO_ENABLED=0 ") || !strings.Contains(cmd, " -o bin/mentorbot ") {
+		t.Fatalf("make build runs %q: want a CGO_ENABLED=0 build into bin/mentorbot", cmd)
+	}
+	// The same command, into a temporary file instead of bin/.
+	bin := filepath.Join(t.TempDir(), "mentorbot")
+	build := exec.Command("sh", "-c", strings.Replace(cmd, " -o bin/mentorbot ", " -o "+bin+" ", 1))
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mentorbot --version: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), version) {
+		t.Errorf("mentorbot --version of a make build with VERSION=%s: %s", version, out)
 	}
 }
 

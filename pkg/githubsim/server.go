@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -101,6 +102,7 @@ type Server struct {
 	url      string
 	done     chan struct{}
 	lat      latency
+	web      *site
 
 	mu          sync.Mutex
 	st          *state
@@ -183,6 +185,10 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("handler for %q, which is not an operation in operations.tsv", id)
 		}
 	}
+	if s.web, err = startSite(s, opts.Addr); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.done)
@@ -238,7 +244,7 @@ func (s *Server) BotLogin() string { return s.opts.AppSlug + "[bot]" }
 func (s *Server) Close() error {
 	err := s.http.Close()
 	<-s.done
-	return err
+	return errors.Join(err, s.web.close())
 }
 
 // Violations lists every request the server received that GitHub would have
