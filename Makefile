@@ -1,18 +1,28 @@
 # mentorbot: the two commands a newcomer needs are `make demo` and `make test`.
 GO        ?= go
 PKGS      ?= ./...
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
-LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+VERSION   ?= $(patsubst v%,%,$(shell git describe --tags --always --dirty 2>/dev/null || echo dev))
+REVISION  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+BUILD_USER ?= $(shell whoami 2>/dev/null || echo unknown)@$(shell hostname 2>/dev/null || echo unknown)
+BUILD_DATE ?= $(shell date -u +%Y%m%d-%H:%M:%S)
+# The one place the version stamp is defined (prometheus/common/version, as
+# Prometheus and Thanos stamp theirs); `make ldflags` prints it for other builds.
+VERSION_PKG := github.com/prometheus/common/version
+LDFLAGS   := -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revision=$(REVISION) \
+  -X $(VERSION_PKG).Branch=$(BRANCH) -X $(VERSION_PKG).BuildUser=$(BUILD_USER) -X $(VERSION_PKG).BuildDate=$(BUILD_DATE)
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker ops docs manifest help clean
+.PHONY: all build ldflags test demo bench fuzz lint fmt docker ops docs manifest help clean
 
 all: build
 
 build: ## build bin/mentorbot (static)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/mentorbot ./cmd/mentorbot
+
+ldflags: ## print the -ldflags that stamp the version (for builds outside make)
+	@echo '$(LDFLAGS)'
 
 test: ## go vet and every test with the race detector (fuzz seed corpora included)
 	$(GO) vet $(PKGS)
