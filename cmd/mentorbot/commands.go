@@ -144,7 +144,7 @@ func registerSweep(name, help string) func(*kingpin.Application, io.Writer, io.W
 			if err != nil {
 				return err
 			}
-			return bot.RunSweep(log.WithContext(ctx), name, stdout)
+			return bot.RunSweep(log.With().Str("sweep", name).Logger().WithContext(ctx), name, stdout)
 		}
 	}
 }

@@ -84,5 +84,5 @@ func (a *App) runScheduled(ctx context.Context, name string) {
 	}
 	a.sweeps.runs.WithLabelValues(name, "success").Inc()
 	a.sweeps.lastSuccess.WithLabelValues(name).SetToCurrentTime()
-	log.Info().Dur("took", time.Since(start)).Msg("scheduled sweep done")
+	log.Info().Float64("took_seconds", time.Since(start).Seconds()).Msg("scheduled sweep done")
 }

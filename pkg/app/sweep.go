@@ -16,10 +16,13 @@ import (
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
-// writing a line per decision to out.
+// writing a line per decision to out. A logger in ctx is expected to name the
+// sweep already (the scheduler's and the CLI's do; a second "sweep" key would
+// make the JSON lines invalid for strict parsers); without one, the app's
+// logger is used with the sweep's name.
 func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 	if zerolog.Ctx(ctx).GetLevel() == zerolog.Disabled {
-		ctx = a.opts.Logger.WithContext(ctx)
+		ctx = a.opts.Logger.With().Str("sweep", name).Logger().WithContext(ctx)
 	}
 	jobs, ok := a.jobs.sweeps[name]
 	if !ok {
@@ -36,7 +39,7 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 				fmt.Fprintf(out, format+"\n", args...)
 			}
 		}
-		ictx := zerolog.Ctx(ctx).With().Int64(githubapp.LogKeyInstallationID, inst.ID).Str("sweep", name).Logger().WithContext(ctx)
+		ictx := zerolog.Ctx(ctx).With().Int64(githubapp.LogKeyInstallationID, inst.ID).Logger().WithContext(ctx)
 		for _, j := range jobs {
 			if err := j.Sweep(ictx, inst); err != nil {
 				errs = append(errs, fmt.Errorf("%s sweep of installation %d (%s): %w", name, inst.ID, inst.Owner, err))
@@ -97,6 +100,6 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 	}
 	return job.Installation{
 		ID: id, Client: client, Owner: owner, Repos: repos,
-		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot,
+		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot, DryRun: a.opts.DryRun,
 	}, nil
 }
