@@ -34,6 +34,7 @@ func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 	}
 	var errs []error
 	for _, inst := range insts {
+		inst.DryRun = a.opts.DryRun
 		inst.Report = func(format string, args ...any) {
 			if out != nil {
 				fmt.Fprintf(out, format+"\n", args...)
@@ -100,6 +101,6 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 	}
 	return job.Installation{
 		ID: id, Client: client, Owner: owner, Repos: repos,
-		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot, DryRun: a.opts.DryRun,
+		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot,
 	}, nil
 }
