@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/config"
@@ -24,7 +25,12 @@ func CheckPolicy(path string, now time.Time) (problems, warnings []policy.Proble
 			problems = append(problems, policy.Problem{Path: "welcome.message", Message: err.Error()})
 		}
 	}
-	return problems, rep.Warnings, nil
+	warnings = rep.Warnings
+	// The lints need the YAML text, comments included, which Parse drops.
+	if data, err := os.ReadFile(path); err == nil && len(data) <= policy.MaxFileSize {
+		warnings = append(warnings, policy.Lint(data, "")...)
+	}
+	return problems, warnings, nil
 }
 
 // CheckServerConfig validates config.yml (with the GITHUB_* environment
