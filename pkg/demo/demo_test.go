@@ -39,7 +39,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 		"mentee label":         {"labelled thanos-io/thanos#10: mentee"},
 		"welcome":              {"Welcome to your first pull request in thanos-io/thanos, @alice", "Thank you for your first pull request in thanos-io/prometheus, @carol"},
 		"mentee task":          {"labelled thanos-io/thanos#4: GSoC/Community Bridge/LFX", "assigned thanos-io/thanos#4 to bob", "**New mentee task** for @bob", "Hi @mallory"},
-		"review-wait reminder": {"this pull request has been waiting for a review for 3 days", "kept: suggested, rank 1", "these people could take a look"},
+		"review-wait reminder": {"this pull request has been waiting for a review for 3 days", "these people could take a look"},
 		"weekly digest":        {"### Weekly digest for @alice: 2026-W47", "### Weekly digest for @bob: 2026-W48"},
 		"retrospective":        {"**Retrospective next week**", "### Retrospective: @alice, LFX Mentorship 2026 Term 3"},
 		"meetup": {
@@ -69,6 +69,34 @@ func TestTourShowsEveryJob(t *testing.T) {
 	}
 	if !strings.Contains(got, "— GitHub API calls:") {
 		t.Errorf("the timeline lacks the API call summary")
+	}
+	// The decisions, logs and per-route call counts are for --verbose.
+	for _, noise := range []string{"  · ", "candidate ", "not checked", "  ┆ ", `"level":`, "GET /repos/{owner}/{repo}"} {
+		if strings.Contains(got, noise) {
+			t.Errorf("the normal timeline shows %q, which is for --verbose", noise)
+		}
+	}
+}
+
+// --verbose adds the sweeps' decisions (reviewer candidates kept and
+// dropped), the bot's logs and the API calls by route to the same timeline.
+func TestTourVerbose(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), &out, Options{Verbose: true}); err != nil {
+		t.Fatalf("tour failed: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"  · thanos-io/thanos#10: waited 3 days",
+		"candidate bwplotka kept: suggested, rank 1",
+		"dropped: not checked",
+		`  ┆ {"level":"debug"`,
+		"GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+		"### Weekly digest for @alice: 2026-W47",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the verbose timeline lacks %q", want)
+		}
 	}
 }
 
