@@ -62,7 +62,7 @@ clean:
 
 docs: manifest ## regenerate README.md's policy reference and comment examples, its metric table, and deploy/github-app.yml
 	$(GO) run ./scripts/gendocs README.md
-	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^(TestReadmeCommentExamples|TestReadmeMetricsTable)$$' ./pkg/e2e
+	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^(TestCommentExamplesDoc|TestReadmeMetricsTable)$$' ./pkg/e2e
 
 manifest: ## regenerate deploy/github-app.yml (the GitHub App manifest) from pkg/setup
 	$(GO) run ./cmd/mentorbot setup --print-manifest > deploy/github-app.yml

@@ -12,6 +12,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -37,7 +39,12 @@ type exitCode int
 
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	if version.Version == "" {
-		version.Version = "dev" // unstamped build (go run, go install without ldflags)
+		// Not built by make: go install records the module version it
+		// installed; go run and go build from a clone record "(devel)".
+		version.Version = "dev"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			version.Version = strings.TrimPrefix(bi.Main.Version, "v")
+		}
 	}
 	app := kingpin.New("mentorbot", "mentorbot runs the routine of a mentorship programme for a GitHub org.").
 		UsageWriter(stdout).

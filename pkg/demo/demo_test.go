@@ -70,6 +70,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 	if !strings.Contains(got, "— GitHub API calls:") {
 		t.Errorf("the timeline lacks the API call summary")
 	}
+	checkReadmeExcerpt(t, got)
 	// The decisions, logs and per-route call counts are for --verbose.
 	for _, noise := range []string{"  · ", "candidate ", "not checked", "  ┆ ", `"level":`, "GET /repos/{owner}/{repo}"} {
 		if strings.Contains(got, noise) {
@@ -146,5 +147,35 @@ func TestHandPayloadMatchesSeed(t *testing.T) {
 	}
 	if ev.Action != "opened" || ev.Number != 4 || ev.Installation.ID != instID || ev.Repository.FullName != promlike || ev.PullRequest.User.Login != "erin" {
 		t.Errorf("%s does not describe %s#4 opened by erin in installation %d: %+v", path, promlike, instID, ev)
+	}
+}
+
+// checkReadmeExcerpt checks that the demo output README.md shows is true:
+// each of its lines, "…" aside, is a line of the tour's output, in order.
+func checkReadmeExcerpt(t *testing.T, tour string) {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(data), "<!-- demo-excerpt:start -->\n```text\n$ make demo\n")
+	block, _, ok2 := strings.Cut(block, "```\n<!-- demo-excerpt:end -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md lacks the demo excerpt (a text block starting with $ make demo between the demo-excerpt markers)")
+	}
+	out := strings.Split(tour, "\n")
+	at := 0
+	for _, want := range strings.Split(strings.TrimRight(block, "\n"), "\n") {
+		if want == "…" {
+			continue
+		}
+		for at < len(out) && out[at] != want {
+			at++
+		}
+		if at == len(out) {
+			t.Errorf("README.md's demo excerpt shows %q, which the tour does not print (in that order)", want)
+			return
+		}
+		at++
 	}
 }
