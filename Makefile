@@ -1,20 +1,31 @@
 # mentorbot: the two commands a newcomer needs are `make demo` and `make test`.
 GO        ?= go
 PKGS      ?= ./...
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
-LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+VERSION   ?= $(patsubst v%,%,$(shell git describe --tags --always --dirty 2>/dev/null || echo dev))
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+REVISION  ?= $(COMMIT)
+BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
+BUILD_USER ?= $(shell whoami 2>/dev/null || echo unknown)@$(shell hostname 2>/dev/null || echo unknown)
+BUILD_DATE ?= $(shell date -u +%Y%m%d-%H:%M:%S)
+# The one place the version stamp is defined (prometheus/common/version, as
+# Prometheus and Thanos stamp theirs); `make ldflags` prints it for other builds.
+VERSION_PKG := github.com/prometheus/common/version
+LDFLAGS   := -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revision=$(REVISION) \
+  -X $(VERSION_PKG).Branch=$(BRANCH) -X $(VERSION_PKG).BuildUser=$(BUILD_USER) -X $(VERSION_PKG).BuildDate=$(BUILD_DATE)
 # The image `make docker` builds; deploy/kubernetes and README.md name it too.
 IMAGE     ?= ghcr.io/thanos-community/mentorbot
 export GOFLAGS ?= -buildvcs=false
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build test demo bench fuzz lint fmt docker docker-push ops docs manifest help clean eval-reviewers
+.PHONY: all build ldflags test demo bench fuzz lint fmt docker docker-push ops docs manifest help clean eval-reviewers
 
 all: build
 
 build: ## build bin/mentorbot (static)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/mentorbot ./cmd/mentorbot
+
+ldflags: ## print the -ldflags that stamp the version (for builds outside make)
+	@echo '$(LDFLAGS)'
 
 test: ## go vet and every test with the race detector (fuzz seed corpora included)
 	$(GO) vet $(PKGS)
@@ -59,9 +70,9 @@ ops: ## regenerate the simulator's list of GitHub REST operations (needs npm)
 clean:
 	rm -rf bin
 
-docs: manifest ## regenerate README.md's policy reference and comment examples, and deploy/github-app.yml
+docs: manifest ## regenerate README.md's policy reference and comment examples, its metric table, and deploy/github-app.yml
 	$(GO) run ./scripts/gendocs README.md
-	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^TestReadmeCommentExamples$$' ./pkg/e2e
+	MENTORBOT_UPDATE_GOLDEN=1 $(GO) test -count=1 -run '^(TestCommentExamplesDoc|TestReadmeMetricsTable)$$' ./pkg/e2e
 
 manifest: ## regenerate deploy/github-app.yml from pkg/setup, and the PrometheusRule from deploy/prometheus-alerts.yml
 	$(GO) run ./cmd/mentorbot setup --print-manifest > deploy/github-app.yml

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -47,7 +48,12 @@ func CheckPolicy(ctx context.Context, path, server string, now time.Time) (probl
 		}
 		problems = append(problems, remote...)
 	}
-	return problems, rep.Warnings, nil
+	warnings = rep.Warnings
+	// The lints need the YAML text, comments included, which Parse drops.
+	if data, err := os.ReadFile(path); err == nil && len(data) <= policy.MaxFileSize {
+		warnings = append(warnings, policy.Lint(data, "")...)
+	}
+	return problems, warnings, nil
 }
 
 // checkTemplates renders the policy's templates as the jobs do.

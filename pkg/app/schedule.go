@@ -59,7 +59,7 @@ func (m *sweepMetrics) record(log zerolog.Logger, name string, err error, took t
 	if err == nil {
 		m.runs.WithLabelValues(name, sweepSuccess).Inc()
 		m.lastSuccess.WithLabelValues(name).SetToCurrentTime()
-		log.Info().Dur("took", took).Msg("scheduled sweep done")
+		log.Info().Float64("took_seconds", took.Seconds()).Msg("scheduled sweep done")
 		return
 	}
 	result := sweepError

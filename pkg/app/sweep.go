@@ -21,7 +21,10 @@ import (
 // writing a line per decision to out. It fails when any installation was
 // skipped or any job failed, after doing what it could for the others; a
 // spent rate limit that resets before ctx's deadline is waited for, else
-// the error says when to retry.
+// the error says when to retry. A logger in ctx is expected to name the
+// sweep already (the scheduler's and the CLI's do; a second "sweep" key would
+// make the JSON lines invalid for strict parsers); without one, the app's
+// logger is used with the sweep's name.
 func (a *App) RunSweep(ctx context.Context, name string, out io.Writer) error {
 	return a.runSweep(ctx, nil, name, out)
 }
@@ -34,7 +37,7 @@ var errStopped = errors.New("sweep stopped at a safe point for shutdown")
 // installation once stop is done (nil: never).
 func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) error {
 	if zerolog.Ctx(ctx).GetLevel() == zerolog.Disabled {
-		ctx = a.opts.Logger.WithContext(ctx)
+		ctx = a.opts.Logger.With().Str("sweep", name).Logger().WithContext(ctx)
 	}
 	jobs, ok := a.jobs.sweeps[name]
 	if !ok {
@@ -46,12 +49,13 @@ func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) er
 	}
 	errs := skipped
 	for _, inst := range insts {
+		inst.DryRun = a.opts.DryRun
 		inst.Report = func(format string, args ...any) {
 			if out != nil {
 				fmt.Fprintf(out, format+"\n", args...)
 			}
 		}
-		ictx := zerolog.Ctx(ctx).With().Int64(githubapp.LogKeyInstallationID, inst.ID).Str("sweep", name).Logger().WithContext(ctx)
+		ictx := zerolog.Ctx(ctx).With().Int64(githubapp.LogKeyInstallationID, inst.ID).Logger().WithContext(ctx)
 		for _, j := range jobs {
 			if stop != nil && stop.Err() != nil {
 				return errors.Join(append(errs, errStopped)...)

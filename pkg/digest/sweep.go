@@ -175,13 +175,22 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		return fmt.Errorf("find tracking issue: %w", err)
 	}
 	if !ok {
-		log.Warn().Msg("mentee has no tracking issue yet, skipping the digest until enrolment opens one")
-		inst.Reportf("digest: @%s has no tracking issue yet, skipped", m.Login)
-		return nil
+		owner, repo, hasRepo := policy.SplitRepo(inst.Policy.Program.TrackingRepo)
+		if !inst.DryRun || !hasRepo {
+			log.Warn().Msg("mentee has no tracking issue yet, skipping the digest until enrolment opens one")
+			inst.Reportf("digest: @%s has no tracking issue yet, skipped", m.Login)
+			return nil
+		}
+		// A dry run opened no tracking issue for a newly enrolled mentee:
+		// preview what would go on the one enrolment opens (number 0 is
+		// never read or written, the dry run answers writes locally).
+		ref = policy.IssueRef{Owner: owner, Repo: repo}
 	}
-	seen, err := s.readPosted(ctx, inst.Client, ref, inst.Bot, m.Login, period.Week)
-	if err != nil {
-		return err
+	var seen posted // a new tracking issue (ref.Number 0) has no comments
+	if ref.Number != 0 {
+		if seen, err = s.readPosted(ctx, inst.Client, ref, inst.Bot, m.Login, period.Week); err != nil {
+			return err
+		}
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.Client, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
@@ -233,7 +242,14 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 // whoever else runs the sweep at the same time, and reports it, text
 // included, so that a dry run shows what would have been posted.
 func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, kind, key, body string) error {
-	inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
+	switch {
+	case inst.DryRun && ref.Number == 0:
+		inst.Reportf("%s: would comment on the tracking issue enrolment would open in %s/%s:\n%s", what, ref.Owner, ref.Repo, body)
+	case inst.DryRun:
+		inst.Reportf("%s: would comment on %s:\n%s", what, ref, body)
+	default:
+		inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
+	}
 	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)

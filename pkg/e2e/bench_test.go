@@ -85,7 +85,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 
 	// Two storms must fit the queue: size it like an operator expecting
 	// bursts would (the default is 1,000).
-	p := startServe(b, sim, "  queue_size: 5000\n", "--log-level", "info")
+	p := startServe(b, sim, "  queue_size: 5000\n", "--log.level", "info")
 	pid := p.cmd.Process.Pid
 	time.Sleep(500 * time.Millisecond)
 	idle, err := rssKB(pid, "VmRSS")

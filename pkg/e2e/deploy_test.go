@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -258,85 +257,6 @@ func issueNumber(path string) (string, string, int, bool) {
 		return "", "", 0, false
 	}
 	return parts[0], parts[1], n, true
-}
-
-// Every mentorbot_* metric an alert rule uses is served on /metrics, once
-// the server has handled (and failed) events and run its sweeps.
-func TestAlertRulesUseServedMetrics(t *testing.T) {
-	data, err := os.ReadFile("../../deploy/prometheus-alerts.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rules struct {
-		Groups []struct {
-			Name  string `yaml:"name"`
-			Rules []struct {
-				Alert string `yaml:"alert"`
-				Expr  string `yaml:"expr"`
-			} `yaml:"rules"`
-		} `yaml:"groups"`
-	}
-	if err := yaml.Unmarshal(data, &rules); err != nil {
-		t.Fatalf("prometheus-alerts.yml: %v", err)
-	}
-	h := e2e.MustStart(t, e2e.Options{Config: func(c *config.Config) {
-		c.Schedule.RemindEvery = 3600e9
-		c.Schedule.Digest = true
-	}})
-	h.Sim.AddRepo("org/app", githubsim.RepoOptions{})
-	h.Sim.AddUser("someone", "User")
-	h.Sim.AddInstallation(5, "org", "org/app")
-	h.Sim.AddPull("org/app", githubsim.Pull{Issue: githubsim.Issue{Title: "x", User: "someone", AuthorAssociation: "FIRST_TIME_CONTRIBUTOR"}})
-	// A delivery whose handling fails: every repository read is refused.
-	var mu sync.Mutex
-	h.Sim.SetFault(func(r *http.Request, _ int) *githubsim.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		if strings.HasPrefix(r.URL.Path, "/repos/") {
-			return &githubsim.Fault{Status: http.StatusUnprocessableEntity}
-		}
-		return nil
-	})
-	h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", "org/app", 1, "someone"))
-	h.Sim.SetFault(nil)
-	metrics, err := h.Metrics()
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := map[string]bool{}
-	for _, l := range strings.Split(metrics, "\n") {
-		if strings.HasPrefix(l, "#") || l == "" {
-			continue
-		}
-		name := l
-		if i := strings.IndexAny(l, "{ "); i > 0 {
-			name = l[:i]
-		}
-		served[name] = true
-	}
-	metric := regexp.MustCompile(`\bmentorbot_[a-z_]+`)
-	n := 0
-	for _, g := range rules.Groups {
-		for _, rl := range g.Rules {
-			if rl.Alert == "" || rl.Expr == "" {
-				t.Errorf("group %s: a rule without alert or expr", g.Name)
-			}
-			for _, m := range metric.FindAllString(rl.Expr, -1) {
-				n++
-				if !served[m] {
-					t.Errorf("alert %s uses %s, which /metrics does not serve", rl.Alert, m)
-				}
-			}
-		}
-	}
-	for _, want := range []string{"mentorbot_webhook_events_failed_total", "mentorbot_webhook_queue_dropped_total", "mentorbot_github_rate_limit_remaining", "mentorbot_sweep_last_success_timestamp_seconds"} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("no alert on %s", want)
-		}
-	}
-	if n == 0 {
-		t.Error("no mentorbot metric in the alert rules")
-	}
 }
 
 // k8sDocs reads every Kubernetes object under deploy/kubernetes.

@@ -346,6 +346,41 @@ func TestDigestDryRun(t *testing.T) {
 	}
 }
 
+// A dry run cannot open the tracking issue of a mentee enrolled this week,
+// yet it previews their digest: the enrolment says what it would open and
+// the digest what it would post there, and nothing is written.
+func TestDigestDryRunPreviewsNewMentee(t *testing.T) {
+	h := MustStart(t, Options{Start: day(16, 10), DryRun: true})
+	policy := strings.Replace(digestPolicy, "program:\n", "program:\n  tracking_repo: org/mentorship\n", 1) + `
+`
+	policy = strings.Replace(policy, "reviews:\n", `  - login: dave
+    mentors: [mentor-one]
+    start: 2026-11-02
+    end: 2027-01-29
+reviews:
+`, 1)
+	seedDigestOrg(t, h.Sim, policy, "alice", "bob", "carol")
+	h.Sim.AddUser("dave", "User")
+	h.Sim.ResetRequests()
+	out := runDigest(t, h)
+	if w := writes(h.Sim); len(w) != 0 {
+		t.Errorf("dry run sent %d writes: %+v", len(w), w)
+	}
+	for _, want := range []string{
+		"enrol dave: would open a tracking issue in org/mentorship",
+		"digest 2026-W46: would comment on the tracking issue enrolment would open in org/mentorship:",
+		"### Weekly digest for @dave: 2026-W46",
+		"digest 2026-W46: would comment on org/mentorship#1:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry-run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "#0") || strings.Contains(out, "no tracking issue yet") {
+		t.Errorf("dry-run output names issue #0 or skips dave:\n%s", out)
+	}
+}
+
 func commentEvent(t *testing.T, sim *githubsim.Server, repo string, number int, login, body string) []byte {
 	t.Helper()
 	id := sim.AddComment(repo, number, login, body, time.Time{})

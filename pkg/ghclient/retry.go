@@ -101,7 +101,7 @@ func Retry(p RetryPolicy, m *Metrics) githubapp.ClientMiddleware {
 				}
 				m.retries.WithLabelValues(reason).Inc()
 				zerolog.Ctx(ctx).Warn().Str("method", r.Method).Str("route", Route(r.Method, r.URL.EscapedPath())).
-					Str("reason", reason).Int("attempt", attempt).Dur("wait", wait).Msg("github request failed, retrying")
+					Str("reason", reason).Int("attempt", attempt).Float64("wait_seconds", wait.Seconds()).Msg("github request failed, retrying")
 				if serr := p.Sleep(ctx, wait); serr != nil {
 					return nil, serr
 				}

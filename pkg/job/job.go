@@ -72,6 +72,10 @@ type Installation struct {
 	// Report receives one human-readable line per decision (dry runs and the
 	// demo print it); nil means discard.
 	Report func(format string, args ...any)
+	// DryRun is set under --dry-run: writes are answered locally, so a job
+	// that needs what a write would have created (a new tracking issue)
+	// previews on a stand-in instead of skipping.
+	DryRun bool
 }
 
 // Reportf writes a line to the installation's report, if any.

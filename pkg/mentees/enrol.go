@@ -106,6 +106,11 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 }
 
 func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
+	if res.Issue.Opened && res.Issue.Ref.Number == 0 {
+		// A dry run answers the write with an empty issue: nothing was opened.
+		inst.Reportf("enrol %s: would open a tracking issue in %s/%s", m.Login, res.Issue.Ref.Owner, res.Issue.Ref.Repo)
+		return
+	}
 	if res.Issue.Opened {
 		inst.Reportf("enrol %s: opened tracking issue %s", m.Login, res.Issue.Ref)
 	}

@@ -639,7 +639,7 @@ func (d *decoder) roster(n *yaml.Node, v reflect.Value, path, key string) {
 		} else {
 			d.value(item, reflect.ValueOf(&m).Elem(), ipath, key+"[]")
 		}
-		if !d.entryBad && it.Kind == yaml.MappingNode {
+		if it.Kind == yaml.MappingNode {
 			d.entryChecks(it, &m, ipath, logins)
 		}
 		d.entry = 0
@@ -660,31 +660,6 @@ func (d *decoder) roster(n *yaml.Node, v reflect.Value, path, key string) {
 	}
 	v.Set(reflect.ValueOf(kept))
 	d.skipped = skipped
-}
-
-// entryChecks are the checks across fields of one roster entry.
-func (d *decoder) entryChecks(n *yaml.Node, m *Mentee, path string, logins map[string]*yaml.Node) {
-	at := func(k string) *yaml.Node {
-		for _, kv := range d.pairs(n, path, 0) {
-			if keyText(kv[0]) == k {
-				return resolve(kv[1])
-			}
-		}
-		return n
-	}
-	if m.Login == "" {
-		d.add(n, path, "login is required")
-		return
-	}
-	if !m.Start.IsZero() && !m.End.IsZero() && m.End.Before(m.Start) {
-		d.add(at("end"), path+".end", fmt.Sprintf("end %s is before start %s", m.End, m.Start))
-	}
-	low := strings.ToLower(m.Login)
-	if prev, ok := logins[low]; ok {
-		d.add(at("login"), path+".login", fmt.Sprintf("duplicate login %q (first at line %d)", m.Login, prev.Line))
-		return
-	}
-	logins[low] = at("login")
 }
 
 func where(path string) string {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/rcrowley/go-metrics"
 )
 
@@ -51,38 +52,40 @@ func TestDeliveriesAreBounded(t *testing.T) {
 	}
 }
 
-// go-githubapp's go-metrics are bridged with names and labels Prometheus
-// accepts, one label set per family.
+// Only the go-githubapp series nothing else measures are bridged, under
+// mentorbot names with units: cache hits, and the queue wait converted from
+// milliseconds to seconds.
 func TestGoMetricsCollector(t *testing.T) {
 	gm := metrics.NewRegistry()
 	metrics.GetOrRegisterCounter("github.requests", gm).Inc(3)
+	metrics.GetOrRegisterCounter("github.requests.cached", gm).Inc(2)
 	metrics.GetOrRegisterGauge("github.rate.remaining[installation:42]", gm).Update(4999)
-	metrics.GetOrRegisterGauge("github.rate.remaining[installation:7]", gm).Update(12)
-	metrics.GetOrRegisterHistogram("github.event.age", gm, metrics.NewUniformSample(10)).Update(5)
+	h := metrics.GetOrRegisterHistogram("github.event.age", gm, metrics.NewUniformSample(10))
+	h.Update(500)
+	h.Update(1500)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(goMetricsCollector{reg: gm})
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
+	got := map[string]*dto.Metric{}
 	for _, mf := range mfs {
-		var parts []string
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				parts = append(parts, l.GetName()+"="+l.GetValue())
-			}
-		}
-		got[mf.GetName()] = strings.Join(parts, ",")
+		got[mf.GetName()] = mf.GetMetric()[0]
 	}
-	want := map[string]string{
-		"githubapp_requests_total": "",
-		"githubapp_rate_remaining": "installation=42,installation=7",
-		"githubapp_event_age":      "",
+	if len(got) != 2 {
+		t.Errorf("served %d families, want 2: %v", len(got), got)
 	}
-	for name, labels := range want {
-		if g, ok := got[name]; !ok || g != labels {
-			t.Errorf("%s: got %q (present %v), want %q", name, g, ok, labels)
+	if c := got["mentorbot_github_cache_hits_total"]; c == nil || c.GetCounter().GetValue() != 2 {
+		t.Errorf("cache hits = %v", c)
+	}
+	s := got["mentorbot_webhook_queue_wait_seconds"]
+	if s == nil || s.GetSummary().GetSampleCount() != 2 || s.GetSummary().GetSampleSum() != 2 {
+		t.Fatalf("queue wait = %v", s)
+	}
+	for _, q := range s.GetSummary().GetQuantile() {
+		if q.GetValue() < 0.5 || q.GetValue() > 1.5 {
+			t.Errorf("quantile %v = %v s, want within [0.5, 1.5]", q.GetQuantile(), q.GetValue())
 		}
 	}
 }
