@@ -125,6 +125,7 @@ func isCurrent(it Item, is *github.Issue) bool {
 type Writer interface {
 	FindComment(ctx context.Context, ref policy.IssueRef, kind, key string) (writeonce.Comment, bool, error)
 	CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
+	CommentAfterFind(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
 }
 
 // welcomedOn reports whether the bot welcomed the author on the item itself

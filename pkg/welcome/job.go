@@ -151,6 +151,8 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	if err != nil {
 		return fmt.Errorf("search earlier welcomes of %s in %s/%s: %w", it.Author, it.Owner, it.Repo, err)
 	}
+	// lookedHere: welcomedOn read this item's comments and found no welcome.
+	lookedHere := false
 	switch Judge(it, org, res) {
 	case Known:
 		if org {
@@ -167,6 +169,7 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 			log.Debug().Str("query", q).Msg("author welcomed before, no welcome")
 			return nil
 		}
+		lookedHere = true
 		log.Info().Str("query", q).Msg("the welcome marker was found only in comments by others, welcoming")
 	case OnlyCurrent:
 		mine, err := welcomedOn(ctx, gh.Write, it, nil)
@@ -177,6 +180,7 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 			log.Debug().Msg("already welcomed on this item")
 			return nil
 		}
+		lookedHere = true
 	}
 
 	in := Input{Item: it, Policy: p}
@@ -203,7 +207,12 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
-	c, err := gh.Write.CommentOnce(ctx, it.ref(), Kind, "", body)
+	write := gh.Write.CommentOnce
+	if lookedHere {
+		// welcomedOn has just read this item's comments: write, then settle.
+		write = gh.Write.CommentAfterFind
+	}
+	c, err := write(ctx, it.ref(), Kind, "", body)
 	if err != nil {
 		return fmt.Errorf("welcome: %w", err)
 	}

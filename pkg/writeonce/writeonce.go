@@ -116,12 +116,28 @@ func WithMarker(body, kind, key string) string {
 // the issue or pull request ref: it finds it, or writes body (with the
 // marker appended when missing), then settles with concurrent writers.
 func (w *Writer) CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (Comment, error) {
+	return w.commentOnce(ctx, ref, kind, key, body, false)
+}
+
+// CommentAfterFind is CommentOnce for a caller that has just looked for
+// kind:key on ref with FindComment and found nothing: it writes at once,
+// then settles as CommentOnce does, so a copy another process wrote in
+// between is still found and only one stays. It saves the first read (the
+// welcome's storm budget counts it).
+func (w *Writer) CommentAfterFind(ctx context.Context, ref policy.IssueRef, kind, key, body string) (Comment, error) {
+	return w.commentOnce(ctx, ref, kind, key, body, true)
+}
+
+func (w *Writer) commentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string, knownAbsent bool) (Comment, error) {
 	body = WithMarker(body, kind, key)
 	var failed error
 	for attempt := 1; ; attempt++ {
-		found, err := w.markedComments(ctx, ref, kind, key)
-		if err != nil {
-			return Comment{}, errors.Join(failed, err)
+		var found []*github.IssueComment
+		if !knownAbsent || attempt > 1 {
+			var err error
+			if found, err = w.markedComments(ctx, ref, kind, key); err != nil {
+				return Comment{}, errors.Join(failed, err)
+			}
 		}
 		if len(found) > 0 {
 			win, err := w.settleComments(ctx, ref, found)
