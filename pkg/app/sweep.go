@@ -13,6 +13,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
@@ -98,5 +99,6 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 	return job.Installation{
 		ID: id, Client: client, Owner: owner, Repos: repos,
 		Policy: pol.Policy, Now: a.opts.Now(), Bot: bot,
+		Write: writeonce.For(client, bot.Login()),
 	}, nil
 }

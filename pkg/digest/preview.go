@@ -14,7 +14,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // trackedBy returns the mentee whose tracking issue is ref: the roster's
@@ -112,7 +111,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 
 // reply answers the command comment commentID once (its reply marker).
 func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
-	if _, err := writeonce.For(env.Client, env.Bot.Login()).CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
+	if _, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
 		return fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return nil

@@ -17,7 +17,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // lookBack bounds how far back a digest looks for open pull requests and
@@ -226,7 +225,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 // included, so that a dry run shows what would have been posted.
 func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, kind, key, body string) error {
 	inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
-	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
+	c, err := inst.Writer().CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)
 	}
