@@ -68,12 +68,8 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	log := zerolog.Ctx(ctx)
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
 	commentID := ev.GetComment().GetID()
-	answered := false
-	err := botComments(ctx, env.Client, ref, env.Bot, func(body string) {
-		if markers.Has(body, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) {
-			answered = true
-		}
-	})
+	// Gathering a preview costs searches: look for the reply first.
+	_, answered, err := env.Writer().FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
 	if err != nil {
 		return err
 	}
