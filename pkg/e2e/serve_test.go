@@ -101,6 +101,13 @@ server:
 func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
 	t.Helper()
 	path, port := writeConfig(t, sim, serverExtra)
+	return startServeWith(t, path, port)
+}
+
+// startServeWith starts `mentorbot serve --config path`, listening on port,
+// and waits until it is ready.
+func startServeWith(t testing.TB, path string, port int) *serveProcess {
+	t.Helper()
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
 	p.cmd = exec.Command(buildBinary(t), "serve", "--config", path, "--log-level", "debug")
 	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
