@@ -95,7 +95,9 @@ type Comment struct {
 	URL  string
 	Body string
 	// Written is true when this call wrote the comment that stays; false
-	// when it was there already, or another process's copy won.
+	// when it was there already, another process's copy won, or a write
+	// that failed ambiguously turned out to have landed (whose copy it is
+	// cannot be told then).
 	Written bool
 }
 
