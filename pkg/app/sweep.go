@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // RunSweep runs one sweep ("remind" or "digest") over every installation,
@@ -157,5 +158,6 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 		ID: id, Client: client, Owner: owner, Repos: repos,
 		Policy: res.Programme, Org: res.Org.Policy, RepoPolicies: repoPolicies, Lead: true,
 		Now: a.opts.Now(), Bot: bot,
+		Write: writeonce.For(client, bot.Login()),
 	}, res, nil
 }

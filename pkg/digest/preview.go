@@ -14,7 +14,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // trackedBy returns the mentee whose tracking issue is ref: the roster's
@@ -69,12 +68,8 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	log := zerolog.Ctx(ctx)
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
 	commentID := ev.GetComment().GetID()
-	answered := false
-	err := botComments(ctx, env.Client, ref, env.Bot, func(body string) {
-		if markers.Has(body, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) {
-			answered = true
-		}
-	})
+	// Gathering a preview costs searches: look for the reply first.
+	_, answered, err := env.Writer().FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
 	if err != nil {
 		return err
 	}
@@ -112,7 +107,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 
 // reply answers the command comment commentID once (its reply marker).
 func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
-	if _, err := writeonce.For(env.Client, env.Bot.Login()).CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
+	if _, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
 		return fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return nil

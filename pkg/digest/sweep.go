@@ -16,7 +16,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
@@ -250,7 +249,7 @@ func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what,
 	default:
 		inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
 	}
-	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
+	c, err := inst.Writer().CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)
 	}

@@ -44,6 +44,9 @@ func startBot(t testing.TB, h *Harness, adjust func(*config.Config)) *bot {
 	cfg.Server.Address, cfg.Server.Port = "127.0.0.1", 0
 	cfg.Schedule.RemindEvery = 0
 	cfg.Schedule.Digest = false
+	// A free loopback port unless adjust names one: the default 8080 on all
+	// interfaces collides with anything else on the machine.
+	cfg.Server.Address, cfg.Server.Port = "127.0.0.1", 0
 	if adjust != nil {
 		adjust(&cfg)
 	}

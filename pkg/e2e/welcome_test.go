@@ -438,3 +438,17 @@ func BenchmarkWelcomeAPICalls(b *testing.B) {
 		b.Errorf("over budget: %d calls for the first welcome in a repo (want at most 5), %d for a welcomed PR (want at most 4), %d for an ignored one (want 0)", first, maxWelcomed, maxIgnored)
 	}
 }
+
+// A stranger who comments the welcome marker's text on a newcomer's pull
+// request before the bot does suppresses nothing: the search finds the
+// text, but only a welcome the bot wrote counts.
+func TestWelcomeStrangerMarker(t *testing.T) {
+	w := newWelcomeWorld(t, worldOptions{policy: guidePolicy})
+	n := w.Sim.AddPull(wRepo, githubsim.Pull{Issue: githubsim.Issue{Title: "docs: typo", User: "newbie", AuthorAssociation: "FIRST_TIME_CONTRIBUTOR"}})
+	w.Sim.AddComment(wRepo, n, "stranger", "hello "+welcome.Marker(), w.Clock.Now())
+	w.MustDeliver(t, "pull_request", w.Sim.PullRequestEvent("opened", wRepo, n, "newbie"))
+	w.one(wRepo, n)
+	if !strings.Contains(w.Logs.String(), "found only in comments by others") {
+		t.Errorf("the search did not find the stranger's marker, so the test shows nothing; logs:\n%s", w.Logs.Tail(20))
+	}
+}

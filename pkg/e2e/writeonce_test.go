@@ -3,9 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -53,19 +56,19 @@ reviews:
 
 var weekRepos = []string{"org/.github", "org/app", "org/mentorship"}
 
-// seedWeek creates the org of weekPolicy with alice's and bob's waiting
-// pull requests (org/app#1 and #2), opened on Sunday 1 and Monday 2
-// November: on Friday 6 November both waited more than 72h, less than
-// twice that.
-func seedWeek(sim *githubsim.Server) {
+// seedWeek creates the org of policy (weekPolicy or a variant) with
+// alice's and bob's pull requests (org/app#1 and #2) opened 5 and 4 days
+// before now: both waited more than 72h, less than twice that. The tests
+// use Friday 6 November 2026.
+func seedWeek(sim *githubsim.Server, policy string, now time.Time) {
 	sim.AddOrg("org", "mentor-one", "pool-person")
-	sim.AddRepo("org/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": weekPolicy}})
+	sim.AddRepo("org/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": policy}})
 	collab := map[string]string{"alice": githubsim.PermRead, "bob": githubsim.PermRead}
 	sim.AddRepo("org/app", githubsim.RepoOptions{Collaborators: collab})
 	sim.AddRepo("org/mentorship", githubsim.RepoOptions{Collaborators: collab})
 	for i, login := range []string{"alice", "bob"} {
 		sim.AddPull("org/app", githubsim.Pull{
-			Issue: githubsim.Issue{Title: "store: change " + login, User: login, AuthorAssociation: "CONTRIBUTOR", CreatedAt: day(1+i, 12)},
+			Issue: githubsim.Issue{Title: "store: change " + login, User: login, AuthorAssociation: "CONTRIBUTOR", CreatedAt: now.Add(-days(float64(5 - i)))},
 			Files: []githubsim.PullFile{{Filename: "pkg/store/" + login + ".go"}},
 		})
 	}
@@ -195,7 +198,7 @@ func settled(sim *githubsim.Server) (deleted, closed int) {
 // and one digest per tracking issue.
 func TestConcurrentSweepsWriteOnce(t *testing.T) {
 	h := MustStart(t, Options{Start: day(6, 12), Sim: slowGitHub})
-	seedWeek(h.Sim)
+	seedWeek(h.Sim, weekPolicy, day(6, 12))
 	cfg, _ := writeConfig(t, h.Sim, "")
 
 	runAtOnce(t, 4, "remind", "--config", cfg, "--now", day(6, 12).Format(time.RFC3339))
@@ -230,6 +233,99 @@ func TestConcurrentSweepsWriteOnce(t *testing.T) {
 	if v := h.Sim.Violations(); len(v) > 0 {
 		t.Errorf("requests GitHub would reject:\n%s", strings.Join(v, "\n"))
 	}
+}
+
+// Several `mentorbot serve` replicas may keep the in-process schedule on:
+// three replicas start at once, each runs the remind and the digest sweep
+// right away (as after a rollout), against the slow, interleaving
+// simulator, and everything is written once. They run on the real clock,
+// so the roster and the pull requests are placed around today.
+func TestServeReplicasWithSchedulesWriteOnce(t *testing.T) {
+	// The harness's own bot keeps its schedule off; the replicas below run it.
+	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { slowGitHub(o); o.Now = time.Now }})
+	sim := h.Sim
+	now := time.Now().UTC()
+	pol := strings.NewReplacer("2026-09-01", now.AddDate(0, -2, 0).Format(time.DateOnly), "2026-12-31", now.AddDate(0, 1, 0).Format(time.DateOnly)).Replace(weekPolicy)
+	seedWeek(sim, pol, now)
+	path, _ := writeConfig(t, sim, "")
+	cfg, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheduled := strings.Replace(string(cfg), "  remind_every: 0s\n  digest: false\n", "  remind_every: 1h\n  digest: true\n", 1)
+	if scheduled == string(cfg) {
+		t.Fatal("writeConfig's schedule section changed; update this test")
+	}
+	var replicas []*serveProcess
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each replica its own port, the same configuration otherwise.
+			p := filepath.Join(t.TempDir(), "config.yml")
+			port := freePort(t)
+			body := regexp.MustCompile(`(?m)^  port: \d+$`).ReplaceAllString(scheduled, fmt.Sprintf("  port: %d", port))
+			if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+				t.Error(err)
+				return
+			}
+			r := startServeConfig(t, p, port)
+			mu.Lock()
+			defer mu.Unlock()
+			replicas = append(replicas, r)
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	ran := regexp.MustCompile(`mentorbot_sweep_runs_total\{result="(\w+)",sweep="(remind|digest)"\} 1`)
+	for _, r := range replicas {
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			res, err := http.Get(r.url + "/metrics")
+			var m []byte
+			if err == nil {
+				m, _ = io.ReadAll(res.Body)
+				_ = res.Body.Close()
+			}
+			runs := ran.FindAllStringSubmatch(string(m), -1)
+			if len(runs) == 2 {
+				for _, run := range runs {
+					if run[1] != "success" {
+						t.Errorf("a replica's %s sweep ended with %s; logs:\n%s", run[2], run[1], r.logs.Tail(30))
+					}
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("a replica did not finish its sweeps; logs:\n%s", r.logs.Tail(30))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	for _, login := range []string{"alice", "bob"} {
+		open := openIssues(t, sim, "org/mentorship", onboarding.KindTracking, onboarding.Key(login))
+		if len(open) != 1 {
+			t.Errorf("%s: open tracking issues %v, want one", login, open)
+			continue
+		}
+		if got := markedComments(sim, open[0], onboarding.KindOnboarding, onboarding.Key(login)); got != 1 {
+			t.Errorf("%s: %d onboarding checklists on #%d, want 1", login, got, open[0])
+		}
+	}
+	for n := 1; n <= 2; n++ {
+		if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+			t.Errorf("org/app#%d: %d review-wait reminders, want 1", n, got)
+		}
+	}
+	if dups := markerCopies(sim, weekRepos...); len(dups) > 0 {
+		t.Errorf("markers written more than once:\n%s", strings.Join(dups, "\n"))
+	}
+	deleted, closed := settled(sim)
+	t.Logf("the replicas raced: %d duplicate comments deleted, %d requests closing a duplicate issue while settling", deleted, closed)
 }
 
 // The same for the term-end sweep: four `digest` processes on the last day
@@ -293,11 +389,11 @@ func TestSweepKilledAfterEveryWrite(t *testing.T) {
 	}{
 		{
 			name: "remind: tracking issues, checklists, reminders", sweep: "remind", repos: weekRepos,
-			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim) },
+			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
 		},
 		{
 			name: "digest: weekly digests", sweep: "digest", repos: weekRepos,
-			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim) },
+			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
 			before: func(t *testing.T, h *Harness) {
 				runRemind(t, h)
 				h.Clock.Set(day(9, 9))

@@ -20,6 +20,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Policies loads the effective policy of a repository.
@@ -74,6 +75,7 @@ func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repos
 		Policy:         res.Policy,
 		Now:            b.Now(),
 		Bot:            bot,
+		Write:          writeonce.For(client, bot.Login()),
 	}, nil
 }
 

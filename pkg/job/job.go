@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Identity is who the bot is on GitHub.
@@ -27,12 +28,23 @@ func (i Identity) IsSelf(login string) bool {
 
 // Env is one job run's context for one repository of one installation.
 type Env struct {
-	Client         *github.Client
+	Client *github.Client
+	// Write is how the job writes comments and issues (see writeonce); nil
+	// means a writeonce.Writer over Client. Use Writer().
+	Write          writeonce.Interface
 	InstallationID int64
 	Owner, Repo    string
 	Policy         policy.Policy
 	Now            time.Time
 	Bot            Identity
+}
+
+// Writer returns what the job writes through.
+func (e Env) Writer() writeonce.Interface {
+	if e.Write != nil {
+		return e.Write
+	}
+	return writeonce.For(e.Client, e.Bot.Login())
 }
 
 // IsBot reports whether a user is a bot: GitHub's type "Bot" or a [bot] login.
@@ -48,6 +60,9 @@ func IsBot(u *github.User) bool {
 type Installation struct {
 	ID     int64
 	Client *github.Client
+	// Write is how the sweep writes comments and issues (see writeonce);
+	// nil means a writeonce.Writer over Client. Use Writer().
+	Write writeonce.Interface
 	// Owner is the account (org or user) the app is installed on.
 	Owner string
 	Repos []*github.Repository
@@ -76,6 +91,14 @@ type Installation struct {
 	// that needs what a write would have created (a new tracking issue)
 	// previews on a stand-in instead of skipping.
 	DryRun bool
+}
+
+// Writer returns what the sweep writes through.
+func (i Installation) Writer() writeonce.Interface {
+	if i.Write != nil {
+		return i.Write
+	}
+	return writeonce.For(i.Client, i.Bot.Login())
 }
 
 // Reportf writes a line to the installation's report, if any.

@@ -16,7 +16,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Commands handles `/meetup present <title>` and `/meetup withdraw`.
@@ -56,7 +55,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	commenter := comment.GetUser().GetLogin()
 	here := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
-	w := writeonce.For(env.Client, env.Bot.Login())
+	w := env.Writer()
 	reply := func(body string) error {
 		_, err := w.CommentOnce(ctx, here, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err

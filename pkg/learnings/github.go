@@ -71,7 +71,7 @@ func (b botIssues) refOf(is *github.Issue) policy.IssueRef {
 
 // openOnce opens an issue with the marker kind:key once (see writeonce)
 // and returns the issue that stays.
-func openOnce(ctx context.Context, w *writeonce.Writer, b botIssues, kind, key, title, body string) (*github.Issue, error) {
+func openOnce(ctx context.Context, w writeonce.Interface, b botIssues, kind, key, title, body string) (*github.Issue, error) {
 	is, err := w.OpenIssueOnce(ctx, b.ref.Owner, b.ref.Repo, kind, key, writeonce.NewIssue{Title: title, Body: body})
 	if err != nil {
 		return nil, err

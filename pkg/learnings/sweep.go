@@ -14,7 +14,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Sweep is the programme-end sweep: it opens the Mentees Meetup planning
@@ -109,7 +108,7 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 		return err
 	}
 	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
-	w := writeonce.For(inst.Client, inst.Bot.Login())
+	w := inst.Writer()
 	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
 	if existing == nil {
 		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
@@ -142,7 +141,7 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 		return nil
 	}
 	ref := issues.refOf(planning)
-	_, err := writeonce.For(inst.Client, inst.Bot.Login()).UpdateIssueBody(ctx, ref, func(body string) (string, error) {
+	_, err := inst.Writer().UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
 			return body, nil
 		}
@@ -170,7 +169,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 		}
 		title := MeetupTitle(p.Program.Name)
 		inst.Reportf("meetup: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		planning, err = openOnce(ctx, writeonce.For(inst.Client, inst.Bot.Login()), issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
+		planning, err = openOnce(ctx, inst.Writer(), issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -202,7 +201,7 @@ func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planni
 	if err != nil {
 		return err
 	}
-	c, err := writeonce.For(inst.Client, inst.Bot.Login()).CommentOnce(ctx, ref, InviteMarkerKind, login, body)
+	c, err := inst.Writer().CommentOnce(ctx, ref, InviteMarkerKind, login, body)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.P
 	log := zerolog.Ctx(ctx)
 	m, active := Active(env.Policy, pr.GetUser().GetLogin(), env.Now)
 	if active && j.enrol != nil {
-		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Policy, env.Bot.Login()), m)
+		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login()), m)
 	}
 	if hasLabel(labelNames(pr.Labels), label) {
 		log.Debug().Str("label", label).Msg("pull request already labelled")

@@ -16,7 +16,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Tasks runs /mentee-task and links hand-labelled mentee tasks. It
@@ -105,7 +104,7 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
 	reply := func(body string) error {
-		_, err := writeonce.For(env.Client, env.Bot.Login()).CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
+		_, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -212,7 +211,7 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 // link comments the task on the mentee's tracking issue, once, enrolling
 // the mentee first if this is the first the bot hears of them.
 func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
-	tr := tracking.NewTracker(env.Client, env.Policy, env.Bot.Login())
+	tr := tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login())
 	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {

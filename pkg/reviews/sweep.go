@@ -15,7 +15,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
@@ -437,7 +436,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 // run that wrote the same comment at the same moment (the first stays).
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
 	ref := policy.IssueRef{Owner: p.owner, Repo: p.repo, Number: p.number}
-	c, err := writeonce.For(r.c, r.inst.Bot.Login()).CommentOnce(ctx, ref, kind, key, body)
+	c, err := r.inst.Writer().CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return false, err
 	}

@@ -48,14 +48,14 @@ type Tracker struct {
 	// BotLogin is the bot user, "<slug>[bot]".
 	BotLogin string
 	// Write is how the tracking issue and the checklist are written.
-	Write *writeonce.Writer
+	Write writeonce.Interface
 
 	lists map[string][]*github.Issue
 }
 
-// NewTracker returns a Tracker for one run.
-func NewTracker(c *github.Client, p policy.Policy, botLogin string) *Tracker {
-	return &Tracker{Client: c, Policy: p, BotLogin: botLogin, Write: writeonce.For(c, botLogin)}
+// NewTracker returns a Tracker for one run, writing through w.
+func NewTracker(c *github.Client, w writeonce.Interface, p policy.Policy, botLogin string) *Tracker {
+	return &Tracker{Client: c, Policy: p, BotLogin: botLogin, Write: w}
 }
 
 func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([]*github.Issue, error) {

@@ -15,7 +15,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Defaults of the job's in-memory state.
@@ -110,7 +109,7 @@ func clientGitHub(env job.Env) GitHub {
 	return GitHub{
 		Search:   c.Search,
 		Contents: c.Repositories,
-		Write:    writeonce.For(c, env.Bot.Login()),
+		Write:    env.Writer(),
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
 			return tracking.Find(ctx, c, p, env.Bot.Login(), login)
 		},

@@ -57,6 +57,21 @@ type Issues interface {
 	Edit(ctx context.Context, owner, repo string, number int, issue *github.IssueRequest) (*github.Issue, *github.Response, error)
 }
 
+// Interface is what jobs write through (a narrow interface instead of the
+// whole GitHub client); *Writer implements it, and tests of a job can use
+// a recording fake.
+type Interface interface {
+	CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (Comment, error)
+	CommentAfterFind(ctx context.Context, ref policy.IssueRef, kind, key, body string) (Comment, error)
+	FindComment(ctx context.Context, ref policy.IssueRef, kind, key string) (Comment, bool, error)
+	UpdateComment(ctx context.Context, ref policy.IssueRef, kind, key string, change func(body string) (string, error)) (Comment, bool, error)
+	OpenIssueOnce(ctx context.Context, owner, repo, kind, key string, ni NewIssue) (Issue, error)
+	FindIssue(ctx context.Context, owner, repo, kind, key string) (Issue, bool, error)
+	UpdateIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error)
+}
+
+var _ Interface = (*Writer)(nil)
+
 // Writer writes the bot's marked text once. It holds no state between
 // calls: GitHub is the record. It is safe for concurrent use when its
 // Issues is.
@@ -81,7 +96,9 @@ type Comment struct {
 	URL  string
 	Body string
 	// Written is true when this call wrote the comment that stays; false
-	// when it was there already, or another process's copy won.
+	// when it was there already, another process's copy won, or a write
+	// that failed ambiguously turned out to have landed (whose copy it is
+	// cannot be told then).
 	Written bool
 }
 
