@@ -126,7 +126,7 @@ func BenchmarkWebhookAck(b *testing.B) {
 		b.ReportMetric(float64(idle)/1024, "idle-RSS-MB")
 		b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
 		b.ReportMetric(float64(calls), "github-calls/storm")
-		b.ReportMetric(float64((cpu1-cpu0).Milliseconds()), "cpu-ms/storm")
+		b.ReportMetric(float64((cpu1 - cpu0).Milliseconds()), "cpu-ms/storm")
 		b.ReportMetric(float64(welcomes), "welcomes")
 		fmt.Printf("storm at 1,000/s (open loop, 2 s): %d deliveries from %d senders: ack p50 %s, p99 %s (%.0f deliveries/s sent); %d GitHub calls, %d welcome(s)\n",
 			stormDeliveries, stormSenders, paced.p50.Round(time.Microsecond), paced.p99.Round(time.Microsecond), paced.rate, calls, welcomes)
