@@ -45,3 +45,29 @@ func TestCachedServesWithinTTL(t *testing.T) {
 		t.Fatalf("load after TTL did not refresh (err %v)", err)
 	}
 }
+
+// One installation's cached policy never serves another installation's
+// events for a repository of the same name.
+func TestCachedKeyedByInstallation(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	client := github.NewClient(nil)
+	client.BaseURL, _ = url.Parse(srv.URL + "/")
+
+	c := NewCached(NewLoader(), time.Minute, 10, nil)
+	ctx := context.Background()
+	if _, err := c.Load(ctx, client, 1, "o", "r"); err != nil {
+		t.Fatal(err)
+	}
+	one := calls.Load()
+	if _, err := c.Load(ctx, client, 2, "o", "r"); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() == one {
+		t.Error("installation 2 was served installation 1's cached policy")
+	}
+}
