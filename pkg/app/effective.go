@@ -90,7 +90,7 @@ func (a *App) ExplainPolicy(ctx context.Context, repo string, out io.Writer) err
 
 	// An installation that cannot be read is left out of the programme
 	// lines below; the policy above is already complete.
-	insts, _, err := a.installations(ctx)
+	insts, _, err := a.installations(ctx, nil)
 	if err != nil {
 		return err
 	}

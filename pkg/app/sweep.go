@@ -44,7 +44,7 @@ func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) er
 	if !ok {
 		return fmt.Errorf("unknown sweep %q", name)
 	}
-	insts, skipped, err := a.installations(ctx)
+	insts, skipped, err := a.installations(ctx, stop)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) er
 			if stop != nil && stop.Err() != nil {
 				return errors.Join(append(errs, errStopped)...)
 			}
-			if err := afterReset(ictx, func() error { return j.Sweep(ictx, inst) }); err != nil {
+			if err := afterReset(ictx, stop, func() error { return j.Sweep(ictx, inst) }); err != nil {
 				errs = append(errs, fmt.Errorf("%s sweep of installation %d (%s): %w", name, inst.ID, inst.Owner, err))
 			}
 		}
@@ -73,7 +73,7 @@ func (a *App) runSweep(ctx, stop context.Context, name string, out io.Writer) er
 // policies and the programme each belongs to (programmes.go). An
 // installation that cannot be read is skipped and its error returned in
 // skipped, so that the sweep does the others and fails.
-func (a *App) installations(ctx context.Context) (insts []job.Installation, skipped []error, err error) {
+func (a *App) installations(ctx, stop context.Context) (insts []job.Installation, skipped []error, err error) {
 	bot, err := a.bot.Get(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -95,7 +95,7 @@ func (a *App) installations(ctx context.Context) (insts []job.Installation, skip
 			inst job.Installation
 			res  policy.Resolved
 		)
-		err := afterReset(ctx, func() (err error) {
+		err := afterReset(ctx, stop, func() (err error) {
 			inst, res, err = a.installation(ctx, in.GetID(), in.GetAccount().GetLogin(), bot)
 			return err
 		})
@@ -113,8 +113,9 @@ func (a *App) installations(ctx context.Context) (insts []job.Installation, skip
 
 // afterReset runs f; when it fails on a spent GitHub rate limit that resets
 // before ctx's deadline, it waits for the reset and runs f once more. A
-// limit that resets later fails at once, saying when to retry.
-func afterReset(ctx context.Context, f func() error) error {
+// limit that resets later fails at once, saying when to retry. The wait
+// ends early, with f's error, when stop (nil: never) is done.
+func afterReset(ctx, stop context.Context, f func() error) error {
 	err := f()
 	reset, limited := ghclient.RateLimitReset(err)
 	if !limited {
@@ -123,7 +124,12 @@ func afterReset(ctx context.Context, f func() error) error {
 	log := zerolog.Ctx(ctx)
 	if deadline, ok := ctx.Deadline(); ok && reset.Before(deadline) {
 		log.Warn().Err(err).Time("reset", reset).Msg("GitHub rate limit spent; waiting for its reset within the sweep's deadline")
-		if serr := ghclient.SleepContext(ctx, time.Until(reset)+time.Second); serr != nil {
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if stop != nil {
+			defer context.AfterFunc(stop, cancel)()
+		}
+		if serr := ghclient.SleepContext(wctx, time.Until(reset)+time.Second); serr != nil {
 			return err
 		}
 		return f()

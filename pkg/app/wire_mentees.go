@@ -50,7 +50,7 @@ func (j *installEnrolment) OnInstall(ctx context.Context, id int64, repos []*git
 		return nil
 	}
 	// The programme may be shared with other orgs: enrol with its lead.
-	insts, skipped, err := j.a.installations(ctx)
+	insts, skipped, err := j.a.installations(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("enrol mentees of installation %d: %w", id, err)
 	}

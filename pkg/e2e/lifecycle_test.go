@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,5 +100,57 @@ func TestShutdownWaitsForTheRunningSweep(t *testing.T) {
 				t.Errorf("state after the rerun differs from a clean run\n--- rerun\n%s\n--- clean\n%s", got, want)
 			}
 		})
+	}
+}
+
+// The same through the real binary and a real SIGTERM, sent while the
+// scheduled sweep is writing: `mentorbot serve` logs the sweep's end before
+// it exits, exits 0, and a `mentorbot remind` afterwards leaves one reminder
+// per waiting pull request.
+func TestServeBinarySIGTERMDuringSweep(t *testing.T) {
+	h := MustStart(t, Options{})
+	seedWaitingPulls(h)
+	// The binary runs on the real clock: keep alice's term open.
+	h.Sim.PutFile("org/.github", "mentorbot.yml", strings.ReplaceAll(reviewsPolicy("  business_days: false\n"), "end: 2026-12-31", "end: 2099-12-31"))
+	path, port := writeConfig(t, h.Sim, "")
+	cfg, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(cfg), "remind_every: 0s", "remind_every: 1h", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var posts atomic.Int32
+	var p atomic.Pointer[serveProcess]
+	signalled := make(chan struct{})
+	h.Sim.SetFault(func(r *http.Request, _ int) *githubsim.Fault {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments") && posts.Add(1) == 2 {
+			if err := p.Load().cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Error(err)
+			}
+			close(signalled)
+		}
+		return &githubsim.Fault{Delay: 30 * time.Millisecond}
+	})
+	p.Store(startServeConfig(t, path, port))
+	select {
+	case <-signalled:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the sweep never wrote twice; logs:\n%s", p.Load().logs.Tail(20))
+	}
+	if code := stopServe(t, p.Load(), 30*time.Second); code != 0 {
+		t.Fatalf("exit code %d; logs:\n%s", code, p.Load().logs.Tail(20))
+	}
+	logs := p.Load().logs.String()
+	end := max(strings.Index(logs, "scheduled sweep done"), strings.Index(logs, "scheduled sweep stopped for shutdown"))
+	if end < 0 || end < strings.Index(logs, "shutting down") {
+		t.Errorf("the sweep's end is not logged after the SIGTERM:\n%s", p.Load().logs.Tail(20))
+	}
+	h.Sim.SetFault(nil)
+	if out, err := runCLI(t, "remind", "--config", path); err != nil {
+		t.Fatalf("remind after the restart: %v\n%s", err, lastLines(out, 5))
+	}
+	if n := reminders(h.Sim); n != 5 {
+		t.Errorf("%d review-wait reminders, want one on each of the 5 waiting pulls", n)
 	}
 }

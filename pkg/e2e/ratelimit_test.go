@@ -194,3 +194,28 @@ func TestWebhookOnSpentRateLimitRedeliveredAfterReset(t *testing.T) {
 		t.Errorf("a later pass: %+v, %v; want nothing requested", res, err)
 	}
 }
+
+// A sweep waiting for a rate limit's reset does not hold up shutdown.
+func TestShutdownDuringRateLimitWait(t *testing.T) {
+	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = time.Minute, 300 }})
+	seedWaitingPulls(h)
+	spendRateLimit(t, h.Sim, 100)
+	b := startBot(t, h, func(c *config.Config) { c.Schedule.RemindEvery = time.Hour })
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.Logs.String(), "waiting for its reset") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sweep is not waiting for the reset; logs:\n%s", b.Logs.Tail(10))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := b.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("shutdown took %s while the sweep waited for the reset", took)
+	}
+	if !strings.Contains(b.Logs.String(), "scheduled sweep stopped for shutdown") {
+		t.Errorf("the sweep's stop is not logged:\n%s", b.Logs.Tail(10))
+	}
+}

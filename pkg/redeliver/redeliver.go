@@ -116,7 +116,7 @@ func (r *Redeliverer) Run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("create app client: %w", err)
 	}
-	byGUID, order, err := r.list(ctx, gh, &res)
+	byGUID, order, err := r.list(ctx, gh, &res, nil)
 	if err != nil {
 		return res, err
 	}
@@ -185,7 +185,16 @@ func (r *Redeliverer) HandOver(ctx context.Context, guids []string) (Result, err
 	if err != nil {
 		return res, fmt.Errorf("create app client: %w", err)
 	}
-	byGUID, _, err := r.list(ctx, gh, &res)
+	// The deliveries are minutes old: stop listing once all are found
+	// (their newest attempt comes first), which keeps the hand-over short.
+	byGUID, _, err := r.list(ctx, gh, &res, func(seen map[string]attempts) bool {
+		for _, g := range guids {
+			if _, ok := seen[g]; !ok {
+				return false
+			}
+		}
+		return true
+	})
 	if err != nil {
 		return res, err
 	}
@@ -211,8 +220,9 @@ func (r *Redeliverer) HandOver(ctx context.Context, guids []string) (Result, err
 }
 
 // list reads the deliveries within the window, grouped by GUID, with the
-// GUIDs oldest first (so the oldest missed event is redelivered first).
-func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result) (map[string]attempts, []string, error) {
+// GUIDs oldest first (so the oldest missed event is redelivered first). It
+// stops after a page when done (if not nil) says it has seen enough.
+func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result, done func(map[string]attempts) bool) (map[string]attempts, []string, error) {
 	since := r.opts.Now().Add(-r.opts.Window)
 	byGUID := map[string]attempts{}
 	var order []string
@@ -235,7 +245,7 @@ func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result) (map[str
 			}
 			byGUID[g] = append(byGUID[g], d)
 		}
-		if old || resp == nil || resp.Cursor == "" || len(ds) == 0 {
+		if old || resp == nil || resp.Cursor == "" || len(ds) == 0 || done != nil && done(byGUID) {
 			break
 		}
 		opt.Cursor = resp.Cursor

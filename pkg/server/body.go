@@ -53,6 +53,9 @@ const (
 var (
 	errNoSignature  = errors.New("missing or malformed X-Hub-Signature-256 header")
 	errBadSignature = errors.New("payload signature does not match the webhook secret")
+	// errSpill is this server's fault, not the sender's: answer 503 so
+	// that GitHub records the delivery as failed and it is redelivered.
+	errSpill = errors.New("spill webhook body")
 )
 
 // verifyBody authenticates the webhook body by the rule above before next
@@ -95,6 +98,10 @@ func (s *Server) verifyBody(next http.Handler) http.Handler {
 			return
 		case errors.Is(err, errBadSignature):
 			s.invalid(w, log, err)
+			return
+		case errors.Is(err, errSpill):
+			log.Error().Err(err).Str("spill_dir", s.opts.SpillDir).Msg("webhook body could not be spilled to disk, answering 503")
+			http.Error(w, "cannot buffer body, retry later", http.StatusServiceUnavailable)
 			return
 		case err != nil:
 			log.Warn().Err(err).Msg("webhook body could not be read")
@@ -166,7 +173,7 @@ func (b *spillBuffer) Write(p []byte) (int, error) {
 		}
 		f, err := os.CreateTemp(b.dir, "mentorbot-body-")
 		if err != nil {
-			return 0, fmt.Errorf("spill webhook body: %w", err)
+			return 0, fmt.Errorf("%w: %w", errSpill, err)
 		}
 		// Unlinked at once: the file lives only as long as it is open.
 		_ = os.Remove(f.Name())
@@ -181,7 +188,7 @@ func (b *spillBuffer) reader() (io.ReadCloser, error) {
 		return b, nil
 	}
 	if _, err := b.file.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("rewind spilled webhook body: %w", err)
+		return nil, fmt.Errorf("%w: rewind: %w", errSpill, err)
 	}
 	return readCloser{io.MultiReader(&b.mem, b.file), b}, nil
 }

@@ -197,6 +197,10 @@ func (s *drainingScheduler) release(id string) {
 }
 
 func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, err error) {
+	if s.skipping.Load() {
+		zerolog.Ctx(ctx).Info().Err(err).Msg("webhook event not finished at shutdown, to be handed over")
+		return
+	}
 	zerolog.Ctx(ctx).Error().Err(err).Msg("handling webhook event failed")
 }
 

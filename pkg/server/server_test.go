@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -120,13 +121,18 @@ func TestVerifyBody(t *testing.T) {
 		{"malformed hex", small, "sha256=" + strings.Repeat("z", 64), false, 1 << 20, http.StatusBadRequest},
 		{"content length over the limit", large, sign(large), false, memBodyBytes, http.StatusRequestEntityTooLarge},
 		{"chunked over the limit", large, sign(large), true, memBodyBytes, http.StatusRequestEntityTooLarge},
+		{"nowhere to spill", large, sign(large), false, 1 << 20, http.StatusServiceUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
+			spill := dir
+			if tc.want == http.StatusServiceUnavailable {
+				spill = filepath.Join(dir, "missing")
+			}
 			m := NewMetrics()
 			s := &Server{
-				opts:       Options{WebhookSecret: "s3cret", MaxBodyBytes: tc.max, SpillDir: dir, Metrics: m},
+				opts:       Options{WebhookSecret: "s3cret", MaxBodyBytes: tc.max, SpillDir: spill, Metrics: m},
 				smallSlots: make(chan struct{}, 1),
 				largeSlots: make(chan struct{}, 1),
 				slotWait:   time.Second,
