@@ -47,7 +47,7 @@ var docs = map[string]string{
 	"reviews.exempt_labels":     "PRs carrying any of these labels are never reminded.",
 	"reviews.bots":              "Machine users without `[bot]` in their login (e.g. a benchmark bot): their comments and reviews do not answer a PR, and they are never suggested.",
 	"reviews.approved_wait":     "When set (Go duration, e.g. `72h`), an approved mentee PR still not merged after this long gets one comment asking the mentors (or else the pool or the general maintainers) to merge it or give the approval it still needs. `0s` (default) turns it off.",
-	"reviews.inactive_after":    "People with no commit (merge commits included) in the repository for this long are never suggested as reviewers (Go duration; default `4392h`, about 6 months).",
+	"reviews.inactive_after":    "People with no commit (merge commits included) in the repository for this long are never suggested as reviewers (Go duration; default `4392h`, about 6 months; `0s` drops nobody).",
 
 	"retrospective.collect_after": "How long after the last `end` the retrospectives are rolled up into the learnings issue (Go duration).",
 

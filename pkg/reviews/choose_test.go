@@ -375,7 +375,7 @@ func evalHistory(t *testing.T, file string, pr int) ([]Activity, time.Time) {
 	for sc.Scan() {
 		c := strings.Split(sc.Text(), "\t")
 		switch {
-		case c[0] == "M" && len(c) == 6:
+		case c[0] == "M" && len(c) == 7:
 			at, _ := time.Parse(time.DateOnly, c[1])
 			if n, _ := strconv.Atoi(c[2]); n == pr {
 				now = at

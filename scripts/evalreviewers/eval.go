@@ -48,6 +48,8 @@ type record struct {
 	pr             int
 	merger, author string
 	paths          []string
+	// headPaths are the paths the merged PR's head commit changed (M).
+	headPaths []string
 }
 
 func load(file string) ([]record, map[int]bool, error) {
@@ -75,7 +77,7 @@ func load(file string) ([]record, map[int]bool, error) {
 			}
 			exclude[v] = true
 		case "M":
-			if len(c) != 6 {
+			if len(c) != 7 {
 				return nil, nil, bad
 			}
 			at, err1 := time.Parse(time.DateOnly, c[1])
@@ -83,7 +85,7 @@ func load(file string) ([]record, map[int]bool, error) {
 			if err1 != nil || err2 != nil {
 				return nil, nil, bad
 			}
-			rs = append(rs, record{kind: 'M', at: at, pr: pr, merger: c[3], author: c[4], paths: split(c[5])})
+			rs = append(rs, record{kind: 'M', at: at, pr: pr, merger: c[3], author: c[4], paths: split(c[5]), headPaths: split(c[6])})
 		case "C":
 			if len(c) != 4 {
 				return nil, nil, bad
@@ -132,14 +134,19 @@ type result struct {
 	pr           int
 	suggested    []string
 	hit          bool
-	inactive     int
-	naive        []string
-	naiveHit     bool
-	ownersHit    float64
+	// sweep* are the same choice fed only what the sweep reads on GitHub.
+	sweepSuggested []string
+	sweepHit       bool
+	sweepInactive  int
+	inactive       int
+	naive          []string
+	naiveHit       bool
+	ownersHit      float64
 }
 
 type summary struct {
 	n, hits, naiveHits, inactive, suggestions int
+	sweepHits, sweepInactive, sweepSuggs      int
 	ownersHits                                float64
 }
 
@@ -184,10 +191,10 @@ func run(w io.Writer, dir string, verbose bool) (*summary, error) {
 	fmt.Fprintln(w)
 	if verbose {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "repository\tPR\tmerged by\tmentorbot suggests\thit\ttop-2 committers\thit\towners (expected)")
+		fmt.Fprintln(tw, "repository\tPR\tmerged by\tmentorbot suggests\thit\tas the sweep reads\thit\ttop-2 committers\thit\towners (expected)")
 		for _, r := range all {
-			fmt.Fprintf(tw, "%s\t#%d\t%s\t%s\t%s\t%s\t%s\t%.2f\n", r.repo, r.pr, r.merger, strings.Join(r.suggested, ", "), yes(r.hit),
-				strings.Join(r.naive, ", "), yes(r.naiveHit), r.ownersHit)
+			fmt.Fprintf(tw, "%s\t#%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", r.repo, r.pr, r.merger, strings.Join(r.suggested, ", "), yes(r.hit),
+				strings.Join(r.sweepSuggested, ", "), yes(r.sweepHit), strings.Join(r.naive, ", "), yes(r.naiveHit), r.ownersHit)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
@@ -196,8 +203,8 @@ func run(w io.Writer, dir string, verbose bool) (*summary, error) {
 	for _, r := range all {
 		total.add(r)
 	}
-	fmt.Fprintln(w, "| set | merged PRs | mentorbot names the merger | top-2 recent committers of the touched directories | random pick of 2 file owners (expected) | suggestions of people inactive 6 months |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| set | merged PRs | mentorbot names the merger | same, fed only what the sweep reads | top-2 recent committers of the touched directories | random pick of 2 file owners (expected) | suggestions of people inactive 6 months |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, set := range sets {
 		per[set.name].row(w, set.name)
 	}
@@ -220,6 +227,11 @@ func (s *summary) add(r result) {
 	if r.naiveHit {
 		s.naiveHits++
 	}
+	if r.sweepHit {
+		s.sweepHits++
+	}
+	s.sweepInactive += r.sweepInactive
+	s.sweepSuggs += len(r.sweepSuggested)
 	s.ownersHits += r.ownersHit
 	s.inactive += r.inactive
 	s.suggestions += len(r.suggested)
@@ -227,8 +239,9 @@ func (s *summary) add(r result) {
 
 func (s *summary) row(w io.Writer, name string) {
 	pct := func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x/float64(s.n)) }
-	fmt.Fprintf(w, "| %s | %d | %d (%s) | %d (%s) | %.1f (%s) | %d of %d |\n", name, s.n,
-		s.hits, pct(float64(s.hits)), s.naiveHits, pct(float64(s.naiveHits)), s.ownersHits, pct(s.ownersHits), s.inactive, s.suggestions)
+	fmt.Fprintf(w, "| %s | %d | %d (%s) | %d (%s) | %d (%s) | %.1f (%s) | %d of %d |\n", name, s.n,
+		s.hits, pct(float64(s.hits)), s.sweepHits, pct(float64(s.sweepHits)), s.naiveHits, pct(float64(s.naiveHits)),
+		s.ownersHits, pct(s.ownersHits), s.inactive+s.sweepInactive, s.suggestions+s.sweepSuggs)
 }
 
 // evalRepo runs the choice on every merged PR of the set since evalFrom
@@ -332,6 +345,17 @@ func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.Fil
 				res.inactive++
 			}
 		}
+		in.Activity = sweepActivity(pr, rs, now)
+		sugg, _ = reviews.Choose(in)
+		for _, s := range sugg {
+			res.sweepSuggested = append(res.sweepSuggested, s.Login)
+			if strings.EqualFold(s.Login, pr.merger) {
+				res.sweepHit = true
+			}
+			if t := last[s.Login]; t.IsZero() || now.Sub(t) > 183*24*time.Hour {
+				res.sweepInactive++
+			}
+		}
 		res.naive = topTwo(commits)
 		for _, l := range res.naive {
 			if strings.EqualFold(l, pr.merger) {
@@ -342,6 +366,90 @@ func evalRepo(name string, rs []record, exclude map[int]bool, co *codeowners.Fil
 		out = append(out, res)
 	}
 	return out, sk
+}
+
+// sweepActivity is the history the sweep reads on GitHub for a PR (see
+// reviews' run.activity): the newest 100 commits touching each of the PR's
+// first three directories (noise left out; the data keeps no counts to
+// pick the most touched), and the default branch's newest 100 commits,
+// whose merges are credited to one of those directories when the merged
+// PR's head commit touched it, and to the repository otherwise.
+func sweepActivity(pr record, rs []record, now time.Time) []reviews.Activity {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, p := range pr.paths {
+		if d := dataDir(p); !reviews.Noise(p) && !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs)
+	if len(dirs) > 3 {
+		dirs = dirs[:3]
+	}
+	var recent []record // newest first, within the window
+	for i := len(rs) - 1; i >= 0; i-- {
+		r := rs[i]
+		if r.at.Before(now) && now.Sub(r.at) <= window {
+			recent = append(recent, r)
+		}
+	}
+	var acts []reviews.Activity
+	for _, d := range dirs {
+		n := 0
+		for _, r := range recent {
+			if n == 100 {
+				break
+			}
+			if r.kind == 'C' && !bot(r.author) && under(r.paths, d) {
+				n++
+				acts = append(acts, reviews.Activity{Login: r.author, Kind: reviews.ActAuthored, Paths: []string{d + "/"}, At: r.at})
+			}
+		}
+	}
+	branch := recent
+	if len(branch) > 100 {
+		branch = branch[:100]
+	}
+	for _, r := range branch {
+		if r.kind != 'M' || bot(r.merger) {
+			continue
+		}
+		placed := false
+		for _, d := range dirs {
+			if under(r.headPaths, d) {
+				placed = true
+				acts = append(acts, reviews.Activity{Login: r.merger, Kind: reviews.ActMerged, Paths: []string{d + "/"}, At: r.at})
+			}
+		}
+		if !placed {
+			acts = append(acts, reviews.Activity{Login: r.merger, Kind: reviews.ActMerged, At: r.at})
+		}
+	}
+	return acts
+}
+
+// dataDir is the directory a data path stands for: "pkg/store/" is
+// pkg/store, a top-level file is itself, a generated file its directory.
+func dataDir(p string) string {
+	if strings.HasSuffix(p, "/") {
+		return strings.TrimSuffix(p, "/")
+	}
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// under reports whether a path list has one at or below dir, as the
+// commits API's path filter matches.
+func under(paths []string, dir string) bool {
+	for _, p := range paths {
+		if p == dir || dataDir(p) == dir || strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps reports whether two path lists share a directory.

@@ -22,11 +22,14 @@ func TestEvaluationTargets(t *testing.T) {
 	if rate < 0.6 {
 		t.Errorf("hit rate %.3f, want at least 0.6", rate)
 	}
+	if sweep := float64(s.sweepHits) / float64(s.n); sweep < 0.6 {
+		t.Errorf("hit rate fed only what the sweep reads %.3f, want at least 0.6", sweep)
+	}
 	if s.hits <= s.naiveHits || float64(s.hits) <= s.ownersHits {
 		t.Errorf("hits %d not above the baselines (top-2 committers %d, owners %.1f)", s.hits, s.naiveHits, s.ownersHits)
 	}
-	if s.inactive != 0 {
-		t.Errorf("%d suggestions of people inactive for 6 months", s.inactive)
+	if s.inactive != 0 || s.sweepInactive != 0 {
+		t.Errorf("%d and %d suggestions of people inactive for 6 months", s.inactive, s.sweepInactive)
 	}
 }
 

@@ -71,9 +71,19 @@ func extract(w io.Writer, gitDir, repo, since, maintainersFile string, exclude m
 			ids.learn(c.name, c.email, mm[2])
 		}
 	}
+	var heads []string
+	for _, m := range merges {
+		if ps := strings.Fields(strings.SplitN(m.head, "|", 6)[1]); len(ps) > 1 {
+			heads = append(heads, ps[1])
+		}
+	}
+	headFiles, err := diffTree(gitDir, heads)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# Derived from the public git history of %s since %s (merge commits, commit authors, changed directories). Data only.\n", repo, since)
-	fmt.Fprintf(bw, "# M<TAB>merged_at<TAB>pr<TAB>merged_by<TAB>pr_author<TAB>paths | C<TAB>committed_at<TAB>author<TAB>paths | X<TAB>pr (in ../shared/realdata, left out)\n")
+	fmt.Fprintf(bw, "# M<TAB>merged_at<TAB>pr<TAB>merged_by<TAB>pr_author<TAB>paths<TAB>paths of the PR's head commit | C<TAB>committed_at<TAB>author<TAB>paths | X<TAB>pr (in ../shared/realdata, left out)\n")
 	nums := make([]int, 0, len(exclude))
 	for n := range exclude {
 		nums = append(nums, n)
@@ -96,13 +106,40 @@ func extract(w io.Writer, gitDir, repo, since, maintainersFile string, exclude m
 		if !strings.EqualFold(mm[2], org) {
 			author = mm[2]
 		}
-		fmt.Fprintf(bw, "M\t%s\t%s\t%s\t%s\t%s\n", f[4][:10], mm[1], ids.id(f[2], f[3]), author, compact(m.files))
+		fmt.Fprintf(bw, "M\t%s\t%s\t%s\t%s\t%s\t%s\n", f[4][:10], mm[1], ids.id(f[2], f[3]), author, compact(m.files), compact(headFiles[ps[1]]))
 	}
 	for _, c := range commits {
 		f := strings.SplitN(c.head, "|", 4)
 		fmt.Fprintf(bw, "C\t%s\t%s\t%s\n", f[3][:10], ids.id(f[1], f[2]), compact(c.files))
 	}
 	return bw.Flush()
+}
+
+// diffTree lists the paths each commit changed against its parent (none
+// for a merge), in one git call.
+func diffTree(dir string, shas []string) (map[string][]string, error) {
+	cmd := exec.Command("git", "--git-dir", dir, "diff-tree", "-r", "--name-only", "--no-renames", "--stdin")
+	cmd.Stdin = strings.NewReader(strings.Join(shas, "\n") + "\n")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("git diff-tree: %w: %s", err, errb.String())
+	}
+	want := map[string]bool{}
+	for _, s := range shas {
+		want[s] = true
+	}
+	files := map[string][]string{}
+	cur := ""
+	for _, line := range strings.Split(out.String(), "\n") {
+		switch {
+		case want[line]:
+			cur = line
+		case line != "" && cur != "":
+			files[cur] = append(files[cur], line)
+		}
+	}
+	return files, nil
 }
 
 type logEntry struct {
