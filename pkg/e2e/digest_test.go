@@ -371,13 +371,14 @@ reviews:
 		"digest 2026-W46: would comment on the tracking issue enrolment would open in org/mentorship:",
 		"### Weekly digest for @dave: 2026-W46",
 		"digest 2026-W46: would comment on org/mentorship#1:",
+		"enrol alice: would post the onboarding checklist on org/mentorship#1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry-run output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "#0") || strings.Contains(out, "no tracking issue yet") {
-		t.Errorf("dry-run output names issue #0 or skips dave:\n%s", out)
+	if strings.Contains(out, "#0") || strings.Contains(out, "no tracking issue yet") || strings.Contains(out, "posted the") {
+		t.Errorf("dry-run output names issue #0, skips dave or says it posted:\n%s", out)
 	}
 }
 

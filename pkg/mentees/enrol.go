@@ -117,7 +117,10 @@ func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
 	if res.Issue.Unassigned {
 		inst.Reportf("enrol %s: GitHub would not assign the tracking issue to the mentee", m.Login)
 	}
-	if res.Checklist {
+	switch {
+	case res.Checklist && inst.DryRun:
+		inst.Reportf("enrol %s: would post the onboarding checklist on %s", m.Login, res.Issue.Ref)
+	case res.Checklist:
 		inst.Reportf("enrol %s: posted the onboarding checklist on %s", m.Login, res.Issue.Ref)
 	}
 }
