@@ -115,6 +115,14 @@ type Reviews struct {
 type Retrospective struct {
 	// CollectAfter is how long after the last end the learnings are rolled up.
 	CollectAfter Duration `yaml:"collect_after"`
+	// CollectUntil is how long the roll-up keeps reading the tracking issues
+	// after it started; afterwards a sweep costs no request for the
+	// programme. Closing the learnings issue stops it earlier.
+	CollectUntil Duration `yaml:"collect_until"`
+	// Authors are people, besides each mentee and their mentors, whose
+	// comments on a tracking issue count as the retrospective (a programme
+	// coordinator who takes the notes).
+	Authors []string `yaml:"authors"`
 }
 
 // Meetup configures the optional Mentees Meetup.
@@ -156,7 +164,7 @@ func Default() Policy {
 			MaxSuggestions:  2,
 			MaxOpenRequests: 5,
 		},
-		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour)},
+		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour), CollectUntil: Duration(4 * 7 * 24 * time.Hour)},
 		Meetup:        Meetup{WeeksBeforeEnd: 3},
 		Digest: Digest{
 			Weekday:  Weekday(time.Monday),
@@ -178,6 +186,7 @@ func (p Policy) Clone() Policy {
 	c.Reviews.Reviewers = slices.Clone(p.Reviews.Reviewers)
 	c.Reviews.Exclude = slices.Clone(p.Reviews.Exclude)
 	c.Reviews.ExemptLabels = slices.Clone(p.Reviews.ExemptLabels)
+	c.Retrospective.Authors = slices.Clone(p.Retrospective.Authors)
 	c.Skipped = slices.Clone(p.Skipped)
 	return c
 }

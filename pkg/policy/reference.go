@@ -47,6 +47,8 @@ var docs = map[string]string{
 	"reviews.exempt_labels":     "PRs carrying any of these labels are never reminded.",
 
 	"retrospective.collect_after": "How long after the last `end` the retrospectives are rolled up into the learnings issue (Go duration).",
+	"retrospective.collect_until": "How long after the roll-up started it keeps reading the tracking issues for late retrospectives (Go duration); closing the learnings issue stops it earlier. Afterwards a sweep makes no request for the programme.",
+	"retrospective.authors":       "Logins, besides each mentee and their mentors, whose comments on a tracking issue count as the retrospective.",
 
 	"meetup.enabled":          "Organise a Mentees Meetup: open the planning issue and ask mentees whether they will present.",
 	"meetup.weeks_before_end": "How many weeks before the last `end` the planning issue is opened.",
