@@ -92,7 +92,7 @@ func LearningsBody(program string, retros []Retrospective) string {
 	for _, g := range groups {
 		if g.Theme != "" {
 			fmt.Fprintf(&b, "### Theme: %s\n\n", mdsafe.Text(capitalise(g.Theme)))
-			fmt.Fprintf(&b, "_Shared by %s._\n\n", mdsafe.Text(joinAnd(g.Mentees)))
+			fmt.Fprintf(&b, "_Shared by %s._\n\n", mdsafe.Text(mdsafe.JoinAnd(g.Mentees)))
 		} else {
 			fmt.Fprintf(&b, "### From %s\n\n", mdsafe.Text(g.Mentees[0]))
 		}
@@ -165,7 +165,7 @@ func EmailText(program string, retros []Retrospective) string {
 	}
 	for _, g := range groups {
 		if g.Theme != "" {
-			b.WriteString("\n" + plain(capitalise(g.Theme)) + " (" + plain(joinAnd(g.Mentees)) + ")\n")
+			b.WriteString("\n" + plain(capitalise(g.Theme)) + " (" + plain(mdsafe.JoinAnd(g.Mentees)) + ")\n")
 		} else {
 			b.WriteString("\nFrom " + plain(g.Mentees[0]) + "\n")
 		}
@@ -198,7 +198,7 @@ func EmailText(program string, retros []Retrospective) string {
 		}
 	}
 	if len(missing) > 0 {
-		b.WriteString("\n" + wrap("No retrospective yet: "+joinAnd(missing)+".", emailWidth, "", ""))
+		b.WriteString("\n" + wrap("No retrospective yet: "+mdsafe.JoinAnd(missing)+".", emailWidth, "", ""))
 	}
 	b.WriteString("\nThank you to all mentees and mentors!\n")
 	return b.String()
@@ -254,17 +254,6 @@ func capitalise(s string) string {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
 	}
 	return s
-}
-
-// joinAnd joins names as "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func longestRun(s string, c byte) int {

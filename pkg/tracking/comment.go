@@ -62,6 +62,29 @@ func PostOnce(ctx context.Context, c *github.Client, ref policy.IssueRef, botLog
 	return true, nil
 }
 
+// EditMarked rewrites, in place, the bot's comment on the issue that carries
+// kind:key, when it exists and says something else. It reports whether such
+// a comment exists (and now says body).
+func EditMarked(ctx context.Context, c *github.Client, ref policy.IssueRef, botLogin, kind, key, body string) (bool, error) {
+	comments, err := ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
+	if err != nil {
+		return false, err
+	}
+	for _, cm := range comments {
+		if !strings.EqualFold(cm.GetUser().GetLogin(), botLogin) || !markers.Has(cm.GetBody(), kind, key) {
+			continue
+		}
+		if cm.GetBody() == body {
+			return true, nil
+		}
+		if _, _, err := c.Issues.EditComment(ctx, ref.Owner, ref.Repo, cm.GetID(), &github.IssueComment{Body: github.String(body)}); err != nil {
+			return false, fmt.Errorf("edit comment %s:%s on %s: %w", kind, key, ref, err)
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
 // markedComments returns the ids of the bot's comments on the issue that
 // carry kind:key, lowest first (GitHub lists comments oldest first).
 func markedComments(ctx context.Context, c *github.Client, ref policy.IssueRef, botLogin, kind, key string) ([]int64, error) {
