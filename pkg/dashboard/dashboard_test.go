@@ -87,7 +87,7 @@ func sampleProgramme() Programme {
 		return p
 	}
 	open := pr("thanos-io/thanos", 12, "bob", true, 350, -1, -1)
-	open.Waiting, open.Suggested = 4*24*time.Hour+3*time.Hour, true
+	open.NoResponseFor, open.Suggested = 4*24*time.Hour+3*time.Hour, true
 	return Programme{
 		Name: "LFX Mentorship 2026 Term 3",
 		From: t0, To: t0.Add(20 * 24 * time.Hour),

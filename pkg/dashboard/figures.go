@@ -20,9 +20,9 @@ type PR struct {
 	// FirstResponse and Responded come from FirstResponse.
 	FirstResponse time.Duration
 	Responded     bool
-	// Waiting is how long an open mentee PR has waited for reviewers (zero
-	// when it is not the reviewers' turn).
-	Waiting time.Duration
+	// NoResponseFor is how long an open mentee PR has been without any
+	// response (zero once someone responded).
+	NoResponseFor time.Duration
 	// Suggested and Escalated: the bot suggested reviewers, and pinged the
 	// mentors.
 	Suggested, Escalated bool

@@ -112,8 +112,8 @@ func openPRs(prs []PR) string {
 	for _, pr := range prs {
 		s := pr.Ref()
 		var notes []string
-		if pr.Waiting > 0 {
-			notes = append(notes, "waiting "+days(pr.Waiting))
+		if pr.NoResponseFor > 0 {
+			notes = append(notes, "no response for "+days(pr.NoResponseFor))
 		}
 		if pr.Escalated {
 			notes = append(notes, "mentors pinged")
