@@ -56,6 +56,8 @@ type App struct {
 	bot    *handlers.IdentitySource
 	srv    atomic.Pointer[server.Server]
 	jobs   *jobSet
+	// pacers space each installation's searches, for every job that searches.
+	pacers *ghclient.Pacers
 	sweeps *sweepMetrics
 
 	redeliver        *redeliver.Redeliverer
@@ -96,6 +98,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		policies: loader,
 		cached:   policy.NewCached(loader, policyTTL, 10000, nil),
 		bot:      &handlers.IdentitySource{Clients: cc},
+		pacers:   &ghclient.Pacers{},
 	}
 	a.jobs = a.wireAll()
 	a.sweeps = newSweepMetrics(m.Registry)

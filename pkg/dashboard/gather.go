@@ -49,6 +49,25 @@ func (r ClientReads) ListComments(ctx context.Context, owner, repo string, n int
 	return r.C.Issues.ListComments(ctx, owner, repo, n, o)
 }
 
+// Paced spaces the searches of r with the installation's search pacer,
+// which the digest shares: GitHub counts the search budget per
+// installation.
+func Paced(r Reads, p *ghclient.Pacer) Reads { return paced{Reads: r, p: p} }
+
+type paced struct {
+	Reads
+	p *ghclient.Pacer
+}
+
+func (r paced) SearchIssues(ctx context.Context, q string, o *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
+	if err := r.p.Wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	res, resp, err := r.Reads.SearchIssues(ctx, q, o)
+	r.p.Observe(resp)
+	return res, resp, err
+}
+
 // maxPages bounds every listing of one update.
 const maxPages = 5
 
@@ -129,8 +148,12 @@ func Gather(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, n
 		}
 		prog.PRs = append(prog.PRs, *pr)
 	}
+	tasks, err := menteeTasks(ctx, gh, p, owner)
+	if err != nil {
+		return prog, err
+	}
 	for _, m := range p.Mentees {
-		row, err := menteeRow(ctx, gh, p, owner, bot, m, now, prog.PRs, trackingIssue)
+		row, err := menteeRow(ctx, gh, p, owner, bot, m, now, prog.PRs, tasks, trackingIssue)
 		if err != nil {
 			return prog, err
 		}
@@ -250,7 +273,7 @@ var checkbox = regexp.MustCompile(`(?m)^\s*[-*] \[( |x|X)\] `)
 
 // menteeRow reads one mentee's row: the tracking issue's onboarding
 // checklist and last digest, the mentee's tasks, their open PRs.
-func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, m policy.Mentee, now time.Time, prs []PR,
+func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, m policy.Mentee, now time.Time, prs []PR, tasks []assignedTask,
 	trackingIssue func(ctx context.Context, login string) (policy.IssueRef, bool, error)) (Mentee, error) {
 	row := Mentee{Login: m.Login}
 	ref, ok, err := trackingIssue(ctx, m.Login)
@@ -286,15 +309,9 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string
 			}
 		}
 	}
-	label := p.Labels.MenteeTask
-	if label != "" {
-		q := fmt.Sprintf("is:issue org:%s label:%q assignee:%s", owner, label, m.Login)
-		res, _, err := gh.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}})
-		if err != nil {
-			return row, fmt.Errorf("search tasks of %s: %w", m.Login, err)
-		}
-		for _, is := range res.Issues {
-			row.Tasks = append(row.Tasks, Task{Ref: fmt.Sprintf("%s#%d", repoOf(is.GetRepositoryURL()), is.GetNumber()), Title: is.GetTitle(), Open: is.GetState() == "open"})
+	for _, t := range tasks {
+		if strings.EqualFold(t.assignee, m.Login) {
+			row.Tasks = append(row.Tasks, t.Task)
 		}
 	}
 	for _, pr := range prs {
@@ -306,6 +323,34 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string
 		}
 	}
 	return row, nil
+}
+
+// assignedTask is a mentee task and one of its assignees.
+type assignedTask struct {
+	Task
+	assignee string
+}
+
+// menteeTasks finds every issue of the org with the task label, in one
+// search for the whole roster.
+func menteeTasks(ctx context.Context, gh Reads, p policy.Policy, owner string) ([]assignedTask, error) {
+	label := p.Labels.MenteeTask
+	if label == "" {
+		return nil, nil
+	}
+	q := fmt.Sprintf("is:issue org:%s label:%q", owner, label)
+	res, _, err := gh.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil {
+		return nil, fmt.Errorf("search mentee tasks: %w", err)
+	}
+	var out []assignedTask
+	for _, is := range res.Issues {
+		t := Task{Ref: fmt.Sprintf("%s#%d", repoOf(is.GetRepositoryURL()), is.GetNumber()), Title: is.GetTitle(), Open: is.GetState() == "open"}
+		for _, a := range is.Assignees {
+			out = append(out, assignedTask{Task: t, assignee: a.GetLogin()})
+		}
+	}
+	return out, nil
 }
 
 // repoOf turns https://api.github.com/repos/owner/name into owner/name.

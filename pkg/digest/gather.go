@@ -32,7 +32,7 @@ import (
 // an hour) where searches are scarce (30 a minute).
 type Source struct {
 	Client *github.Client
-	Pacer  *Pacer
+	Pacer  *ghclient.Pacer
 	// Qualifier restricts searches, e.g. "org:thanos-io"; empty searches all
 	// of public GitHub (digest.scope: public).
 	Qualifier string

@@ -21,25 +21,7 @@ const emailWidth = 72
 // Slug turns a programme name into a marker key: lower-case letters and
 // digits separated by single dashes ("LFX Mentorship 2026 Term 3" →
 // "lfx-mentorship-2026-term-3"). An empty name gives "program".
-func Slug(program string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(program) {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "program"
-	}
-	return b.String()
-}
+func Slug(program string) string { return markers.Slug(program) }
 
 // LearningsTitle is the title of the learnings issue: "Learnings: <program>".
 // Titles are plain text on GitHub; white space is collapsed.

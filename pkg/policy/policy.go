@@ -27,6 +27,7 @@ type Policy struct {
 	Retrospective Retrospective `yaml:"retrospective"`
 	Meetup        Meetup        `yaml:"meetup"`
 	Digest        Digest        `yaml:"digest"`
+	Dashboard     Dashboard     `yaml:"dashboard"`
 
 	// Skipped lists the roster entries Parse left out because they had
 	// problems (the problems name them); Mentees holds the valid ones only.
@@ -125,6 +126,14 @@ type Retrospective struct {
 	Authors []string `yaml:"authors"`
 }
 
+// Dashboard configures the programme dashboard issue.
+type Dashboard struct {
+	// Enabled keeps the "Mentorship dashboard: <program>" issue in
+	// program.tracking_repo; a programme without a name or a tracking
+	// repository has none.
+	Enabled bool `yaml:"enabled"`
+}
+
 // Meetup configures the optional Mentees Meetup.
 type Meetup struct {
 	// Enabled opens the meetup planning issue and asks mentees to present.
@@ -165,6 +174,7 @@ func Default() Policy {
 			MaxOpenRequests: 5,
 		},
 		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour), CollectUntil: Duration(4 * 7 * 24 * time.Hour)},
+		Dashboard:     Dashboard{Enabled: true},
 		Meetup:        Meetup{WeeksBeforeEnd: 3},
 		Digest: Digest{
 			Weekday:  Weekday(time.Monday),

@@ -53,6 +53,8 @@ var docs = map[string]string{
 	"meetup.enabled":          "Organise a Mentees Meetup: open the planning issue and ask mentees whether they will present.",
 	"meetup.weeks_before_end": "How many weeks before the last `end` the planning issue is opened.",
 
+	"dashboard.enabled": "Keep one `Mentorship dashboard: <program>` issue in `program.tracking_repo`, edited in place when its figures change. Needs `program.name` and `program.tracking_repo`.",
+
 	"digest.weekday":  "Day of the weekly digest, `monday` to `sunday`.",
 	"digest.hour":     "Hour of the weekly digest, 0 to 23, in `digest.timezone`.",
 	"digest.timezone": "IANA time zone of the digest schedule.",
