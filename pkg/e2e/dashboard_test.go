@@ -1,12 +1,18 @@
 package e2e
 
 import (
+	"context"
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/dashboard"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
@@ -111,6 +117,11 @@ func TestDashboard(t *testing.T) {
 	// Nothing changed: no edit.
 	sim.ResetRequests()
 	run()
+	calls := map[string]int{}
+	for _, r := range sim.Requests() {
+		calls[r.Method+" "+r.Route]++
+	}
+	t.Logf("requests of a digest sweep whose dashboard did not change: %v", calls)
 	if n := issueWrites(sim, number); n != 0 {
 		t.Errorf("a sweep with no change edited the dashboard %d times", n)
 	}
@@ -160,5 +171,77 @@ func TestDashboardTwoSweepsAtOnce(t *testing.T) {
 	}
 	if got := dashboards(sim); len(got) != 1 {
 		t.Errorf("two sweeps at once left %d open dashboards: %v", len(got), got)
+	}
+}
+
+var metricNameRe = regexp.MustCompile(`\bmentorbot_[a-z0-9_]+\b`)
+
+// Every query of deploy/grafana-dashboard.json names a metric that
+// `mentorbot serve` serves once its sweeps have run.
+func TestGrafanaDashboardQueriesServedMetrics(t *testing.T) {
+	h := MustStart(t, Options{Start: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC), Config: func(c *config.Config) {
+		c.Schedule.Digest = true
+		c.Schedule.RemindEvery = time.Hour
+	}})
+	seedDashboard(t, h.Sim)
+	if err := h.App.RunSweep(context.Background(), "digest", nil); err != nil {
+		t.Fatalf("digest sweep: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "grafana-dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var board struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+		Templating struct {
+			List []struct {
+				Type  string
+				Query any
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &board); err != nil {
+		t.Fatalf("grafana-dashboard.json: %v", err)
+	}
+	var exprs []string
+	for _, p := range board.Panels {
+		for _, tg := range p.Targets {
+			exprs = append(exprs, tg.Expr)
+		}
+	}
+	for _, v := range board.Templating.List {
+		if s, ok := v.Query.(string); ok && v.Type == "query" {
+			exprs = append(exprs, s)
+		}
+	}
+	if len(exprs) < 5 {
+		t.Fatalf("the board has %d queries; it did not parse as expected", len(exprs))
+	}
+	var served string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		served, err = h.Metrics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The scheduled sweeps run once at start; wait for their counters.
+		if strings.Contains(served, "\nmentorbot_sweep_runs_total{") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, e := range exprs {
+		names := metricNameRe.FindAllString(e, -1)
+		if len(names) == 0 {
+			t.Errorf("query %q names no mentorbot metric", e)
+		}
+		for _, n := range names {
+			if !strings.Contains(served, "\n"+n+"{") && !strings.Contains(served, "\n"+n+" ") {
+				t.Errorf("query %q: /metrics serves no %s", e, n)
+			}
+		}
 	}
 }
