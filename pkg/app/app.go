@@ -64,6 +64,8 @@ type App struct {
 	bot    *handlers.IdentitySource
 	srv    atomic.Pointer[server.Server]
 	jobs   *jobSet
+	// pacers space each installation's searches, for every job that searches.
+	pacers *ghclient.Pacers
 	sweeps *sweepMetrics
 
 	redeliver        *redeliver.Redeliverer
@@ -106,6 +108,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		resolver: policy.NewResolver(loader),
 		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
+		pacers:   &ghclient.Pacers{},
 	}
 	a.jobs = a.wireAll()
 	a.sweeps = newSweepMetrics(m.Registry)

@@ -73,6 +73,7 @@ var Jobs = []string{
 	"meetup",
 	"end-of-term report",
 	"learnings",
+	"dashboard",
 }
 
 // step is one moment of the tour.
@@ -167,6 +168,14 @@ func Run(ctx context.Context, out io.Writer, o Options) error {
 		}},
 		{start.Add(21 * day), []string{"learnings"}, "a week after the term (retrospective.collect_after: 168h): the sweep rolls the learnings up", func() error {
 			return t.sweep(ctx, "digest")
+		}},
+		{start.Add(21*day + time.Hour), []string{"dashboard"}, "the programme dashboard, which every digest sweep keeps up to date in place (it mentions nobody)", func() error {
+			is, ok := sim.Issue(thanos, issueTitled("Mentorship dashboard:"))
+			if !ok {
+				return fmt.Errorf("no dashboard issue")
+			}
+			fmt.Fprintf(t.out, "  %s#%d %s\n%s\n", thanos, is.Number, is.Title, indent(strings.TrimSpace(marker.ReplaceAllString(is.Body, ""))))
+			return nil
 		}},
 	}
 	for _, s := range steps {

@@ -34,7 +34,7 @@ import (
 // an hour) where searches are scarce (30 a minute).
 type Source struct {
 	Client *github.Client
-	Pacer  *Pacer
+	Pacer  *ghclient.Pacer
 	// Qualifier restricts searches, e.g. "org:thanos-io"; empty searches all
 	// of public GitHub (digest.scope: public).
 	Qualifier string
@@ -62,7 +62,7 @@ type Peer struct {
 	// Owner is the org; Client and Pacer are its installation's.
 	Owner     string
 	Client    *github.Client
-	Pacer     *Pacer
+	Pacer     *ghclient.Pacer
 	Qualifier string
 	Repos     map[string]bool
 }
@@ -113,7 +113,7 @@ func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) 
 	return out, nil
 }
 
-func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
+func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *ghclient.Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
 	if qualifier != "" {
 		q += " " + qualifier
 	}

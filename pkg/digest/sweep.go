@@ -29,32 +29,23 @@ const lookBack = 120 * 24 * time.Hour
 // CronJob, by hand or on two replicas at once: what is not due, or already
 // posted, is not written.
 type Sweep struct {
-	// NewPacer builds the search pacer of an installation; nil means a
-	// Pacer with GitHub's limits and the real clock.
-	NewPacer func() *Pacer
+	// Pacers paces the searches of each installation, shared with the other
+	// jobs that search; nil means pacers with GitHub's limits.
+	Pacers *ghclient.Pacers
 
-	mu     sync.Mutex
-	pacers map[int64]*Pacer
+	once sync.Once
 }
 
-// pacer returns the installation's pacer: searches of the sweep and of
-// previews share one budget per installation, as on GitHub.
-func (s *Sweep) pacer(id int64) *Pacer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pacers == nil {
-		s.pacers = map[int64]*Pacer{}
-	}
-	p, ok := s.pacers[id]
-	if !ok {
-		if s.NewPacer != nil {
-			p = s.NewPacer()
-		} else {
-			p = &Pacer{}
+// pacer returns the installation's pacer: searches of the sweep, of
+// previews and of other jobs share one budget per installation, as on
+// GitHub.
+func (s *Sweep) pacer(id int64) *ghclient.Pacer {
+	s.once.Do(func() {
+		if s.Pacers == nil {
+			s.Pacers = &ghclient.Pacers{}
 		}
-		s.pacers[id] = p
-	}
-	return p
+	})
+	return s.Pacers.For(id)
 }
 
 // source builds the activity source for one mentee.

@@ -60,11 +60,14 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	return errors.Join(errs...)
 }
 
-// Retrospectives reads every mentee's retrospective, in roster order: the
-// template the bot posted on the tracking issue (marker retro:<login>) and
-// the replies below it. A mentee without a tracking issue or a template
+// Retrospectives reads every mentee's retrospective from their tracking
+// issue: the comments their mentee, mentors or retrospective.authors wrote
+// from the retrospective reminder on (RetroWindow), before or after the
+// template the bot posted (marker retro:<login>), which is a help and not a
+// start line. A mentee without a tracking issue, or with no such comment,
 // has an empty retrospective ("no retrospective yet").
 func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot job.Identity) ([]Retrospective, error) {
+	loc := Location(p)
 	var out []Retrospective
 	for _, m := range p.Mentees {
 		r := Retrospective{Mentee: m.Login}
@@ -77,25 +80,46 @@ func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot 
 			if err != nil {
 				return nil, err
 			}
-			tmpl := -1
-			for i, cm := range cms {
-				if bot.IsSelf(cm.GetUser().GetLogin()) && markers.Has(cm.GetBody(), digest.KindRetro, digest.LoginKey(m.Login)) {
-					tmpl = i
-					break
-				}
+			comments := make([]Comment, 0, len(cms))
+			for _, cm := range cms {
+				comments = append(comments, asComment(cm))
 			}
-			if tmpl >= 0 {
-				r.TrackingIssue = issueURL(cms[tmpl].GetHTMLURL())
-				replies := make([]Comment, 0, len(cms)-tmpl-1)
-				for _, cm := range cms[tmpl+1:] {
-					replies = append(replies, asComment(cm))
-				}
-				r.Items = ParseRetrospective(asComment(cms[tmpl]), replies)
-			}
+			r.TrackingIssue, r.Items = readRetro(p, m, loc, bot, comments)
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// readRetro parses one mentee's retrospective out of the comments of their
+// tracking issue, and returns the issue's URL when it has a template or an
+// item to link to.
+func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Identity, cms []Comment) (string, []Item) {
+	var (
+		tmpl     Comment
+		comments = make([]Comment, 0, len(cms))
+		url      string
+	)
+	for _, c := range cms {
+		if bot.IsSelf(c.Author) {
+			if tmpl.ID == 0 && markers.Has(c.Body, digest.KindRetro, digest.LoginKey(m.Login)) {
+				tmpl = c
+				url = issueURL(c.URL)
+			}
+			continue
+		}
+		comments = append(comments, c)
+	}
+	if tmpl.ID == 0 {
+		// Not posted yet (the retrospective came first): the placeholders of
+		// the template that will be posted are still placeholders.
+		tmpl.Body = digest.RenderRetro(digest.TermOf(m, p.Program.Name))
+	}
+	items := ParseRetrospective(tmpl, WindowOf(p, m, loc).Select(comments))
+	if url == "" && len(items) > 0 {
+		url = issueURL(items[0].URL)
+	}
+	return url, items
 }
 
 // collect writes the learnings issue: opened once, then updated in place
@@ -103,13 +127,19 @@ func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot 
 func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIssues) error {
 	log := zerolog.Ctx(ctx)
 	p := inst.Policy
+	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
+	if existing != nil && existing.GetState() == "closed" {
+		// People closed it: the roll-up is over, whatever collect_until
+		// says, and the tracking issues are no longer read.
+		inst.Reportf("learnings: %s is closed, retrospectives are no longer read", issues.refOf(existing))
+		return nil
+	}
 	retros, err := Retrospectives(ctx, inst.Client, p, inst.Bot)
 	if err != nil {
 		return err
 	}
 	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
 	w := inst.Writer()
-	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
 	if existing == nil {
 		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
 		is, err := openOnce(ctx, w, issues, IssueMarkerKind, Slug(p.Program.Name), title, body)

@@ -129,8 +129,10 @@ func TestCommentTexts(t *testing.T) {
 	for name, got := range map[string]string{
 		"task-link":             TaskLinkComment("alice", task, "Add a *cache* for <store> @everyone"),
 		"task-link-untitled":    TaskLinkComment("alice", task, ""),
-		"reply-cancel":          CancelReply("mentor-one", "component: mentee task", true, 7),
-		"reply-cancel-nothing":  CancelReply("mentor-one", "mentee-task", false, 7),
+		"task-withdrawn":        TaskWithdrawnComment("alice", task, "Add a *cache* for <store> @everyone"),
+		"reply-cancel":          CancelReply("mentor-one", "component: mentee task", Cancelled{Label: true, Unassigned: []string{"alice"}, Withdrawn: []string{"alice"}}, 7),
+		"reply-cancel-kept":     CancelReply("mentor-one", "mentee-task", Cancelled{Label: true, Withdrawn: []string{"alice"}, Kept: []string{"alice"}}, 7),
+		"reply-cancel-nothing":  CancelReply("mentor-one", "mentee-task", Cancelled{}, 7),
 		"reply-not-mentee":      NotMenteeReply("mentor-one", "carol", "mentee-task", 7),
 		"reply-assign-refused":  AssignRefusedReply("mentor-one", "dave", "GSoC/Community Bridge/LFX", 7),
 		"reply-on-pull-request": PullRequestReply("mentor-one", 7),

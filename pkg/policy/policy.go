@@ -27,6 +27,7 @@ type Policy struct {
 	Retrospective Retrospective `yaml:"retrospective"`
 	Meetup        Meetup        `yaml:"meetup"`
 	Digest        Digest        `yaml:"digest"`
+	Dashboard     Dashboard     `yaml:"dashboard"`
 
 	// Skipped lists the roster entries Parse left out because they had
 	// problems (the problems name them); Mentees holds the valid ones only.
@@ -125,6 +126,22 @@ type Reviews struct {
 type Retrospective struct {
 	// CollectAfter is how long after the last end the learnings are rolled up.
 	CollectAfter Duration `yaml:"collect_after"`
+	// CollectUntil is how long the roll-up keeps reading the tracking issues
+	// after it started; afterwards a sweep costs no request for the
+	// programme. Closing the learnings issue stops it earlier.
+	CollectUntil Duration `yaml:"collect_until"`
+	// Authors are people, besides each mentee and their mentors, whose
+	// comments on a tracking issue count as the retrospective (a programme
+	// coordinator who takes the notes).
+	Authors []string `yaml:"authors"`
+}
+
+// Dashboard configures the programme dashboard issue.
+type Dashboard struct {
+	// Enabled keeps the "Mentorship dashboard: <program>" issue in
+	// program.tracking_repo; a programme without a name or a tracking
+	// repository has none.
+	Enabled bool `yaml:"enabled"`
 }
 
 // Meetup configures the optional Mentees Meetup.
@@ -167,7 +184,8 @@ func Default() Policy {
 			MaxOpenRequests: 5,
 			InactiveAfter:   Duration(183 * 24 * time.Hour),
 		},
-		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour)},
+		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour), CollectUntil: Duration(4 * 7 * 24 * time.Hour)},
+		Dashboard:     Dashboard{Enabled: true},
 		Meetup:        Meetup{WeeksBeforeEnd: 3},
 		Digest: Digest{
 			Weekday:  Weekday(time.Monday),
@@ -190,6 +208,7 @@ func (p Policy) Clone() Policy {
 	c.Reviews.Exclude = slices.Clone(p.Reviews.Exclude)
 	c.Reviews.Bots = slices.Clone(p.Reviews.Bots)
 	c.Reviews.ExemptLabels = slices.Clone(p.Reviews.ExemptLabels)
+	c.Retrospective.Authors = slices.Clone(p.Retrospective.Authors)
 	c.Skipped = slices.Clone(p.Skipped)
 	return c
 }

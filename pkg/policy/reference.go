@@ -50,9 +50,13 @@ var docs = map[string]string{
 	"reviews.inactive_after":    "People with no commit (merge commits included) in the repository for this long are never suggested as reviewers (Go duration; default `4392h`, about 6 months; `0s` drops nobody).",
 
 	"retrospective.collect_after": "How long after the last `end` the retrospectives are rolled up into the learnings issue (Go duration).",
+	"retrospective.collect_until": "How long after the roll-up started it keeps reading the tracking issues for late retrospectives (Go duration); closing the learnings issue stops it earlier. Afterwards a sweep makes no request for the programme.",
+	"retrospective.authors":       "Logins, besides each mentee and their mentors, whose comments on a tracking issue count as the retrospective.",
 
 	"meetup.enabled":          "Organise a Mentees Meetup: open the planning issue and ask mentees whether they will present.",
 	"meetup.weeks_before_end": "How many weeks before the last `end` the planning issue is opened.",
+
+	"dashboard.enabled": "Keep one `Mentorship dashboard: <program>` issue in `program.tracking_repo`, edited in place when its figures change. Needs `program.name` and `program.tracking_repo`.",
 
 	"digest.weekday":  "Day of the weekly digest, `monday` to `sunday`.",
 	"digest.hour":     "Hour of the weekly digest, 0 to 23, in `digest.timezone`.",
