@@ -217,14 +217,14 @@ func TestWrite(t *testing.T) {
 	var lines []string
 	report := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 
-	if err := Write(context.Background(), f, p, prog, Compute(prog), report); err != nil {
+	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
 	}
 	if f.opened != 1 || len(f.updated) != 0 {
 		t.Fatalf("first write: opened %d, updated %d; want 1 and 0", f.opened, len(f.updated))
 	}
 	// The same figures: nothing is written.
-	if err := Write(context.Background(), f, p, prog, Compute(prog), report); err != nil {
+	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
 	}
 	if f.opened != 1 || len(f.updated) != 0 {
@@ -232,7 +232,7 @@ func TestWrite(t *testing.T) {
 	}
 	// A new response changes the text: one edit in place.
 	prog.PRs[2].Responded, prog.PRs[2].FirstResponse = true, 3*time.Hour
-	if err := Write(context.Background(), f, p, prog, Compute(prog), report); err != nil {
+	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
 	}
 	if f.opened != 1 || len(f.updated) != 1 || !strings.Contains(f.updated[0], "| PRs with a response | 3 | 2 |") {

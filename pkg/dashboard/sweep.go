@@ -55,13 +55,13 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	}
 	f := Compute(prog)
 	s.metrics.Observe(p.Program.Name, prog, f)
-	return Write(ctx, writeonce.For(inst.Client, bot), p, prog, f, inst.Reportf)
+	return Write(ctx, inst.Writer(), p, prog, f, inst.DryRun, inst.Reportf)
 }
 
 // Write opens the dashboard issue once, or edits it in place when its text
 // changed; an unchanged dashboard costs no write. report receives one line
-// per decision.
-func Write(ctx context.Context, w Writes, p policy.Policy, prog Programme, f Figures, report func(string, ...any)) error {
+// per decision; with dryRun its lines say what would be written.
+func Write(ctx context.Context, w Writes, p policy.Policy, prog Programme, f Figures, dryRun bool, report func(string, ...any)) error {
 	owner, repo, _ := policy.SplitRepo(p.Program.TrackingRepo)
 	key := markers.Slug(p.Program.Name)
 	body := Render(prog, f, key)
@@ -71,11 +71,18 @@ func Write(ctx context.Context, w Writes, p policy.Policy, prog Programme, f Fig
 	}
 	ref := policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}
 	switch {
+	case is.Written && dryRun:
+		report("dashboard: would open %q in %s/%s", Title(p.Program.Name), owner, repo)
+		return nil
 	case is.Written:
 		report("dashboard: opened %s", ref)
 		return nil
 	case is.Body == body:
 		report("dashboard: %s is up to date", ref)
+		return nil
+	}
+	if dryRun {
+		report("dashboard: would update %s in place", ref)
 		return nil
 	}
 	if _, err := w.UpdateIssueBody(ctx, ref, func(string) (string, error) { return body, nil }); err != nil {

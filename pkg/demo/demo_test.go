@@ -50,6 +50,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 			"+ - [x] At least two mentees are interested",
 		},
 		"end-of-term report": {"### End-of-term report: @alice", "### End-of-term report: @bob"},
+		"dashboard":          {"Mentorship dashboard: LFX Mentorship 2026 Term 3", "#### Responsiveness", "xychart-beta"},
 		"learnings": {
 			`opened issue in thanos-io/thanos: "Learnings: LFX Mentorship 2026 Term 3"`,
 			"Writing the benchmark first makes the review faster",
@@ -89,7 +90,7 @@ func TestTourVerbose(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"  · thanos-io/thanos#10: waited 3 days",
-		"candidate bwplotka kept: suggested, rank 1",
+		"candidate yeya24 kept: suggested, rank 1",
 		"dropped: not checked",
 		`  ┆ {"level":"debug"`,
 		"GET /repos/{owner}/{repo}/issues/{issue_number}/comments",

@@ -258,7 +258,7 @@ mentees:
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "mentees[0]") {
+	if strings.Contains(out, "mentees[0].tracking_issue") {
 		t.Errorf("the valid tracking issue is flagged:\n%s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -32,7 +33,9 @@ func busyScrape(t *testing.T) string {
 		c.Schedule.RemindEvery = 100 * time.Millisecond
 		c.Schedule.Digest = true
 	}})
-	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
+	// With a tracking repository the programme has a dashboard, whose
+	// figures are served too.
+	seedDigestOrg(t, h.Sim, strings.Replace(digestPolicy, "program:\n", "program:\n  tracking_repo: org/mentorship\n", 1), "alice", "bob", "carol")
 	_, waiting, _, _ := seedAliceWeek(h.Sim)
 	h.Sim.AddUser("someone", "User")
 	first := h.Sim.AddPull("org/app", githubsim.Pull{Issue: githubsim.Issue{Title: "docs: typo", User: "someone", AuthorAssociation: "FIRST_TIME_CONTRIBUTOR"}})
@@ -77,6 +80,10 @@ func busyScrape(t *testing.T) string {
 	}
 	if code, err := h.Send(req); err != nil || code/100 != 4 {
 		t.Fatalf("bad signature answered %d %v", code, err)
+	}
+	// The scheduled digest sweep may have run before the org was seeded.
+	if err := h.App.RunSweep(context.Background(), "digest", nil); err != nil {
+		t.Fatalf("digest sweep: %v", err)
 	}
 	m, err := h.Metrics()
 	if err != nil {

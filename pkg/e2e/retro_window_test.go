@@ -72,12 +72,13 @@ func TestRetrospectivesWhenever(t *testing.T) {
 	}
 
 	// collect_until (672h) has passed on 5 January 2027: a late comment is
-	// not read, and nothing of the programme's repository is.
+	// not read, and no issue of the programme's repository is (the policy
+	// resolver still lists the repository's root, as for every repository).
 	sim.AddComment("org/mentorship", 1, "alice", "## Learnings\n- Too late\n", learnAt(time.December, 20, 9))
 	sim.ResetRequests()
 	digestAt(time.Date(2027, 1, 5, 10, 0, 0, 0, time.UTC))
 	for _, r := range sim.Requests() {
-		if strings.Contains(r.Path, "/repos/org/mentorship/") {
+		if strings.Contains(r.Path, "/repos/org/mentorship/issues") {
 			t.Errorf("after collect_until the sweep read %s %s", r.Method, r.Path)
 		}
 	}

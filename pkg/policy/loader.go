@@ -78,6 +78,11 @@ func WithRegisterer(reg prometheus.Registerer) LoaderOption {
 			Name: "mentorbot_policy_flagged_total",
 			Help: "Policy loads that look like a mistake, by reason: empty (a file that parses to nothing), roster_lost (no mentees where the last good policy had some; the last good one is kept).",
 		}, []string{"reason"})
+		// Served at 0 from the start, so that a rate over them works
+		// before the first flag.
+		for _, r := range []string{"empty", "roster_lost"} {
+			l.flagged.WithLabelValues(r)
+		}
 	}
 }
 
