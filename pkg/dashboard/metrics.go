@@ -21,8 +21,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		firstResponse: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "mentorbot_programme_first_response_seconds",
-			Help: "Time to first human, non-author response of the term's PRs (CHAOSS Time to First Response), by programme, group (mentee or other) and quantile (0.5, 0.9).",
-		}, []string{"programme", "group", "quantile"}),
+			Help: "Time to first human, non-author response of the term's PRs (CHAOSS Time to First Response), by programme, group (mentee or other) and statistic (median, p90).",
+		}, []string{"programme", "group", "statistic"}),
 		merge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "mentorbot_programme_time_to_merge_seconds",
 			Help: "Median time from opening to merge of the term's merged PRs, by programme and group (mentee or other).",
@@ -51,12 +51,12 @@ func (m *Metrics) Observe(programme string, prog Programme, f Figures) {
 	}
 	for group, s := range map[string]Summary{"mentee": f.MenteeFirst, "other": f.OthersFirst} {
 		if s.N == 0 {
-			m.firstResponse.DeleteLabelValues(programme, group, "0.5")
-			m.firstResponse.DeleteLabelValues(programme, group, "0.9")
+			m.firstResponse.DeleteLabelValues(programme, group, "median")
+			m.firstResponse.DeleteLabelValues(programme, group, "p90")
 			continue
 		}
-		m.firstResponse.WithLabelValues(programme, group, "0.5").Set(s.Median.Seconds())
-		m.firstResponse.WithLabelValues(programme, group, "0.9").Set(s.P90.Seconds())
+		m.firstResponse.WithLabelValues(programme, group, "median").Set(s.Median.Seconds())
+		m.firstResponse.WithLabelValues(programme, group, "p90").Set(s.P90.Seconds())
 	}
 	for group, s := range map[string]Summary{"mentee": f.MenteeMerge, "other": f.OthersMerge} {
 		if s.N == 0 {
