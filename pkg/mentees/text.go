@@ -26,12 +26,20 @@ func replyMarker(commentID int64) string {
 // given to them. mentee is the roster's login; title comes from the issue
 // and is escaped.
 func TaskLinkComment(mentee string, task policy.IssueRef, title string) string {
+	return taskComment("**New mentee task** for "+mdsafe.Mention(mentee)+": ", task, title, "",
+		"Questions about the task are best asked on the issue itself, where everyone working on it can see the answers.")
+}
+
+// taskComment writes a task link: the lead, the task and its escaped title
+// (wrapped in mark, e.g. ~~ to strike it out), the note, and the marker
+// that the link and its withdrawal share.
+func taskComment(lead string, task policy.IssueRef, title, mark, note string) string {
 	var b strings.Builder
-	b.WriteString("**New mentee task** for " + mdsafe.Mention(mentee) + ": " + task.String())
+	b.WriteString(lead + mark + task.String())
 	if t := strings.TrimSpace(title); t != "" {
 		b.WriteString(" — " + mdsafe.Text(t))
 	}
-	b.WriteString("\n\nQuestions about the task are best asked on the issue itself, where everyone working on it can see the answers.\n\n")
+	b.WriteString(mark + "\n\n" + note + "\n\n")
 	b.WriteString(markers.New(KindTaskLink, TaskLinkKey(task)) + "\n")
 	return b.String()
 }
@@ -40,14 +48,8 @@ func TaskLinkComment(mentee string, task policy.IssueRef, title string) string {
 // when `/mentee-task cancel` withdraws the task. It keeps the link's marker,
 // so the link is edited in place and never posted again for the same task.
 func TaskWithdrawnComment(mentee string, task policy.IssueRef, title string) string {
-	var b strings.Builder
-	b.WriteString("**Mentee task withdrawn** for " + mdsafe.Mention(mentee) + ": ~~" + task.String())
-	if t := strings.TrimSpace(title); t != "" {
-		b.WriteString(" — " + mdsafe.Text(t))
-	}
-	b.WriteString("~~\n\nThe issue is no longer a mentee task; nothing more is expected of you on it as part of the programme.\n\n")
-	b.WriteString(markers.New(KindTaskLink, TaskLinkKey(task)) + "\n")
-	return b.String()
+	return taskComment("**Mentee task withdrawn** for "+mdsafe.Mention(mentee)+": ", task, title, "~~",
+		"The issue is no longer a mentee task; nothing more is expected of you on it as part of the programme.")
 }
 
 // Cancelled is what `/mentee-task cancel` undid, for its reply.

@@ -74,7 +74,7 @@ var funcs = template.FuncMap{
 		for _, l := range logins {
 			out = append(out, mdsafe.Mention(l))
 		}
-		return joinAnd(out)
+		return mdsafe.JoinAnd(out)
 	},
 }
 
@@ -168,16 +168,6 @@ func reasonsText(rs []Reason) string {
 		parts = append(parts, r.Text())
 	}
 	return strings.Join(parts, "; ")
-}
-
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // humanDuration writes a wait as people say it: "3 days and 4 hours".
