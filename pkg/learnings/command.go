@@ -100,9 +100,10 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	defer j.mu.Unlock()
 	if cmd.Name == commands.MeetupWithdraw {
 		removed := false
-		if _, err := w.UpdateIssueBody(ctx, ref, func(body string) (string, error) {
+		if _, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 			out, r, err := RemoveTalk(body, m.Login)
-			removed = r
+			// The check after the write finds nothing left to remove.
+			removed = removed || r
 			return out, err
 		}); err != nil {
 			return err
@@ -113,9 +114,10 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 
 	talk := Talk{Login: m.Login, Title: cmd.Title()}
 	ticked := false
-	written, err := w.UpdateIssueBody(ctx, ref, func(body string) (string, error) {
+	written, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 		out, err := AddTalk(body, talk)
-		ticked = err == nil && !InterestTicked(body) && InterestTicked(out)
+		// The check after the write finds the box ticked already.
+		ticked = ticked || err == nil && !InterestTicked(body) && InterestTicked(out)
 		return out, err
 	})
 	if err != nil {

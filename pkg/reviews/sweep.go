@@ -329,7 +329,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		r.inst.Reportf("%s: waited %s (%s; wait %s, reminder due %s, escalation due %s)", p, humanDuration(st.Waited), st.Why,
 			humanDuration(p.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
 	}
-	log.Debug().Bool("waiting", st.Waiting).Dur("waited", st.Waited).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
+	log.Debug().Bool("waiting", st.Waiting).Float64("waited_seconds", st.Waited.Seconds()).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
 
 	var errs []error
 	if st.Over {
@@ -444,7 +444,11 @@ func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (
 		r.inst.Reportf("%s: %s:%s already written (by a concurrent run)", p, kind, key)
 		return false, nil
 	}
-	r.inst.Reportf("%s: comment:\n%s", p, indent(body))
+	verb := "comment"
+	if r.inst.DryRun {
+		verb = "would comment"
+	}
+	r.inst.Reportf("%s: %s:\n%s", p, verb, indent(body))
 	return true, nil
 }
 

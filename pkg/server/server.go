@@ -177,7 +177,7 @@ func (s *Server) ProbeReady(ctx context.Context) {
 			s.opts.Logger.Info().Msg("ready: the app can reach GitHub")
 			return
 		}
-		s.opts.Logger.Warn().Err(err).Dur("retry_in", backoff).Msg("not ready yet, will retry")
+		s.opts.Logger.Warn().Err(err).Float64("retry_in_seconds", backoff.Seconds()).Msg("not ready yet, will retry")
 		select {
 		case <-ctx.Done():
 			return
@@ -208,7 +208,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, drainTimeout time.Du
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
-	s.opts.Logger.Info().Dur("timeout", drainTimeout).Msg("shutting down: no new deliveries, draining the queue")
+	s.opts.Logger.Info().Float64("timeout_seconds", drainTimeout.Seconds()).Msg("shutting down: no new deliveries, draining the queue")
 	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	s.ready.Store(false)

@@ -33,6 +33,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -68,6 +69,7 @@ type Interface interface {
 	OpenIssueOnce(ctx context.Context, owner, repo, kind, key string, ni NewIssue) (Issue, error)
 	FindIssue(ctx context.Context, owner, repo, kind, key string) (Issue, bool, error)
 	UpdateIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error)
+	MergeIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error)
 }
 
 var _ Interface = (*Writer)(nil)
@@ -249,6 +251,44 @@ func (w *Writer) UpdateIssueBody(ctx context.Context, ref policy.IssueRef, chang
 		return body, fmt.Errorf("update %s: %w", ref, err)
 	}
 	return out, nil
+}
+
+// MergeIssueBody is UpdateIssueBody for a change that other writers' changes
+// must not undo, such as adding or removing one talk of an agenda: two
+// writers that read the same body and each write their change would lose
+// the first one, and GitHub has no conditional write for an issue body. So
+// after writing it waits about as long as its own read and write took (the
+// window in which another writer's stale write can still land), reads
+// again, and applies change once more if its effect is gone, at most
+// w.attempts times. change must be idempotent (applying it to its own
+// output changes nothing), so that a change already in place costs no write.
+func (w *Writer) MergeIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error) {
+	var out string
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		written, err := w.UpdateIssueBody(ctx, ref, change)
+		if err != nil {
+			return written, err
+		}
+		out = written
+		if attempt >= w.attempts {
+			return out, nil
+		}
+		took := time.Since(start)
+		if err := ghclient.SleepContext(ctx, min(2*took+50*time.Millisecond, 5*time.Second)); err != nil {
+			return out, nil // the write is done; only the check was cut short
+		}
+		is, _, err := w.gh.Get(ctx, ref.Owner, ref.Repo, ref.Number)
+		if err != nil {
+			return out, fmt.Errorf("read %s again: %w", ref, err)
+		}
+		again, err := change(is.GetBody())
+		if err != nil || again == is.GetBody() {
+			return is.GetBody(), nil // our change is in place
+		}
+		zerolog.Ctx(ctx).Warn().Str("issue", ref.String()).Int("attempt", attempt).
+			Msg("a concurrent edit undid this change, applying it again")
+	}
 }
 
 // OpenIssueOnce leaves exactly one open-or-closed issue by the bot carrying

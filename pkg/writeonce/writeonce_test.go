@@ -487,3 +487,73 @@ func TestAmbiguous(t *testing.T) {
 		}
 	}
 }
+
+// staleEditor is a fake whose first edit of an issue is followed by
+// another process's edit written from the body both read before: it undoes
+// the first.
+type staleEditor struct {
+	*fake
+	stale string
+	done  bool
+}
+
+func (s *staleEditor) Edit(ctx context.Context, owner, repo string, number int, r *github.IssueRequest) (*github.Issue, *github.Response, error) {
+	is, res, err := s.fake.Edit(ctx, owner, repo, number, r)
+	if err == nil && !s.done {
+		s.done = true
+		is.Body = github.String(s.stale) // the other process's write lands last
+	}
+	return is, res, err
+}
+
+func TestMergeIssueBodyReappliesAnUndoneChange(t *testing.T) {
+	add := func(line string) func(string) (string, error) {
+		return func(body string) (string, error) {
+			if strings.Contains(body, line) {
+				return body, nil
+			}
+			return body + line + "\n", nil
+		}
+	}
+	for _, tc := range []struct {
+		name       string
+		stale      bool
+		wantEdits  int
+		wantBodyOK bool
+	}{
+		// Nothing concurrent: one edit, then the check finds it in place.
+		{"alone", false, 1, true},
+		// The other process's edit from the old body undid ours: applied again.
+		{"undone", true, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			f.addIssue(bot, "Mentees Meetup", "agenda:\n")
+			gh := Issues(f)
+			if tc.stale {
+				// The other process added bob to the body both read.
+				gh = &staleEditor{fake: f, stale: "agenda:\n- bob\n"}
+			}
+			w := New(gh, bot)
+			out, err := w.MergeIssueBody(context.Background(), policy.IssueRef{Owner: "o", Repo: "r", Number: 1}, add("- alice"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			edits := 0
+			for _, c := range f.calls {
+				if strings.HasPrefix(c, "edit issue #1") {
+					edits++
+				}
+			}
+			if edits != tc.wantEdits {
+				t.Errorf("%d edits, want %d: %v", edits, tc.wantEdits, f.calls)
+			}
+			if !strings.Contains(f.issues[0].GetBody(), "- alice") || !strings.Contains(out, "- alice") {
+				t.Errorf("alice's line is not on the issue: %q (returned %q)", f.issues[0].GetBody(), out)
+			}
+			if tc.stale && !strings.Contains(f.issues[0].GetBody(), "- bob") {
+				t.Errorf("the other process's line was lost: %q", f.issues[0].GetBody())
+			}
+		})
+	}
+}
