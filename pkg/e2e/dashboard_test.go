@@ -144,10 +144,12 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
-// Two `mentorbot digest` processes at once leave one dashboard.
+// Two `mentorbot digest` processes at once, against a GitHub that
+// interleaves their requests (both look for the dashboard before either
+// opens it), leave one dashboard.
 func TestDashboardTwoSweepsAtOnce(t *testing.T) {
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	sim := githubsim.NewTest(t, githubsim.Options{Now: func() time.Time { return now }})
+	sim := githubsim.NewTest(t, githubsim.Options{Now: func() time.Time { return now }, Latency: githubsim.Latency{Interleave: 50 * time.Millisecond, After: 10 * time.Millisecond}})
 	seedDashboard(t, sim)
 	cfg, _ := writeConfig(t, sim, "")
 	bin := buildBinary(t)
@@ -172,6 +174,13 @@ func TestDashboardTwoSweepsAtOnce(t *testing.T) {
 	if got := dashboards(sim); len(got) != 1 {
 		t.Errorf("two sweeps at once left %d open dashboards: %v", len(got), got)
 	}
+	opened := 0
+	for _, r := range sim.Requests() {
+		if r.Method == "POST" && r.Route == "/repos/{owner}/{repo}/issues" {
+			opened++
+		}
+	}
+	t.Logf("issues opened by the two sweeps: %d (a second copy is closed as a duplicate)", opened)
 }
 
 var metricNameRe = regexp.MustCompile(`\bmentorbot_[a-z0-9_]+\b`)
