@@ -166,7 +166,7 @@ func TestLoaderSources(t *testing.T) {
 		{
 			name:       "org default only",
 			files:      map[string]string{"thanos-io/.github:mentorbot.yml": orgPolicy},
-			wantSource: "thanos-io/.github@main:mentorbot.yml",
+			wantSource: "thanos-io/.github:mentorbot.yml",
 			check: func(t *testing.T, p Policy) {
 				if len(p.Mentees) != 1 || p.Reviews.Timezone != "Europe/Warsaw" {
 					t.Errorf("policy = %+v", p)
@@ -257,7 +257,6 @@ func TestLoaderUnreadable(t *testing.T) {
 	for _, failing := range []string{
 		"thanos-io/thanos:.github/mentorbot.yml",
 		"thanos-io/.github:mentorbot.yml", // the org default, read as the base
-		"thanos-io/.github",               // its metadata, when the repository has no file
 	} {
 		t.Run(failing, func(t *testing.T) {
 			f := newFakeGitHub()
@@ -316,11 +315,11 @@ func TestLoaderInvalid(t *testing.T) {
 		if !res.Stale || !reflect.DeepEqual(res.Policy, Default()) {
 			t.Errorf("want stale defaults, got %+v", res)
 		}
-		want := []string{`thanos-io/.github@main:mentorbot.yml: line 2: unknown key "waitt" in reviews (did you mean "wait"?)`}
+		want := []string{`thanos-io/.github:mentorbot.yml: line 2: unknown key "waitt" in reviews (did you mean "wait"?)`}
 		if got := problemStrings0(res.Problems); !reflect.DeepEqual(got, want) {
 			t.Errorf("problems = %q, want %q", got, want)
 		}
-		assertLog(t, &logs, "policy invalid, using defaults", "thanos-io/.github@main:mentorbot.yml", `unknown key \"waitt\"`)
+		assertLog(t, &logs, "policy invalid, using defaults", "thanos-io/.github:mentorbot.yml", `unknown key \"waitt\"`)
 	})
 
 	t.Run("last good kept", func(t *testing.T) {

@@ -47,68 +47,54 @@ var errRemoteMissing = errors.New("remote reference: the file it names does not 
 // a local one: missing means no file (with a warning, since the reference
 // is then dangling), unreadable is an error, invalid is a Problem. An empty
 // repo (OrgWide) means the org-wide file alone.
+//
+// It reads each of the two files with one contents request on the
+// repository's default branch (the contents API's default when no ref is
+// given): appconfig's own org-default fallback would first get the .github
+// repository to learn its default branch, one more call per policy load.
 func (l *Loader) fetch(ctx context.Context, client *github.Client, owner, repo string) ([]Layer, error) {
-	// appconfig reports the first file it finds (the repository's, else the
-	// org default) but not which; its remote-reference parser sees the path
-	// of every file it finds, so a per-call parser records it. The parser
-	// returns no reference: fetch follows it itself, with the client of the
-	// installation on the target's owner.
-	repoHasFile := false
+	var out []Layer
+	org, ok, err := l.readOne(ctx, client, owner, OrgRepo, OrgPath)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, org)
+	}
+	if repo == OrgWide {
+		return out, nil
+	}
+	own, ok, err := l.readOne(ctx, client, owner, repo, RepoPath)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, own)
+	}
+	return out, nil
+}
+
+// readOne reads the policy file at path in owner/repo with appconfig,
+// following a remote reference; ok is false when there is no file (or a
+// reference's target does not exist).
+func (l *Loader) readOne(ctx context.Context, client *github.Client, owner, repo, path string) (Layer, bool, error) {
+	// The parser returns no reference: layer follows it itself, with the
+	// client of the installation on the target's owner.
 	var ref *appconfig.RemoteRef
 	parser := func(path string, b []byte) (*appconfig.RemoteRef, error) {
-		if path == RepoPath {
-			repoHasFile = true
-		}
 		r, err := appconfig.YAMLRemoteRefParser(path, b)
 		ref = r
 		return nil, err
 	}
-	ld := appconfig.NewLoader([]string{RepoPath},
-		appconfig.WithOwnerDefault(OrgRepo, []string{OrgPath}),
-		appconfig.WithRemoteRefParser(parser))
-	if repo == OrgWide {
-		ld = appconfig.NewLoader([]string{OrgPath}, appconfig.WithOwnerDefault("", nil), appconfig.WithRemoteRefParser(parser))
-		repo = OrgRepo
-	}
+	ld := appconfig.NewLoader([]string{path}, appconfig.WithOwnerDefault("", nil), appconfig.WithRemoteRefParser(parser))
 	c, err := ld.LoadConfig(ctx, client, owner, repo, "")
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(c), err)
+		return Layer{}, false, fmt.Errorf("read %s: %w", sourceName(c), err)
 	}
 	if c.IsUndefined() {
-		return nil, nil
+		return Layer{}, false, nil
 	}
-	found, ok, err := l.layer(ctx, client, c, ref)
-	if err != nil {
-		return nil, err
-	}
-	if !repoHasFile {
-		if !ok {
-			return nil, nil
-		}
-		return []Layer{found}, nil
-	}
-
-	// The repository has its own file; the org default is its base.
-	ref = nil
-	org := appconfig.NewLoader([]string{OrgPath}, appconfig.WithOwnerDefault("", nil), appconfig.WithRemoteRefParser(parser))
-	oc, err := org.LoadConfig(ctx, client, owner, OrgRepo, "")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(oc), err)
-	}
-	var out []Layer
-	if !oc.IsUndefined() {
-		base, ok, err := l.layer(ctx, client, oc, ref)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, base)
-		}
-	}
-	if ok {
-		out = append(out, found)
-	}
-	return out, nil
+	return l.layer(ctx, client, c, ref)
 }
 
 // layer turns a file appconfig found into a Layer, following it when it is

@@ -37,7 +37,7 @@ func TestLoaderRemoteReference(t *testing.T) {
 		{name: "target file unreadable", break_: func(f *fakeGitHub) { f.fail(target, http.StatusBadGateway) }, want: "unreadable"},
 		{name: "target repository unreadable", break_: func(f *fakeGitHub) { f.fail("thanos-io/.github", http.StatusInternalServerError) }, want: "unreadable"},
 		{name: "target file invalid", break_: func(f *fakeGitHub) { f.set(target, "reviews:\n  waitt: 24h\n") },
-			want: "invalid", wantProblem: `prometheus/.github@main:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml: line 2: unknown key "waitt"`},
+			want: "invalid", wantProblem: `prometheus/.github:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml: line 2: unknown key "waitt"`},
 		{name: "reference malformed", break_: func(f *fakeGitHub) { f.set("prometheus/.github:mentorbot.yml", "remote: thanos-io\n") },
 			want: "invalid", wantProblem: `remote "thanos-io" is not owner/repo`},
 		{name: "target is itself a reference", break_: func(f *fakeGitHub) { f.set(target, "remote: cortexproject/.github\n") },
@@ -55,7 +55,7 @@ func TestLoaderRemoteReference(t *testing.T) {
 			if err != nil || len(good.Policy.Mentees) != 1 {
 				t.Fatalf("first load: %+v, %v", good, err)
 			}
-			wantSource := "prometheus/.github@main:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml"
+			wantSource := "prometheus/.github:mentorbot.yml -> thanos-io/.github@main:mentorbot.yml"
 			if good.Source != wantSource {
 				t.Errorf("source = %q, want %q", good.Source, wantSource)
 			}
