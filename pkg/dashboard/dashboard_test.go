@@ -243,3 +243,28 @@ func TestWrite(t *testing.T) {
 		t.Errorf("report %q, want %q", lines, want)
 	}
 }
+
+func TestTermFigures(t *testing.T) {
+	p := sampleProgramme()
+	f := Compute(p)
+	block := TermFigures("alice", p, f)
+	golden.Check(t, filepath.Join("testdata", "term-figures.md"), block)
+	if err := CheckMermaid(fenceRe.FindString(block)); err != nil {
+		t.Errorf("the chart does not parse: %v", err)
+	}
+	report := "### End-of-term report: @alice\n\nIn numbers.\n\n<!-- mentorbot:term-report:alice -->\n"
+	once := WithTermFigures(report, block)
+	if !strings.Contains(once, block+"\n<!-- mentorbot:term-report:alice -->") || !strings.HasPrefix(once, "### End-of-term report") {
+		t.Errorf("block not put before the report's marker:\n%s", once)
+	}
+	if again := WithTermFigures(once, block); again != once {
+		t.Errorf("adding the same block twice changed the report:\n%s", again)
+	}
+	newer := strings.Replace(block, "median 4 h", "median 5 h", 1)
+	if updated := WithTermFigures(once, newer); strings.Count(updated, "**Responsiveness**") != 1 || !strings.Contains(updated, "median 5 h") {
+		t.Errorf("a new block did not replace the old one:\n%s", updated)
+	}
+	if got := TermFigures("nobody", p, f); !strings.Contains(got, "No pull requests were opened in the term") {
+		t.Errorf("a mentee without PRs: %s", got)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 // PR is one pull request of the programme's repositories, as plain data.
@@ -54,6 +56,10 @@ type Mentee struct {
 	Tasks           []Task
 	LastDigest      string // ISO week, e.g. 2026-W48; empty when none yet
 	OpenPRs         []PR
+	// TrackingRef is the tracking issue, and TermReport whether the digest
+	// posted the end-of-term report on it (the dashboard adds its figures).
+	TrackingRef policy.IssueRef
+	TermReport  bool
 }
 
 // Programme is everything one dashboard update is computed from.

@@ -281,7 +281,7 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string
 		return row, fmt.Errorf("tracking issue of %s: %w", m.Login, err)
 	}
 	if ok {
-		row.TrackingIssue = ref.String()
+		row.TrackingIssue, row.TrackingRef = ref.String(), ref
 		opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 		cms, err := ghclient.All(maxPages, func(page int) ([]*github.IssueComment, *github.Response, error) {
 			opt.Page = page
@@ -303,6 +303,9 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string
 						row.OnboardingDone++
 					}
 				}
+			}
+			if markers.Has(body, markers.KindTermReport, strings.ToLower(m.Login)) {
+				row.TermReport = true
 			}
 			if mk, ok := markers.Find(body, markers.KindDigest); ok && mk.Key > row.LastDigest {
 				row.LastDigest = mk.Key

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -55,7 +56,42 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	}
 	f := Compute(prog)
 	s.metrics.Observe(p.Program.Name, prog, f)
-	return Write(ctx, inst.Writer(), p, prog, f, inst.DryRun, inst.Reportf)
+	if err := Write(ctx, inst.Writer(), p, prog, f, inst.DryRun, inst.Reportf); err != nil {
+		return err
+	}
+	return AddTermFigures(ctx, inst.Writer(), prog, f, inst.DryRun, inst.Reportf)
+}
+
+// Comments is how the figures reach a comment another job wrote: edited in
+// place (pkg/writeonce).
+type Comments interface {
+	UpdateComment(ctx context.Context, ref policy.IssueRef, kind, key string, change func(body string) (string, error)) (writeonce.Comment, bool, error)
+}
+
+// AddTermFigures adds each mentee's figures to their end-of-term report,
+// once the digest has posted it, and keeps them current; an unchanged
+// block costs no write.
+func AddTermFigures(ctx context.Context, w Comments, prog Programme, f Figures, dryRun bool, report func(string, ...any)) error {
+	for _, m := range prog.Mentees {
+		if !m.TermReport {
+			continue
+		}
+		block := TermFigures(m.Login, prog, f)
+		if dryRun {
+			report("dashboard: would add %s's figures to the end-of-term report on %s", m.Login, m.TrackingRef)
+			continue
+		}
+		c, ok, err := w.UpdateComment(ctx, m.TrackingRef, markers.KindTermReport, strings.ToLower(m.Login), func(body string) (string, error) {
+			return WithTermFigures(body, block), nil
+		})
+		if err != nil {
+			return fmt.Errorf("add figures to the term report of %s: %w", m.Login, err)
+		}
+		if ok && c.Written {
+			report("dashboard: added %s's figures to the end-of-term report on %s", m.Login, m.TrackingRef)
+		}
+	}
+	return nil
 }
 
 // Write opens the dashboard issue once, or edits it in place when its text

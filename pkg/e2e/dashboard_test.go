@@ -78,7 +78,9 @@ func dashboards(sim *githubsim.Server) []int {
 // figure, and one issue when two sweeps run at once.
 func TestDashboard(t *testing.T) {
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	sim := githubsim.NewTest(t, githubsim.Options{Now: func() time.Time { return now }})
+	// Five `mentorbot digest` runs within seconds search more than GitHub's
+	// 30 a minute allow one installation; each process paces only its own.
+	sim := githubsim.NewTest(t, githubsim.Options{Now: func() time.Time { return now }, SearchRateLimit: 300})
 	seedDashboard(t, sim)
 	cfg, _ := writeConfig(t, sim, "")
 	at := "--now=" + now.Format(time.RFC3339)
@@ -141,6 +143,36 @@ func TestDashboard(t *testing.T) {
 	is, _ = sim.Issue("org/mentorship", number)
 	if !strings.Contains(is.Body, "| PRs with a response | 2 | 1 |") || strings.Contains(is.Body, "no response for") {
 		t.Errorf("the review did not reach the dashboard:\n%s", is.Body)
+	}
+
+	// The day after the term, the digest posts the end-of-term reports and
+	// the dashboard adds each mentee's figures to theirs, once.
+	now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	at = "--now=" + now.Format(time.RFC3339)
+	run()
+	report := func() (string, int) {
+		n, body := 0, ""
+		for _, c := range sim.Comments("org/mentorship", 1) {
+			if c.User == sim.BotLogin() && markers.Has(c.Body, markers.KindTermReport, "alice") {
+				n++
+				body = c.Body
+			}
+		}
+		return body, n
+	}
+	body, n := report()
+	if n != 1 || !strings.Contains(body, "**Responsiveness**") || !strings.Contains(body, "median 5 h") || !strings.Contains(body, "xychart-beta") {
+		t.Fatalf("%d term reports; alice's lacks her figures:\n%s", n, body)
+	}
+	if strings.Count(body, "**Responsiveness**") != 1 {
+		t.Errorf("the figures are in the report twice:\n%s", body)
+	}
+	sim.ResetRequests()
+	run()
+	for _, r := range sim.Requests() {
+		if r.Method == "PATCH" && strings.Contains(r.Path, "/issues/comments/") {
+			t.Errorf("a sweep with nothing new edited a comment: %s", r.Path)
+		}
 	}
 }
 

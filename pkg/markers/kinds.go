@@ -15,6 +15,7 @@ const (
 	KindDigest         = "digest"
 	KindOnboarding     = "onboarding"
 	KindTaskLink       = "mentee-task"
+	KindTermReport     = "term-report"
 )
 
 // Slug is the marker key of a programme's own issues (learnings, meetup,
