@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -102,7 +101,7 @@ func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Ide
 	)
 	for _, c := range cms {
 		if bot.IsSelf(c.Author) {
-			if tmpl.ID == 0 && markers.Has(c.Body, digest.KindRetro, digest.LoginKey(m.Login)) {
+			if tmpl.ID == 0 && markers.Has(c.Body, markers.KindRetro, markers.LoginKey(m.Login)) {
 				tmpl = c
 				url = issueURL(c.URL)
 			}
@@ -110,11 +109,8 @@ func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Ide
 		}
 		comments = append(comments, c)
 	}
-	if tmpl.ID == 0 {
-		// Not posted yet (the retrospective came first): the placeholders of
-		// the template that will be posted are still placeholders.
-		tmpl.Body = digest.RenderRetro(digest.TermOf(m, p.Program.Name))
-	}
+	// Without the template (the retrospective came first) there are no
+	// placeholders to skip but the empty ones every reply is checked for.
 	items := ParseRetrospective(tmpl, WindowOf(p, m, loc).Select(comments))
 	if url == "" && len(items) > 0 {
 		url = issueURL(items[0].URL)

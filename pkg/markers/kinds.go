@@ -16,7 +16,12 @@ const (
 	KindOnboarding     = "onboarding"
 	KindTaskLink       = "mentee-task"
 	KindTermReport     = "term-report"
+	KindRetro          = "retro"
 )
+
+// LoginKey is the marker key of a per-mentee text: the login in lower case,
+// as GitHub compares logins.
+func LoginKey(login string) string { return strings.ToLower(login) }
 
 // Slug is the marker key of a programme's own issues (learnings, meetup,
 // dashboard): its name in lower case, letters and digits only, runs of
