@@ -78,9 +78,10 @@ func dashboards(sim *githubsim.Server) []int {
 // figure, and one issue when two sweeps run at once.
 func TestDashboard(t *testing.T) {
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+	clock := NewClock(now)
 	// Five `mentorbot digest` runs within seconds search more than GitHub's
 	// 30 a minute allow one installation; each process paces only its own.
-	sim := githubsim.NewTest(t, githubsim.Options{Now: func() time.Time { return now }, SearchRateLimit: 300})
+	sim := githubsim.NewTest(t, githubsim.Options{Now: clock.Now, SearchRateLimit: 300})
 	seedDashboard(t, sim)
 	cfg, _ := writeConfig(t, sim, "")
 	at := "--now=" + now.Format(time.RFC3339)
@@ -148,6 +149,7 @@ func TestDashboard(t *testing.T) {
 	// The day after the term, the digest posts the end-of-term reports and
 	// the dashboard adds each mentee's figures to theirs, once.
 	now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	clock.Set(now)
 	at = "--now=" + now.Format(time.RFC3339)
 	run()
 	report := func() (string, int) {
