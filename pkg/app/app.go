@@ -11,9 +11,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oklog/run"
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/handlers"
@@ -25,6 +27,10 @@ import (
 // policyTTL is how long webhook handlers reuse a repository's policy: a
 // burst of events costs one load, and an edit applies within a minute.
 const policyTTL = time.Minute
+
+// redeliveryTTL is how long a handled event is remembered, so that copies
+// of it (GitHub's redeliveries, which carry the same payload) cost nothing.
+const redeliveryTTL = 10 * time.Minute
 
 // Options are the run-time choices that are not server configuration.
 type Options struct {
@@ -51,11 +57,15 @@ type App struct {
 	metrics  *server.Metrics
 	clients  githubapp.ClientCreator
 	policies *policy.Loader
+	// resolver gives sweeps every repository's policy, with policies.
+	resolver *policy.Resolver
 	// cached serves webhook handlers: bursts for one repo load its policy once.
 	cached *policy.Cached
 	bot    *handlers.IdentitySource
 	srv    atomic.Pointer[server.Server]
 	jobs   *jobSet
+	// pacers space each installation's searches, for every job that searches.
+	pacers *ghclient.Pacers
 	sweeps *sweepMetrics
 
 	redeliver        *redeliver.Redeliverer
@@ -87,15 +97,18 @@ func New(cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader := policy.NewLoader()
+	remote := &installationClients{clients: cc}
+	loader := policy.NewLoader(policy.WithRegisterer(m.Registry), policy.WithRemoteClients(remote.forOwner))
 	a := &App{
 		cfg:      cfg,
 		opts:     o,
 		metrics:  m,
 		clients:  cc,
 		policies: loader,
-		cached:   policy.NewCached(loader, policyTTL, 10000, nil),
+		resolver: policy.NewResolver(loader),
+		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
+		pacers:   &ghclient.Pacers{},
 	}
 	a.jobs = a.wireAll()
 	a.sweeps = newSweepMetrics(m.Registry)
@@ -106,13 +119,19 @@ func New(cfg config.Config, o Options) (*App, error) {
 // Handlers returns one handler per webhook event, wired to the jobs.
 func (a *App) Handlers() []githubapp.EventHandler {
 	base := handlers.Base{Clients: a.clients, Policies: a.cached, Now: a.opts.Now, Bot: a.bot}
-	return []githubapp.EventHandler{
+	hs := []githubapp.EventHandler{
 		&handlers.PullRequest{Base: base, Jobs: a.jobs.pullRequest},
 		&handlers.Issues{Base: base, Jobs: a.jobs.issues},
 		&handlers.IssueComment{Base: base, Jobs: a.jobs.issueComment},
 		&handlers.PullRequestReview{},
 		&handlers.Installation{Jobs: a.jobs.install},
 	}
+	// Copies of one event (redeliveries) are handled once; see Coalesced.
+	handled := cache.New(cache.Options[struct{}]{Size: 10000, TTL: redeliveryTTL, Now: a.opts.Now, LoadTimeout: a.cfg.Server.HandlerTimeout})
+	for i, h := range hs {
+		hs[i] = handlers.Coalesce(h, handled)
+	}
+	return hs
 }
 
 // Idle reports whether the server has no webhook work queued or running.
@@ -133,6 +152,11 @@ func (a *App) NewServer() (*server.Server, error) {
 		Workers:        a.cfg.Server.Workers,
 		MaxBodyBytes:   a.cfg.Server.MaxBodyBytes,
 		HandlerTimeout: a.cfg.Server.HandlerTimeout,
+
+		MaxUnverifiedBodies: a.cfg.Server.MaxUnverifiedBodies,
+		SpillDir:            a.cfg.Server.SpillDir,
+		ReadHeaderTimeout:   a.cfg.Server.ReadHeaderTimeout,
+		ReadTimeout:         a.cfg.Server.ReadTimeout,
 		Ready: func(ctx context.Context) error {
 			if _, err := a.bot.Get(ctx); err != nil {
 				return err
@@ -140,6 +164,7 @@ func (a *App) NewServer() (*server.Server, error) {
 			a.redeliverAtStart(ctx)
 			return nil
 		},
+		HandOver: a.handOver,
 	})
 }
 
@@ -152,14 +177,46 @@ func (a *App) Serve(ctx context.Context) error {
 	return a.ServeListener(ctx, l)
 }
 
-// ServeListener serves on l until ctx is done, then drains.
+// ServeListener serves on l until ctx is done, then stops. Its parts run
+// in one group: the HTTP server with its queue, the readiness probe, the
+// scheduled sweeps and the redelivery loop. When ctx ends (SIGTERM) or any
+// part fails, every part is told to stop: the server stops accepting and
+// drains (handing over what it cannot finish), a running sweep stops at
+// its next safe point, and ServeListener returns only when all have
+// returned, so no goroutine of serve outlives it.
 func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 	srv, err := a.NewServer()
 	if err != nil {
+		_ = l.Close()
 		return err
 	}
 	a.srv.Store(srv)
-	a.runSchedules(ctx)
-	a.runRedelivery(ctx)
-	return srv.Serve(ctx, l, a.cfg.Server.ShutdownTimeout)
+	// stop is the group's one stop signal; each part derives what it needs.
+	stop, cancel := context.WithCancel(context.Background())
+	var g run.Group
+	g.Add(func() error {
+		select {
+		case <-ctx.Done():
+		case <-stop.Done():
+		}
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		return srv.Serve(stop, l, a.cfg.Server.ShutdownTimeout)
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		srv.ProbeReady(stop)
+		<-stop.Done()
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		a.runSchedules(stop)
+		<-stop.Done() // with no sweep scheduled, wait like the others
+		return nil
+	}, func(error) { cancel() })
+	g.Add(func() error {
+		a.runRedelivery(stop)
+		return nil
+	}, func(error) { cancel() })
+	return g.Run()
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/redeliver"
@@ -57,31 +58,47 @@ func (a *App) redeliverAtStart(ctx context.Context) {
 	}
 }
 
-// runRedelivery repeats the redelivery pass every period until ctx is done.
-func (a *App) runRedelivery(ctx context.Context) {
+// runRedelivery repeats the redelivery pass every period until stop is
+// done, and returns then.
+func (a *App) runRedelivery(stop context.Context) {
 	every := a.opts.RedeliverEvery
 	if every < 0 {
 		a.opts.Logger.Info().Msg("periodic redelivery of missed webhooks disabled")
+		<-stop.Done()
 		return
 	}
 	if every == 0 {
 		every = defaultRedeliverEvery
 	}
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if srv := a.srv.Load(); srv == nil || !srv.Ready() {
-				continue
-			}
-			if _, err := a.Redeliver(ctx); err != nil && ctx.Err() == nil {
-				a.opts.Logger.Error().Err(err).Msg("redelivery of missed webhooks failed; will retry at the next period")
-			}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop.Done():
+			return
+		case <-t.C:
 		}
-	}()
+		if srv := a.srv.Load(); srv == nil || !srv.Ready() {
+			continue
+		}
+		if _, err := a.Redeliver(stop); err != nil && stop.Err() == nil {
+			a.opts.Logger.Error().Err(err).Msg("redelivery of missed webhooks failed; will retry at the next period")
+		}
+	}
+}
+
+// handOver asks GitHub to send again the deliveries this process
+// acknowledged but could not handle before shutting down. Another replica
+// handles them; with none up, the attempt fails and the next process's
+// pass at start asks once more (see redeliver's handed-over rule).
+func (a *App) handOver(ctx context.Context, guids []string) error {
+	log := a.opts.Logger.With().Str("job", "handover").Logger()
+	res, err := a.redeliver.HandOver(log.WithContext(ctx), guids)
+	if err != nil {
+		return err
+	}
+	if res.Requested != len(guids) {
+		return fmt.Errorf("handed over %d of %d deliveries (%d errors, %d not found in GitHub's log)", res.Requested, len(guids), res.Errors, len(guids)-res.Requested-res.Errors)
+	}
+	return nil
 }

@@ -32,5 +32,6 @@ func (a *App) wireAll() *jobSet {
 	a.wireReviews(js)
 	a.wireDigest(js)
 	a.wireLearnings(js)
+	a.wireDashboard(js)
 	return js
 }

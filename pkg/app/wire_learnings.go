@@ -7,6 +7,6 @@ import "github.com/thanos-community/mentorbot/pkg/learnings"
 // (with the digest sweep, after it has posted the retrospective templates),
 // and the `/meetup present` and `/meetup withdraw` commands.
 func (a *App) wireLearnings(js *jobSet) {
-	js.sweeps["digest"] = append(js.sweeps["digest"], learnings.NewSweep())
+	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"learnings", learnings.NewSweep()})
 	js.issueComment = append(js.issueComment, learnings.NewCommands())
 }

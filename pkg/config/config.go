@@ -36,6 +36,18 @@ type Server struct {
 	Workers int `yaml:"workers"`
 	// MaxBodyBytes bounds a webhook body; GitHub caps payloads at 25 MB.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// MaxUnverifiedBodies bounds the large webhook bodies (over 256 KiB or
+	// of unknown length) read at once before their signature is checked,
+	// and eight times as many small ones; past it a request waits briefly,
+	// then gets 503. Each holds at most 256 KiB of memory; the rest of a
+	// large body spills to a file in SpillDir until it is verified.
+	MaxUnverifiedBodies int `yaml:"max_unverified_bodies"`
+	// SpillDir holds spilled bodies; empty means $TMPDIR or /tmp.
+	SpillDir string `yaml:"spill_dir"`
+	// ReadHeaderTimeout and ReadTimeout bound how long a client may take to
+	// send its request headers and its whole request.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
 	// ShutdownTimeout bounds the drain of queued events on SIGTERM.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// GitHubTimeout bounds each GitHub API request; handlers run on contexts
@@ -66,6 +78,10 @@ func Default() Config {
 			ShutdownTimeout: 30 * time.Second,
 			GitHubTimeout:   30 * time.Second,
 			HandlerTimeout:  5 * time.Minute,
+
+			MaxUnverifiedBodies: 4,
+			ReadHeaderTimeout:   10 * time.Second,
+			ReadTimeout:         60 * time.Second,
 		},
 		Schedule: Schedule{
 			RemindEvery: time.Hour,
@@ -132,6 +148,12 @@ func (c Config) Validate() error {
 	}
 	if c.Server.MaxBodyBytes < 1 {
 		errs = append(errs, "server.max_body_bytes must be positive")
+	}
+	if c.Server.MaxUnverifiedBodies < 1 {
+		errs = append(errs, "server.max_unverified_bodies must be at least 1")
+	}
+	if c.Server.ReadHeaderTimeout <= 0 || c.Server.ReadTimeout <= 0 {
+		errs = append(errs, "server.read_header_timeout and server.read_timeout must be positive")
 	}
 	if c.Schedule.RemindEvery < 0 {
 		errs = append(errs, "schedule.remind_every must not be negative (0s disables)")

@@ -42,6 +42,14 @@ func TestParse(t *testing.T) {
 				t.Errorf("schedule = %+v", c.Schedule)
 			}
 		}},
+		{name: "unverified body slots and read timeouts", yaml: "server:\n  max_unverified_bodies: 2\n  spill_dir: /var/tmp\n  read_header_timeout: 5s\n  read_timeout: 20s\n", check: func(t *testing.T, c Config) {
+			if c.Server.MaxUnverifiedBodies != 2 || c.Server.SpillDir != "/var/tmp" || c.Server.ReadHeaderTimeout != 5*time.Second || c.Server.ReadTimeout != 20*time.Second {
+				t.Errorf("server = %+v", c.Server)
+			}
+			if d := Default().Server; d.MaxUnverifiedBodies != 4 || d.ReadHeaderTimeout != 10*time.Second || d.ReadTimeout != time.Minute {
+				t.Errorf("defaults = %+v", d)
+			}
+		}},
 		{name: "github section is go-githubapp's", yaml: "github:\n  v3_api_url: http://127.0.0.1:9/\n  app:\n    integration_id: 7\n", check: func(t *testing.T, c Config) {
 			if c.GitHub.V3APIURL != "http://127.0.0.1:9/" || c.GitHub.App.IntegrationID != 7 {
 				t.Errorf("github = %+v", c.GitHub)
@@ -89,6 +97,10 @@ func TestLoadEnvOverridesAndValidation(t *testing.T) {
 	key, err := c.PrivateKey()
 	if err != nil || !strings.HasPrefix(string(key), "-----BEGIN") {
 		t.Errorf("inline key: %q %v", key, err)
+	}
+	c.Server.MaxUnverifiedBodies, c.Server.ReadTimeout = 0, 0
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "max_unverified_bodies") || !strings.Contains(err.Error(), "read_timeout") {
+		t.Errorf("zero body slots and read timeout: %v", err)
 	}
 	// An empty secret is refused: go-github would accept unsigned payloads.
 	t.Setenv("GITHUB_APP_WEBHOOK_SECRET", "")

@@ -38,7 +38,10 @@ type Options struct {
 	// Serve, when set, keeps the simulator and the bot running on this
 	// address after the tour, for sending webhooks by hand.
 	Serve string
-	// Verbose prints the bot's logs and every line of the sweeps' reports.
+	// Verbose also prints the sweeps' decisions (· lines: why a pull request
+	// waits, which reviewer candidates were kept or dropped, what was
+	// already posted), the bot's debug logs and the API calls by route.
+	// Without it the timeline holds what a person reads: events and writes.
 	Verbose bool
 	// Ready, when set, is called in serve mode once the tour is over, with
 	// the bot's and the simulator's URLs (tests use it).
@@ -70,6 +73,7 @@ var Jobs = []string{
 	"meetup",
 	"end-of-term report",
 	"learnings",
+	"dashboard",
 }
 
 // step is one moment of the tour.
@@ -165,6 +169,14 @@ func Run(ctx context.Context, out io.Writer, o Options) error {
 		{start.Add(21 * day), []string{"learnings"}, "a week after the term (retrospective.collect_after: 168h): the sweep rolls the learnings up", func() error {
 			return t.sweep(ctx, "digest")
 		}},
+		{start.Add(21*day + time.Hour), []string{"dashboard"}, "the programme dashboard, which every digest sweep keeps up to date in place (it mentions nobody)", func() error {
+			is, ok := sim.Issue(thanos, issueTitled("Mentorship dashboard:"))
+			if !ok {
+				return fmt.Errorf("no dashboard issue")
+			}
+			fmt.Fprintf(t.out, "  %s#%d %s\n%s\n", thanos, is.Number, is.Title, indent(strings.TrimSpace(marker.ReplaceAllString(is.Body, ""))))
+			return nil
+		}},
 	}
 	for _, s := range steps {
 		h.Clock.Set(s.at)
@@ -172,6 +184,7 @@ func Run(ctx context.Context, out io.Writer, o Options) error {
 		if err := s.play(); err != nil {
 			return fmt.Errorf("%s: %w", s.say, err)
 		}
+		t.logs()
 		t.writes()
 	}
 	t.footer(time.Since(began))
@@ -281,6 +294,7 @@ type timeline struct {
 	h       *e2e.Harness
 	verbose bool
 	seen    int
+	logged  int // bytes of the bot's logs already printed
 	// shown is when each job first appeared.
 	shown map[string]time.Time
 }
@@ -289,7 +303,11 @@ func (t *timeline) header() {
 	fmt.Fprintln(t.out, "mentorbot demo: a programme's last two weeks, offline, against the built-in GitHub simulator")
 	fmt.Fprintln(t.out, "org thanos-io: thanos (MAINTAINERS.md, no CODEOWNERS), prometheus (CODEOWNERS), .github (mentorbot.yml)")
 	fmt.Fprintln(t.out, "mentees: alice (tracking issue thanos#1), bob (none yet); mentors: bwplotka, GiedriusS; term ends Fri 27 Nov")
-	fmt.Fprintln(t.out, "each ▶ is an event; below it, · lines are the sweep's decisions and the rest is what the bot wrote on GitHub")
+	if t.verbose {
+		fmt.Fprintln(t.out, "each ▶ is an event; below it, · lines are the sweep's decisions, ┆ lines the bot's logs, and the rest is what the bot wrote on GitHub")
+	} else {
+		fmt.Fprintln(t.out, "each ▶ is an event; below it is what the bot wrote on GitHub (--verbose adds the bot's decisions and logs)")
+	}
 	t.seen = len(t.h.Sim.Requests())
 }
 
@@ -317,23 +335,34 @@ func (t *timeline) deliver(event string, payload []byte) error {
 	return t.h.Wait()
 }
 
-// sweep runs one sweep and prints its report. Each report entry is one
-// decision; entries that carry a comment's text keep only their first line
-// unless verbose, since the comment itself is printed with the writes.
+// sweep runs one sweep and, when verbose, prints its report: each entry is
+// one decision. Entries that carry a comment's text keep only their first
+// line, since the comment itself is printed with the writes.
 func (t *timeline) sweep(ctx context.Context, name string) error {
 	var report entries
 	err := t.h.App.RunSweep(ctx, name, &report)
+	if !t.verbose {
+		return err
+	}
 	for _, e := range report {
-		e = strings.TrimRight(e, "\n")
-		if !t.verbose {
-			e, _, _ = strings.Cut(e, "\n")
-			e = strings.TrimSuffix(e, ":")
-		}
-		for _, l := range strings.Split(e, "\n") {
-			fmt.Fprintf(t.out, "  · %s\n", l)
-		}
+		e, _, _ = strings.Cut(strings.TrimRight(e, "\n"), "\n")
+		fmt.Fprintf(t.out, "  · %s\n", strings.TrimSuffix(e, ":"))
 	}
 	return err
+}
+
+// logs prints, when verbose, the log lines the bot wrote since the last
+// call.
+func (t *timeline) logs() {
+	all := t.h.Logs.String()
+	if t.verbose {
+		for _, l := range strings.Split(strings.TrimRight(all[min(t.logged, len(all)):], "\n"), "\n") {
+			if l != "" {
+				fmt.Fprintf(t.out, "  ┆ %s\n", l)
+			}
+		}
+	}
+	t.logged = len(all)
 }
 
 // entries records each Write as one report entry: RunSweep writes every
@@ -559,6 +588,9 @@ func (t *timeline) footer(took time.Duration) {
 		}
 	}
 	fmt.Fprintf(t.out, "\n— GitHub API calls: %d (%d reads, %d writes), tour took %s\n", reads+writes, reads, writes, took.Round(time.Millisecond))
+	if !t.verbose {
+		return
+	}
 	for _, k := range keys {
 		fmt.Fprintf(t.out, "  %4d  %s\n", byRoute[k], k)
 	}

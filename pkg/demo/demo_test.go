@@ -39,7 +39,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 		"mentee label":         {"labelled thanos-io/thanos#10: mentee"},
 		"welcome":              {"Welcome to your first pull request in thanos-io/thanos, @alice", "Thank you for your first pull request in thanos-io/prometheus, @carol"},
 		"mentee task":          {"labelled thanos-io/thanos#4: GSoC/Community Bridge/LFX", "assigned thanos-io/thanos#4 to bob", "**New mentee task** for @bob", "Hi @mallory"},
-		"review-wait reminder": {"this pull request has been waiting for a review for 3 days", "kept: suggested, rank 1", "these people could take a look"},
+		"review-wait reminder": {"this pull request has been waiting for a review for 3 days", "these people could take a look"},
 		"weekly digest":        {"### Weekly digest for @alice: 2026-W47", "### Weekly digest for @bob: 2026-W48"},
 		"retrospective":        {"**Retrospective next week**", "### Retrospective: @alice, LFX Mentorship 2026 Term 3"},
 		"meetup": {
@@ -50,6 +50,7 @@ func TestTourShowsEveryJob(t *testing.T) {
 			"+ - [x] At least two mentees are interested",
 		},
 		"end-of-term report": {"### End-of-term report: @alice", "### End-of-term report: @bob"},
+		"dashboard":          {"Mentorship dashboard: LFX Mentorship 2026 Term 3", "#### Responsiveness", "xychart-beta"},
 		"learnings": {
 			`opened issue in thanos-io/thanos: "Learnings: LFX Mentorship 2026 Term 3"`,
 			"Writing the benchmark first makes the review faster",
@@ -69,6 +70,35 @@ func TestTourShowsEveryJob(t *testing.T) {
 	}
 	if !strings.Contains(got, "— GitHub API calls:") {
 		t.Errorf("the timeline lacks the API call summary")
+	}
+	checkReadmeExcerpt(t, got)
+	// The decisions, logs and per-route call counts are for --verbose.
+	for _, noise := range []string{"  · ", "candidate ", "not checked", "  ┆ ", `"level":`, "GET /repos/{owner}/{repo}"} {
+		if strings.Contains(got, noise) {
+			t.Errorf("the normal timeline shows %q, which is for --verbose", noise)
+		}
+	}
+}
+
+// --verbose adds the sweeps' decisions (reviewer candidates kept and
+// dropped), the bot's logs and the API calls by route to the same timeline.
+func TestTourVerbose(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), &out, Options{Verbose: true}); err != nil {
+		t.Fatalf("tour failed: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"  · thanos-io/thanos#10: waited 3 days",
+		"candidate yeya24 kept: suggested, rank 1",
+		"dropped: not checked",
+		`  ┆ {"level":"debug"`,
+		"GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+		"### Weekly digest for @alice: 2026-W47",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the verbose timeline lacks %q", want)
+		}
 	}
 }
 
@@ -118,5 +148,35 @@ func TestHandPayloadMatchesSeed(t *testing.T) {
 	}
 	if ev.Action != "opened" || ev.Number != 4 || ev.Installation.ID != instID || ev.Repository.FullName != promlike || ev.PullRequest.User.Login != "erin" {
 		t.Errorf("%s does not describe %s#4 opened by erin in installation %d: %+v", path, promlike, instID, ev)
+	}
+}
+
+// checkReadmeExcerpt checks that the demo output README.md shows is true:
+// each of its lines, "…" aside, is a line of the tour's output, in order.
+func checkReadmeExcerpt(t *testing.T, tour string) {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(data), "<!-- demo-excerpt:start -->\n```text\n$ make demo\n")
+	block, _, ok2 := strings.Cut(block, "```\n<!-- demo-excerpt:end -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md lacks the demo excerpt (a text block starting with $ make demo between the demo-excerpt markers)")
+	}
+	out := strings.Split(tour, "\n")
+	at := 0
+	for _, want := range strings.Split(strings.TrimRight(block, "\n"), "\n") {
+		if want == "…" {
+			continue
+		}
+		for at < len(out) && out[at] != want {
+			at++
+		}
+		if at == len(out) {
+			t.Errorf("README.md's demo excerpt shows %q, which the tour does not print (in that order)", want)
+			return
+		}
+		at++
 	}
 }

@@ -15,7 +15,7 @@ const (
 	KindDigest        = "digest"
 	KindPreview       = "digest-preview"
 	KindRetroReminder = "retro-reminder"
-	KindRetro         = "retro"
+	KindRetro         = markers.KindRetro
 	KindTermReport    = "term-report"
 )
 
@@ -103,4 +103,4 @@ func FromComment(body string) (Week, Figures, bool) {
 // LoginKey is the marker key for a mentee: the login in lower case, because
 // GitHub compares logins case-insensitively and a roster entry may change its
 // spelling.
-func LoginKey(login string) string { return strings.ToLower(login) }
+func LoginKey(login string) string { return markers.LoginKey(login) }

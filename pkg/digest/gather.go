@@ -10,8 +10,10 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Source gathers a mentee's activity from GitHub. It spends three searches
@@ -32,7 +34,7 @@ import (
 // an hour) where searches are scarce (30 a minute).
 type Source struct {
 	Client *github.Client
-	Pacer  *Pacer
+	Pacer  *ghclient.Pacer
 	// Qualifier restricts searches, e.g. "org:thanos-io"; empty searches all
 	// of public GitHub (digest.scope: public).
 	Qualifier string
@@ -42,11 +44,39 @@ type Source struct {
 	// TaskLabel is labels.mentee_task.
 	TaskLabel string
 	// Clock is the review-wait clock (reviews.wait and friends).
-	Clock reviews.Clock
+	Clock turn.Clock
+	// People names machine users and reviewers for the wait clock.
+	People turn.People
 	// Skip is an issue to leave out: the mentee's own tracking issue.
 	Skip policy.IssueRef
+	// Peers are the other orgs of a programme shared by several orgs
+	// (digest.scope: org): their activity is searched and read with their
+	// own installation's client, and counted in the same digest.
+	Peers []Peer
 	// Searches and Calls count the requests made, for logs and benchmarks.
 	Searches, Calls int
+}
+
+// Peer is one more org a Source covers.
+type Peer struct {
+	// Owner is the org; Client and Pacer are its installation's.
+	Owner     string
+	Client    *github.Client
+	Pacer     *ghclient.Pacer
+	Qualifier string
+	Repos     map[string]bool
+}
+
+// client returns the client that reads issues of repo ("owner/name"): the
+// peer's when the repository is in a peer org.
+func (s *Source) client(repo string) *github.Client {
+	owner, _, _ := strings.Cut(repo, "/")
+	for _, p := range s.Peers {
+		if strings.EqualFold(p.Owner, owner) {
+			return p.Client
+		}
+	}
+	return s.Client
 }
 
 // searchTime renders t for a search qualifier, in UTC to the second.
@@ -69,29 +99,44 @@ func repoOf(is *github.Issue) string {
 }
 
 func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) {
-	if s.Qualifier != "" {
-		q += " " + s.Qualifier
+	out, err := s.searchWith(ctx, s.Client, s.Pacer, s.Qualifier, s.Repos, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range s.Peers {
+		more, err := s.searchWith(ctx, p.Client, p.Pacer, p.Qualifier, p.Repos, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Owner, err)
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *ghclient.Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
+	if qualifier != "" {
+		q += " " + qualifier
 	}
 	opt := &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}}
 	var out []*github.Issue
 	for {
-		if s.Pacer != nil {
-			if err := s.Pacer.Wait(ctx); err != nil {
+		if pacer != nil {
+			if err := pacer.Wait(ctx); err != nil {
 				return nil, err
 			}
 		}
 		s.Searches++
 		s.Calls++
-		res, resp, err := s.Client.Search.Issues(ctx, q, opt)
-		if s.Pacer != nil {
-			s.Pacer.Observe(resp)
+		res, resp, err := client.Search.Issues(ctx, q, opt)
+		if pacer != nil {
+			pacer.Observe(resp)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("search issues %q: %w", q, err)
 		}
 		for _, is := range res.Issues {
 			repo := repoOf(is)
-			if repo == "" || s.Repos != nil && !s.Repos[strings.ToLower(repo)] {
+			if repo == "" || repos != nil && !repos[strings.ToLower(repo)] {
 				continue
 			}
 			if strings.EqualFold(repo, s.Skip.Owner+"/"+s.Skip.Repo) && is.GetNumber() == s.Skip.Number {
@@ -147,7 +192,7 @@ func prOf(is *github.Issue) PR {
 // back to since (the term's start) for open PRs and idle tasks. now is when
 // the wait clock is read.
 func (s *Source) Week(ctx context.Context, login string, from, to, since, now time.Time) (Data, error) {
-	d := Data{Mentee: login, Now: now}
+	d := Data{Mentee: login, Now: now, BusinessDays: s.Clock.BusinessDays}
 	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s updated:>=%s", login, searchTime(since)))
 	if err != nil {
 		return d, err
@@ -172,8 +217,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 				if err != nil {
 					return d, err
 				}
-				if st.Waiting {
-					pr.Waited, pr.OverWait = st.Waited, st.Over
+				switch st.Turn {
+				case turn.Reviewers, turn.Author, turn.Approved:
+					pr.Turn, pr.Waited, pr.OverWait = st.Turn, st.Waited, st.Waited > s.Clock.Wait
 				}
 			}
 			d.Open = append(d.Open, pr)
@@ -190,6 +236,9 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 			d.Tasks = append(d.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// A bot's issue (this app's meetup or learnings issue, a
+			// dependency dashboard) is not the mentee's contribution.
 		case strings.EqualFold(is.GetUser().GetLogin(), login) && within(is.GetCreatedAt().Time, from, to):
 			d.IssuesOpened = append(d.IssuesOpened, item(is))
 		case is.GetComments() > 0 && !is.GetUpdatedAt().Time.Before(from):
@@ -234,6 +283,8 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 			r.Tasks = append(r.Tasks, task(is))
 		}
 		switch {
+		case job.IsBot(is.GetUser()):
+			// Not the mentee's activity: see Week.
 		case strings.EqualFold(is.GetUser().GetLogin(), t.Mentee) && !is.GetCreatedAt().Time.Before(since):
 			r.IssuesOpened = append(r.IssuesOpened, item(is))
 		case is.GetComments() > 0:
@@ -256,7 +307,7 @@ func (s *Source) commented(ctx context.Context, is *github.Issue, login string, 
 	found := false
 	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
 		s.Calls++
-		return s.Client.Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return s.client(repoOf(is)).Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	}, func(c *github.IssueComment) bool {
 		found = strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to)
 		return !found
@@ -296,7 +347,7 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	out, err := ghclient.All(0, func(page int) ([]*github.PullRequestReview, *github.Response, error) {
 		s.Calls++
-		return s.Client.PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
+		return s.client(repoOf(is)).PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
@@ -309,6 +360,6 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
 	owner, repo, _ := strings.Cut(repoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.Client, owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock)
+	st, _, err := reviews.ReadWait(ctx, s.client(repoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
 	return st, err
 }

@@ -68,12 +68,8 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	log := zerolog.Ctx(ctx)
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
 	commentID := ev.GetComment().GetID()
-	answered := false
-	err := botComments(ctx, env.Client, ref, env.Bot, func(body string) {
-		if markers.Has(body, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) {
-			answered = true
-		}
-	})
+	// Gathering a preview costs searches: look for the reply first.
+	_, answered, err := env.Writer().FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
 	if err != nil {
 		return err
 	}
@@ -85,7 +81,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	m, ok := trackedBy(env.Policy, ref, ev.GetIssue(), env.Bot)
 	if ev.GetIssue().IsPullRequest() || !ok || !mayPreview(m, login) {
 		log.Info().Str("commenter", login).Bool("tracking_issue", ok).Msg("digest preview refused")
-		return comment(ctx, env.Client, ref, commands.DeniedReply(commands.Digest, login, commentID))
+		return reply(ctx, env, ref, commentID, commands.DeniedReply(commands.Digest, login, commentID))
 	}
 
 	sched, err := NewSchedule(env.Policy.Digest)
@@ -106,12 +102,13 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	d.Channels = env.Policy.Program.Channels
 	body := RenderPreview(d) + markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) + "\n"
 	log.Info().Str("mentee", m.Login).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest preview posted")
-	return comment(ctx, env.Client, ref, body)
+	return reply(ctx, env, ref, commentID, body)
 }
 
-func comment(ctx context.Context, c *github.Client, ref policy.IssueRef, body string) error {
-	if _, _, err := c.Issues.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return fmt.Errorf("comment on %s: %w", ref, err)
+// reply answers the command comment commentID once (its reply marker).
+func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
+	if _, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
+		return fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return nil
 }

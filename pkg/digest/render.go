@@ -7,6 +7,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // TaskIdle is how long a mentee task may go without activity before the
@@ -31,9 +32,13 @@ type PR struct {
 	Title  string
 	URL    string
 	State  PRState
-	// Waited is how long an open PR has waited for a human response (zero
-	// when it is not waiting); OverWait is set when that is past the
-	// policy's review wait.
+	// Turn is whose turn it is on an open, ready PR (pkg/turn): the
+	// reviewers', the mentee's (changes requested or a question asked), or
+	// approved and waiting for a merge; empty for drafts and closed PRs.
+	Turn turn.State
+	// Waited is how long the current turn has lasted, in the clock's time
+	// (business time with reviews.business_days); OverWait is set when that
+	// is past the policy's review wait.
 	Waited   time.Duration
 	OverWait bool
 }
@@ -80,6 +85,9 @@ type Data struct {
 	Previous *Figures
 	// Channels says where to ask in public (program.channels); optional.
 	Channels string
+	// BusinessDays says that waits are counted in business time
+	// (reviews.business_days), which the texts then say.
+	BusinessDays bool
 	// Reminder, when set, appends the retrospective reminder to the digest
 	// (Schedule.ReminderDue) together with its own marker.
 	Reminder *Term
@@ -107,9 +115,10 @@ type Attention struct {
 	Reason string // plain text written by the bot
 }
 
-// NeedsAttention lists open PRs past the review wait, then open tasks with no
-// activity for TaskIdle. A task whose last activity is unknown (zero) is not
-// listed.
+// NeedsAttention lists open PRs whose turn has lasted past the review wait,
+// whoever holds it (reviewers, the mentee after changes were requested, or
+// the maintainers after an approval), then open tasks with no activity for
+// TaskIdle. A task whose last activity is unknown (zero) is not listed.
 func (d Data) NeedsAttention() []Attention {
 	now := d.Now
 	if now.IsZero() {
@@ -120,7 +129,7 @@ func (d Data) NeedsAttention() []Attention {
 		if pr.OverWait {
 			out = append(out, Attention{
 				Ref: ref(pr.Repo, pr.Number), Title: pr.Title, URL: pr.URL,
-				Reason: "waiting " + duration(pr.Waited) + " for a review, past the review wait",
+				Reason: d.turnText(pr) + ", past the review wait",
 			})
 		}
 	}
@@ -136,6 +145,22 @@ func (d Data) NeedsAttention() []Attention {
 		}
 	}
 	return out
+}
+
+// turnText says whose turn an open PR is and for how long, e.g. "waiting
+// 3d 2h of business time for a review".
+func (d Data) turnText(pr PR) string {
+	w := duration(pr.Waited)
+	if d.BusinessDays {
+		w += " of business time"
+	}
+	switch pr.Turn {
+	case turn.Author:
+		return "waiting " + w + " for the mentee to answer the review"
+	case turn.Approved:
+		return "approved, waiting " + w + " for a merge"
+	}
+	return "waiting " + w + " for a review"
 }
 
 func (d Data) active() bool {
@@ -257,7 +282,7 @@ func (d Data) body(b *strings.Builder) {
 		for _, pr := range sortedPRs(group.prs) {
 			line := fmt.Sprintf("- %s %s %s", group.verb, link(ref(pr.Repo, pr.Number), pr.URL), title(pr.Title))
 			if group.verb == "still open" && pr.Waited > 0 {
-				line += ", waiting " + duration(pr.Waited) + " for a review"
+				line += ", " + d.turnText(pr)
 				if pr.OverWait {
 					line += " (past the wait)"
 				}

@@ -9,6 +9,7 @@ import (
 
 	goldenfile "github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // golden compares got with testdata/name.golden, or rewrites it with -update.
@@ -37,9 +38,12 @@ func fullData(t *testing.T) Data {
 			{Repo: "thanos-io/objstore", Number: 88, Title: "s3: retry on 503", URL: "https://github.com/thanos-io/objstore/pull/88", State: StateClosed},
 		},
 		Open: []PR{
-			{Repo: "thanos-io/thanos", Number: 7012, Title: "receive: limit series per tenant", URL: "https://github.com/thanos-io/thanos/pull/7012", Waited: 26 * time.Hour},
-			{Repo: "thanos-io/thanos", Number: 6950, Title: "query: add --query.max-samples flag", URL: "https://github.com/thanos-io/thanos/pull/6950", Waited: 5*24*time.Hour + 2*time.Hour, OverWait: true},
+			{Repo: "thanos-io/thanos", Number: 7012, Title: "receive: limit series per tenant", URL: "https://github.com/thanos-io/thanos/pull/7012", Turn: turn.Reviewers, Waited: 26 * time.Hour},
+			{Repo: "thanos-io/thanos", Number: 6950, Title: "query: add --query.max-samples flag", URL: "https://github.com/thanos-io/thanos/pull/6950", Turn: turn.Reviewers, Waited: 5*24*time.Hour + 2*time.Hour, OverWait: true},
+			{Repo: "thanos-io/thanos", Number: 6990, Title: "compact: skip blocks with gaps", URL: "https://github.com/thanos-io/thanos/pull/6990", Turn: turn.Author, Waited: 4 * 24 * time.Hour, OverWait: true},
+			{Repo: "thanos-io/thanos", Number: 6970, Title: "sidecar: reload config on SIGHUP", URL: "https://github.com/thanos-io/thanos/pull/6970", Turn: turn.Approved, Waited: 6 * 24 * time.Hour, OverWait: true},
 		},
+		BusinessDays: true,
 		Reviews: []Item{
 			{Repo: "thanos-io/thanos", Number: 7001, Title: "store: faster postings", URL: "https://github.com/thanos-io/thanos/pull/7001"},
 			{Repo: "prometheus/prometheus", Number: 15000, Title: "tsdb: fix head compaction", URL: "https://github.com/prometheus/prometheus/pull/15000"},
@@ -169,6 +173,11 @@ func TestNeedsAttention(t *testing.T) {
 			{Repo: "o/r", Number: 2, Waited: 80 * time.Hour, OverWait: true},
 			{Repo: "o/r", Number: 1, Waited: 10 * time.Hour},
 		}}, want: []string{"o/r#2"}},
+		{name: "PRs waiting on the mentee and approved-unmerged ones, past the wait", data: Data{Period: p, Open: []PR{
+			{Repo: "o/r", Number: 4, Turn: turn.Author, Waited: 80 * time.Hour, OverWait: true},
+			{Repo: "o/r", Number: 5, Turn: turn.Approved, Waited: 90 * time.Hour, OverWait: true},
+			{Repo: "o/r", Number: 6, Turn: turn.Approved, Waited: 10 * time.Hour},
+		}}, want: []string{"o/r#4", "o/r#5"}},
 		{name: "task idle exactly 14 days", data: Data{Period: p, Tasks: []Task{{Ref: "o/r#3", State: "open", LastActivity: p.To.Add(-TaskIdle)}}}, want: []string{"o/r#3"}},
 		{name: "task idle 13 days", data: Data{Period: p, Tasks: []Task{{Ref: "o/r#3", State: "open", LastActivity: p.To.Add(-13 * 24 * time.Hour)}}}},
 		{name: "closed task is never idle", data: Data{Period: p, Tasks: []Task{{Ref: "o/r#3", State: "closed", LastActivity: p.To.Add(-40 * 24 * time.Hour)}}}},

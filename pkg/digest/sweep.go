@@ -15,8 +15,8 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // lookBack bounds how far back a digest looks for open pull requests and
@@ -29,32 +29,23 @@ const lookBack = 120 * 24 * time.Hour
 // CronJob, by hand or on two replicas at once: what is not due, or already
 // posted, is not written.
 type Sweep struct {
-	// NewPacer builds the search pacer of an installation; nil means a
-	// Pacer with GitHub's limits and the real clock.
-	NewPacer func() *Pacer
+	// Pacers paces the searches of each installation, shared with the other
+	// jobs that search; nil means pacers with GitHub's limits.
+	Pacers *ghclient.Pacers
 
-	mu     sync.Mutex
-	pacers map[int64]*Pacer
+	once sync.Once
 }
 
-// pacer returns the installation's pacer: searches of the sweep and of
-// previews share one budget per installation, as on GitHub.
-func (s *Sweep) pacer(id int64) *Pacer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pacers == nil {
-		s.pacers = map[int64]*Pacer{}
-	}
-	p, ok := s.pacers[id]
-	if !ok {
-		if s.NewPacer != nil {
-			p = s.NewPacer()
-		} else {
-			p = &Pacer{}
+// pacer returns the installation's pacer: searches of the sweep, of
+// previews and of other jobs share one budget per installation, as on
+// GitHub.
+func (s *Sweep) pacer(id int64) *ghclient.Pacer {
+	s.once.Do(func() {
+		if s.Pacers == nil {
+			s.Pacers = &ghclient.Pacers{}
 		}
-		s.pacers[id] = p
-	}
-	return p
+	})
+	return s.Pacers.For(id)
 }
 
 // source builds the activity source for one mentee.
@@ -69,7 +60,8 @@ func (s *Sweep) source(c *github.Client, instID int64, owner string, repos []*gi
 			}
 		}
 	}
-	src.Clock = reviews.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays}
+	src.Clock = turn.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays}
+	src.People = turn.People{Bots: p.Reviews.Bots, Reviewers: p.Reviews.Reviewers}
 	if p.Reviews.Timezone != "" {
 		if loc, err := time.LoadLocation(p.Reviews.Timezone); err == nil {
 			src.Clock.Location = loc
@@ -173,16 +165,32 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		return fmt.Errorf("find tracking issue: %w", err)
 	}
 	if !ok {
-		log.Warn().Msg("mentee has no tracking issue yet, skipping the digest until enrolment opens one")
-		inst.Reportf("digest: @%s has no tracking issue yet, skipped", m.Login)
-		return nil
+		owner, repo, hasRepo := policy.SplitRepo(inst.Policy.Program.TrackingRepo)
+		if !inst.DryRun || !hasRepo {
+			log.Warn().Msg("mentee has no tracking issue yet, skipping the digest until enrolment opens one")
+			inst.Reportf("digest: @%s has no tracking issue yet, skipped", m.Login)
+			return nil
+		}
+		// A dry run opened no tracking issue for a newly enrolled mentee:
+		// preview what would go on the one enrolment opens (number 0 is
+		// never read or written, the dry run answers writes locally).
+		ref = policy.IssueRef{Owner: owner, Repo: repo}
 	}
-	seen, err := s.readPosted(ctx, inst.Client, ref, inst.Bot, m.Login, period.Week)
-	if err != nil {
-		return err
+	var seen posted // a new tracking issue (ref.Number 0) has no comments
+	if ref.Number != 0 {
+		if seen, err = s.readPosted(ctx, inst.Client, ref, inst.Bot, m.Login, period.Week); err != nil {
+			return err
+		}
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.Client, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
+	if src.Qualifier != "" {
+		// A programme shared by several orgs: count activity in all of them.
+		for _, peer := range inst.Peers {
+			ps := s.source(peer.Client, peer.ID, peer.Owner, peer.Repos, inst.Policy, ref)
+			src.Peers = append(src.Peers, Peer{Owner: peer.Owner, Client: peer.Client, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
+		}
+	}
 
 	if digest && !seen.digest {
 		d, err := src.Week(ctx, m.Login, period.From, period.To, since(m, period.From, sched.loc()), inst.Now)
@@ -195,7 +203,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		if sched.ReminderDue(m, period) && !seen.reminder {
 			d.Reminder = &term
 		}
-		if err := post(ctx, inst, ref, "digest "+period.Week.String(), Render(d)); err != nil {
+		if err := post(ctx, inst, ref, "digest "+period.Week.String(), KindDigest, period.Week.String(), Render(d)); err != nil {
 			return err
 		}
 		log.Info().Str("week", period.Week.String()).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest posted")
@@ -203,7 +211,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		inst.Reportf("digest %s for @%s on %s: already posted", period.Week, m.Login, ref)
 	}
 	if retro && !seen.retro {
-		if err := post(ctx, inst, ref, "retrospective template", RenderRetro(term)); err != nil {
+		if err := post(ctx, inst, ref, "retrospective template", KindRetro, LoginKey(m.Login), RenderRetro(term)); err != nil {
 			return err
 		}
 	}
@@ -213,19 +221,31 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 		if err != nil {
 			return fmt.Errorf("gather the term's activity: %w", err)
 		}
-		if err := post(ctx, inst, ref, "end-of-term report", RenderTermReport(r)); err != nil {
+		if err := post(ctx, inst, ref, "end-of-term report", KindTermReport, LoginKey(m.Login), RenderTermReport(r)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// post writes a comment on the tracking issue and reports it, text included,
-// so that a dry run shows what would have been posted.
-func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, body string) error {
-	inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
-	if _, _, err := inst.Client.Issues.CreateComment(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueComment{Body: github.String(body)}); err != nil {
+// post writes a comment carrying kind:key on the tracking issue, once
+// whoever else runs the sweep at the same time, and reports it, text
+// included, so that a dry run shows what would have been posted.
+func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, kind, key, body string) error {
+	switch {
+	case inst.DryRun && ref.Number == 0:
+		inst.Reportf("%s: would comment on the tracking issue enrolment would open in %s/%s:\n%s", what, ref.Owner, ref.Repo, body)
+	case inst.DryRun:
+		inst.Reportf("%s: would comment on %s:\n%s", what, ref, body)
+	default:
+		inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
+	}
+	c, err := inst.Writer().CommentOnce(ctx, ref, kind, key, body)
+	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)
+	}
+	if !c.Written {
+		inst.Reportf("%s on %s: written by a concurrent run, kept theirs", what, ref)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package digest
 import (
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 func day(s string) time.Time {
@@ -139,5 +141,21 @@ func TestMondayInLocation(t *testing.T) {
 	m := Week{2026, 11}.Monday(ny) // the Monday after DST started on 8 March
 	if got := m.Format(time.RFC3339); got != "2026-03-09T00:00:00-04:00" {
 		t.Errorf("Monday = %s", got)
+	}
+}
+
+func TestSince(t *testing.T) {
+	from := time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)
+	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2026-09-01")}, from, time.UTC); !got.Equal(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("term start: got %s", got)
+	}
+	if got := since(policy.Mentee{Login: "alice", Start: date(t, "")}, from, time.UTC); !got.Equal(from.Add(-lookBack)) {
+		t.Errorf("no start: got %s", got)
+	}
+	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2025-01-01")}, from, time.UTC); !got.Equal(from.Add(-lookBack)) {
+		t.Errorf("old start: got %s", got)
+	}
+	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2026-12-01")}, from, time.UTC); !got.Equal(from) {
+		t.Errorf("future start: got %s", got)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -260,85 +259,6 @@ func issueNumber(path string) (string, string, int, bool) {
 	return parts[0], parts[1], n, true
 }
 
-// Every mentorbot_* metric an alert rule uses is served on /metrics, once
-// the server has handled (and failed) events and run its sweeps.
-func TestAlertRulesUseServedMetrics(t *testing.T) {
-	data, err := os.ReadFile("../../deploy/prometheus-alerts.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rules struct {
-		Groups []struct {
-			Name  string `yaml:"name"`
-			Rules []struct {
-				Alert string `yaml:"alert"`
-				Expr  string `yaml:"expr"`
-			} `yaml:"rules"`
-		} `yaml:"groups"`
-	}
-	if err := yaml.Unmarshal(data, &rules); err != nil {
-		t.Fatalf("prometheus-alerts.yml: %v", err)
-	}
-	h := e2e.MustStart(t, e2e.Options{Config: func(c *config.Config) {
-		c.Schedule.RemindEvery = 3600e9
-		c.Schedule.Digest = true
-	}})
-	h.Sim.AddRepo("org/app", githubsim.RepoOptions{})
-	h.Sim.AddUser("someone", "User")
-	h.Sim.AddInstallation(5, "org", "org/app")
-	h.Sim.AddPull("org/app", githubsim.Pull{Issue: githubsim.Issue{Title: "x", User: "someone", AuthorAssociation: "FIRST_TIME_CONTRIBUTOR"}})
-	// A delivery whose handling fails: every repository read is refused.
-	var mu sync.Mutex
-	h.Sim.SetFault(func(r *http.Request, _ int) *githubsim.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		if strings.HasPrefix(r.URL.Path, "/repos/") {
-			return &githubsim.Fault{Status: http.StatusUnprocessableEntity}
-		}
-		return nil
-	})
-	h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", "org/app", 1, "someone"))
-	h.Sim.SetFault(nil)
-	metrics, err := h.Metrics()
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := map[string]bool{}
-	for _, l := range strings.Split(metrics, "\n") {
-		if strings.HasPrefix(l, "#") || l == "" {
-			continue
-		}
-		name := l
-		if i := strings.IndexAny(l, "{ "); i > 0 {
-			name = l[:i]
-		}
-		served[name] = true
-	}
-	metric := regexp.MustCompile(`\bmentorbot_[a-z_]+`)
-	n := 0
-	for _, g := range rules.Groups {
-		for _, rl := range g.Rules {
-			if rl.Alert == "" || rl.Expr == "" {
-				t.Errorf("group %s: a rule without alert or expr", g.Name)
-			}
-			for _, m := range metric.FindAllString(rl.Expr, -1) {
-				n++
-				if !served[m] {
-					t.Errorf("alert %s uses %s, which /metrics does not serve", rl.Alert, m)
-				}
-			}
-		}
-	}
-	for _, want := range []string{"mentorbot_webhook_events_failed_total", "mentorbot_webhook_queue_dropped_total", "mentorbot_github_rate_limit_remaining", "mentorbot_sweep_last_success_timestamp_seconds"} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("no alert on %s", want)
-		}
-	}
-	if n == 0 {
-		t.Error("no mentorbot metric in the alert rules")
-	}
-}
-
 // k8sDocs reads every Kubernetes object under deploy/kubernetes.
 func k8sDocs(t *testing.T) []map[string]any {
 	t.Helper()
@@ -547,9 +467,24 @@ func TestDockerfile(t *testing.T) {
 	if n := strings.Count(df, "\nFROM ") + map[bool]int{true: 1}[strings.HasPrefix(df, "FROM ")]; n < 2 {
 		t.Errorf("Dockerfile has %d stages, want a multi-stage build", n)
 	}
-	for _, want := range []string{"CGO_ENABLED=0", "USER nonroot", "ENTRYPOINT [\"/mentorbot\"]"} {
+	// The image's binary is built by make build, with the version and
+	// commit make docker passes, so it is stamped as bin/mentorbot is.
+	for _, want := range []string{"ARG VERSION", "ARG COMMIT", `make build VERSION="$VERSION" COMMIT="$COMMIT"`, "USER nonroot", "ENTRYPOINT [\"/mentorbot\"]"} {
 		if !strings.Contains(df, want) {
 			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	makefile, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docker := regexp.MustCompile(`(?m)^docker:.*\n\t(.*)$`).FindSubmatch(makefile)
+	if docker == nil {
+		t.Fatal("the Makefile has no docker target")
+	}
+	for _, want := range []string{"--build-arg VERSION=$(VERSION)", "--build-arg COMMIT=$(COMMIT)", "-f deploy/Dockerfile", "-t $(IMAGE):$(VERSION)"} {
+		if !strings.Contains(string(docker[1]), want) {
+			t.Errorf("make docker lacks %q: %s", want, docker[1])
 		}
 	}
 	m := regexp.MustCompile(`(?m)^CMD (\[.*\])$`).FindStringSubmatch(df)
@@ -562,6 +497,37 @@ func TestDockerfile(t *testing.T) {
 	}
 	if out, err := exec.Command(buildMentorbot(t), append(args, "--help")...).CombinedOutput(); err != nil {
 		t.Errorf("mentorbot %v --help: %v\n%s", args, err, out)
+	}
+}
+
+// make build, which the Dockerfile runs, makes a static binary stamped with
+// the VERSION and COMMIT it is given.
+func TestMakeBuildStampsTheVersion(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make not on PATH")
+	}
+	const version, commit = "v9.8.7-test", "c0ffee1"
+	dry, err := exec.Command("make", "-s", "-n", "-C", "../..", "build", "VERSION="+version, "COMMIT="+commit).Output()
+	if err != nil {
+		t.Fatalf("make -n build: %v", err)
+	}
+	cmd := strings.TrimSpace(string(dry))
+	if !strings.HasPrefix(cmd, "CGO_ENABLED=0 ") || !strings.Contains(cmd, " -o bin/mentorbot ") {
+		t.Fatalf("make build runs %q: want a CGO_ENABLED=0 build into bin/mentorbot", cmd)
+	}
+	// The same command, into a temporary file instead of bin/.
+	bin := filepath.Join(t.TempDir(), "mentorbot")
+	build := exec.Command("sh", "-c", strings.Replace(cmd, " -o bin/mentorbot ", " -o "+bin+" ", 1))
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mentorbot --version: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), version) {
+		t.Errorf("mentorbot --version of a make build with VERSION=%s: %s", version, out)
 	}
 }
 

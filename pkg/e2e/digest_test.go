@@ -242,6 +242,10 @@ func TestDigestProgrammeEnd(t *testing.T) {
 	h := MustStart(t, Options{Start: day(9, 8), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	merged, _, _, _ := seedAliceWeek(h.Sim)
+	// The bot's own meetup planning issue, on which alice said she will
+	// present: not her activity in the end-of-term report.
+	meetup := h.Sim.AddIssue("org/mentorship", githubsim.Issue{Title: "Mentees Meetup: planning", User: h.Sim.BotLogin(), Body: "@alice, will you present?", CreatedAt: day(16, 9)})
+	h.Sim.AddComment("org/mentorship", meetup, "alice", "Yes, I will present my project.", day(17, 9))
 
 	type event struct {
 		at   time.Time
@@ -312,6 +316,9 @@ func TestDigestProgrammeEnd(t *testing.T) {
 			if !strings.Contains(b, fmt.Sprintf("store: faster postings (org/app\\#%d): https://github.com/org/app/pull/%d", merged, merged)) {
 				t.Errorf("term report does not list the merged PR:\n%s", b)
 			}
+			if strings.Contains(b, "Mentees Meetup") {
+				t.Errorf("term report counts the bot's meetup issue as the mentee's activity:\n%s", b)
+			}
 		}
 	}
 }
@@ -336,6 +343,42 @@ func TestDigestDryRun(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry-run output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A dry run cannot open the tracking issue of a mentee enrolled this week,
+// yet it previews their digest: the enrolment says what it would open and
+// the digest what it would post there, and nothing is written.
+func TestDigestDryRunPreviewsNewMentee(t *testing.T) {
+	h := MustStart(t, Options{Start: day(16, 10), DryRun: true})
+	policy := strings.Replace(digestPolicy, "program:\n", "program:\n  tracking_repo: org/mentorship\n", 1) + `
+`
+	policy = strings.Replace(policy, "reviews:\n", `  - login: dave
+    mentors: [mentor-one]
+    start: 2026-11-02
+    end: 2027-01-29
+reviews:
+`, 1)
+	seedDigestOrg(t, h.Sim, policy, "alice", "bob", "carol")
+	h.Sim.AddUser("dave", "User")
+	h.Sim.ResetRequests()
+	out := runDigest(t, h)
+	if w := writes(h.Sim); len(w) != 0 {
+		t.Errorf("dry run sent %d writes: %+v", len(w), w)
+	}
+	for _, want := range []string{
+		"enrol dave: would open a tracking issue in org/mentorship",
+		"digest 2026-W46: would comment on the tracking issue enrolment would open in org/mentorship:",
+		"### Weekly digest for @dave: 2026-W46",
+		"digest 2026-W46: would comment on org/mentorship#1:",
+		"enrol alice: would post the onboarding checklist on org/mentorship#1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry-run output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "#0") || strings.Contains(out, "no tracking issue yet") || strings.Contains(out, "posted the") {
+		t.Errorf("dry-run output names issue #0, skips dave or says it posted:\n%s", out)
 	}
 }
 

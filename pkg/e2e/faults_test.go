@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
@@ -268,8 +269,11 @@ func TestExactlyOnce(t *testing.T) {
 		if err := h.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		// The client gave up, the comment was written anyway; the handler
-		// failed, so the redelivery pass asks GitHub for the event again.
+		// The client gave up, the comment was written anyway. writeonce
+		// reads again: when the comment is already visible, the handler
+		// settles on it; when not yet, it does not post again (the write may
+		// still land), the handler fails, and the redelivery pass asks
+		// GitHub for the event again, which then finds the comment.
 		deadline := time.Now().Add(3 * time.Second)
 		for botCommentCount(h.Sim, "org/app", n) == 0 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
@@ -281,8 +285,8 @@ func TestExactlyOnce(t *testing.T) {
 		if err := h.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if res.Requested != 1 {
-			t.Errorf("redelivery pass: %+v, want the failed event requested", res)
+		if res.Requested > 1 {
+			t.Errorf("redelivery pass: %+v, want at most the one failed event requested", res)
 		}
 		if got := botCommentCount(h.Sim, "org/app", n); got != 1 {
 			t.Errorf("%d bot comments, want 1; logs:\n%s", got, h.Logs.Tail(20))
@@ -332,7 +336,7 @@ var liveMention = regexp.MustCompile("(^|[\\s(\\[>])@everyone")
 // title: no bot comment mentions @everyone or carries raw HTML from them.
 func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
 	h := MustStart(t, Options{})
-	playScenarioTitled(t, h, "@everyone <img src=x> ")
+	playScenarioTitled(t, h, "@everyone <img src=x> \u202Eevil\u2066\u200B ")
 	n, quoted := 0, 0
 	for _, repo := range faultRepos {
 		for i := 1; ; i++ {
@@ -346,6 +350,12 @@ func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
 				n++
 				if strings.Contains(c.Body, "everyone") {
 					quoted++
+				}
+				// The only invisible character is the joiner that breaks a
+				// mention after @; a title's bidirectional override and
+				// zero-width space are stripped.
+				if strings.ContainsFunc(c.Body, func(r rune) bool { return r != '\u200d' && unicode.Is(unicode.Cf, r) }) {
+					t.Errorf("%s#%d: bot comment carries an invisible control character: %q", repo, i, c.Body)
 				}
 				for _, line := range strings.Split(c.Body, "\n") {
 					if strings.Contains(line, "<img") || liveMention.MatchString(strings.ReplaceAll(line, "`@everyone", "`")) {

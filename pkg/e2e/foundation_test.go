@@ -257,8 +257,8 @@ func TestOperationalEndpoints(t *testing.T) {
 	for _, want := range []string{
 		"mentorbot_webhook_queue_depth 0",
 		`mentorbot_github_requests_total{code="200",method="GET",route="/app"} 1`,
-		"githubapp_requests_total ",
-		"githubapp_event_queued ",
+		"mentorbot_github_cache_hits_total ",
+		`mentorbot_build_info{`,
 		"go_goroutines ",
 	} {
 		if !strings.Contains(m, want) {

@@ -46,6 +46,8 @@ retrospective:
 meetup:
   enabled: true
   weeks_before_end: 3
+dashboard:
+  enabled: false # TestDashboard covers it; these tests count issue numbers and searches
 `
 
 const learnProgram = "LFX Mentorship 2026 Term 3"

@@ -451,6 +451,59 @@ func TestMenteeTaskCommand(t *testing.T) {
 		mtGolden(t, "reply-cancel", strings.ReplaceAll(replies[0], strconv.Itoa(int(id)), "ID"))
 	})
 
+	// cancel undoes the whole command: the label, the assignment the bot
+	// made and the link, which now says the task was withdrawn; an
+	// assignment a person made stays.
+	t.Run("cancel undoes label, the bot's assignment and the link", func(t *testing.T) {
+		open, _ := mtTrackingIssues(h, repo, "alice")
+		withdrawn := func(n int) bool {
+			t.Helper()
+			for _, c := range mtBotComments(h, repo, open[0], "mentee-task") {
+				if strings.Contains(c, repo+"#"+strconv.Itoa(n)) {
+					return strings.Contains(c, "Mentee task withdrawn")
+				}
+			}
+			t.Fatalf("no link to #%d on the tracking issue", n)
+			return false
+		}
+		n := h.Sim.AddIssue(repo, githubsim.Issue{Title: "Task to withdraw", User: "maint"})
+		mtComment(t, h, repo, n, "mentor-one", "/mentee-task @alice")
+		if is := mtIssue(t, h, repo, n); len(is.Assignees) != 1 || withdrawn(n) {
+			t.Fatalf("before cancel: assignees %q", is.Assignees)
+		}
+		linksBefore := len(mtBotComments(h, repo, open[0], "mentee-task"))
+		mtComment(t, h, repo, n, "mentor-one", "/mentee-task cancel")
+		is := mtIssue(t, h, repo, n)
+		if mtHasLabel(is.Labels, menteeTaskLabel) || len(is.Assignees) != 0 {
+			t.Errorf("after cancel: labels %q assignees %q, want neither", is.Labels, is.Assignees)
+		}
+		if !withdrawn(n) {
+			t.Errorf("the link does not say the task was withdrawn")
+		}
+		if got := len(mtBotComments(h, repo, open[0], "mentee-task")); got != linksBefore {
+			t.Errorf("cancel posted a new comment instead of editing the link (%d -> %d)", linksBefore, got)
+		}
+
+		// alice took the issue herself before the mentor made it a task.
+		m := h.Sim.AddIssue(repo, githubsim.Issue{Title: "Self-assigned", User: "maint", Assignees: []string{"alice"}})
+		h.Sim.AddIssueEvent(repo, m, githubsim.IssueEvent{Event: "assigned", Actor: "alice", Assignee: "alice"})
+		mtComment(t, h, repo, m, "mentor-one", "/mentee-task @alice")
+		id := mtComment(t, h, repo, m, "mentor-one", "/mentee-task cancel")
+		is = mtIssue(t, h, repo, m)
+		if mtHasLabel(is.Labels, menteeTaskLabel) || len(is.Assignees) != 1 {
+			t.Errorf("self-assigned, after cancel: labels %q assignees %q, want alice kept", is.Labels, is.Assignees)
+		}
+		if !withdrawn(m) {
+			t.Errorf("the self-assigned task's link does not say withdrawn")
+		}
+		replies := mtBotComments(h, repo, m, "command-reply")
+		if len(replies) != 1 || !strings.Contains(replies[0], "stays assigned") {
+			t.Errorf("reply to cancel: %q", replies)
+		} else {
+			mtGolden(t, "reply-cancel-kept", strings.ReplaceAll(replies[0], strconv.Itoa(int(id)), "ID"))
+		}
+	})
+
 	t.Run("not a mentee, and an assignment GitHub refuses", func(t *testing.T) {
 		for _, tc := range []struct{ login, golden string }{{"carol", "reply-not-mentee"}, {"bob", ""}, {"dave", "reply-assign-refused"}} {
 			n := h.Sim.AddIssue(repo, githubsim.Issue{Title: "Task for " + tc.login, User: "maint"})

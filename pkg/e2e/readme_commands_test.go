@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,9 +17,8 @@ import (
 	"github.com/thanos-community/mentorbot/internal/golden"
 )
 
-// commentExamples are the texts README.md shows under "What the bot
-// writes", one per kind of comment or issue, each a golden file a test
-// compares the bot's output with.
+// commentExamples are the texts docs/comments.md shows, one per kind of
+// comment or issue, each a golden file a test compares the bot's output with.
 var commentExamples = []struct{ title, path string }{
 	{"Welcome on a first-time contributor's first pull request", "pkg/e2e/testdata/welcome/first_timer.golden"},
 	{"Welcome on a mentee's first pull request", "pkg/e2e/testdata/welcome/mentee.golden"},
@@ -62,30 +62,41 @@ func renderCommentExamples(t *testing.T) string {
 	return b.String()
 }
 
-// README.md shows one example of each text the bot writes, identical to the
-// golden files; -update (or MENTORBOT_UPDATE_GOLDEN=1, as make docs sets) rewrites them.
-func TestReadmeCommentExamples(t *testing.T) {
-	data, err := os.ReadFile("../../README.md")
+// commentsDoc is where the examples live, linked from README.md.
+const commentsDoc = "../../docs/comments.md"
+
+// docs/comments.md shows one example of each text the bot writes, identical
+// to the golden files; -update (or MENTORBOT_UPDATE_GOLDEN=1, as make docs
+// sets) rewrites them.
+func TestCommentExamplesDoc(t *testing.T) {
+	data, err := os.ReadFile(commentsDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme := string(data)
-	i := strings.Index(readme, examplesStart)
-	j := strings.Index(readme, examplesEnd)
+	doc := string(data)
+	i := strings.Index(doc, examplesStart)
+	j := strings.Index(doc, examplesEnd)
 	if i < 0 || j < i {
-		t.Fatal("README.md lacks the comment-examples markers")
+		t.Fatalf("%s lacks the comment-examples markers", commentsDoc)
 	}
 	want := renderCommentExamples(t)
-	got := readme[i+len(examplesStart)+1 : j]
+	got := doc[i+len(examplesStart)+1 : j]
 	if golden.Updating() && got != want {
-		readme = readme[:i+len(examplesStart)+1] + want + readme[j:]
-		if err := os.WriteFile("../../README.md", []byte(readme), 0o644); err != nil {
+		doc = doc[:i+len(examplesStart)+1] + want + doc[j:]
+		if err := os.WriteFile(commentsDoc, []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if got != want {
-		t.Errorf("README.md's comment examples differ from the golden files: run `make docs`")
+		t.Errorf("%s differs from the golden files: run `make docs`", commentsDoc)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "(docs/comments.md)") {
+		t.Error("README.md does not link docs/comments.md")
 	}
 }
 
@@ -139,13 +150,19 @@ var readmeCommandPolicy = []struct {
 }{
 	{prefix: "make demo", check: "make demo"},
 	{prefix: "make test", skip: "the whole suite, this test included; CI runs it"},
+	{prefix: "go install github.com/thanos-community/mentorbot/cmd/mentorbot@latest", skip: "needs the network; TestGoInstallPath checks the path is this module's command"},
+	{prefix: "make build", skip: "writes bin/; .ci/run runs it and checks the version stamp"},
+	{prefix: "npx smee-client", skip: "needs the network and a smee.io channel"},
+	{prefix: "mentorbot serve --config config.yml", skip: "needs a GitHub App on a real org; TestServeBinaryLifecycle runs serve against the simulator"},
 	{prefix: "mentorbot --help", check: "binary"},
 	{prefix: "mentorbot version", check: "binary"},
 	{prefix: "mentorbot check-config deploy/mentorbot.yml", check: "binary"},
-	{prefix: "mentorbot setup --org", skip: "needs a browser and GitHub; TestSetupManifestFlow runs the same flow against the simulator"},
+	{prefix: "mentorbot setup --org", skip: "needs GitHub; TestSetupInBrowser runs the same flow in Chromium against the simulator"},
 	{prefix: "mentorbot remind --config config.yml --dry-run", skip: "needs a GitHub App on a real org; the e2e tests run the sweeps with --dry-run against the simulator"},
 	{prefix: "mentorbot digest --config config.yml --dry-run", skip: "needs a GitHub App on a real org; the e2e tests run the sweeps with --dry-run against the simulator"},
-	{prefix: "kubectl ", skip: "needs a cluster; TestKubernetesManifests checks what the manifests run"},
+	{prefix: "kubectl ", skip: "needs a cluster; TestKubernetesManifests checks what the manifests run, TestKubernetesManifestsDecodeStrictly their fields"},
+	{prefix: "git tag ", skip: "a release step; TestKubernetesKustomizationAndImage checks the tag CHANGELOG.md and the kustomization agree on"},
+	{prefix: "make docker-push", skip: "needs a Docker engine and the registry; TestDockerfile and TestMakeBuildStampsTheVersion check what it builds"},
 	{prefix: "body=$(cat pkg/demo/webhooks/pull_request.opened.json)", check: "by hand"},
 	{prefix: "sig=$(printf", check: "by hand"},
 	{prefix: "curl ", check: "by hand"},
@@ -290,4 +307,20 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// The go install line README.md shows names this module's command.
+func TestGoInstallPath(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(mod), "\n")
+	want := "go install " + strings.TrimPrefix(first, "module ") + "/cmd/mentorbot@latest"
+	if !slices.Contains(readmeCommands(t), want) {
+		t.Errorf("README.md lacks %q", want)
+	}
+	if _, err := os.Stat("../../cmd/mentorbot/main.go"); err != nil {
+		t.Error(err)
+	}
 }

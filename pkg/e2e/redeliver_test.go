@@ -39,8 +39,14 @@ func startBot(t testing.TB, h *Harness, adjust func(*config.Config)) *bot {
 	cfg.GitHub.App.WebhookSecret = Secret
 	cfg.GitHub.App.PrivateKey = string(h.Sim.PrivateKey())
 	cfg.Server.GitHubTimeout = 10 * time.Second
+	// Loopback on a free port unless adjust picks one: the default
+	// 0.0.0.0:8080 is shared by every test process on the machine.
+	cfg.Server.Address, cfg.Server.Port = "127.0.0.1", 0
 	cfg.Schedule.RemindEvery = 0
 	cfg.Schedule.Digest = false
+	// A free loopback port unless adjust names one: the default 8080 on all
+	// interfaces collides with anything else on the machine.
+	cfg.Server.Address, cfg.Server.Port = "127.0.0.1", 0
 	if adjust != nil {
 		adjust(&cfg)
 	}

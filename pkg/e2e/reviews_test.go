@@ -44,6 +44,11 @@ func seedReviewsOrg(h *Harness, org, pol string, members []string, repos map[str
 	for name, o := range repos {
 		h.Sim.AddRepo(name, o)
 		names = append(names, name)
+		// Members are active in the repositories: reviews.inactive_after
+		// never suggests anyone without a commit in six months.
+		for _, m := range members {
+			h.Sim.AddCommit(name, githubsim.Commit{Author: m, Message: "docs: typo", Date: h.Clock.Now().Add(-days(30)), Files: []string{"README.md"}})
+		}
 	}
 	h.Sim.AddInstallation(100, org, names...)
 }
@@ -153,7 +158,8 @@ func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
 		append([]string{"pool-person", "mentor-one", "roidelapluie", "beorn7"}, owners...),
 		map[string]githubsim.RepoOptions{"prometheus/prometheus": {Files: map[string]string{"CODEOWNERS": string(co)}}})
 	h.Sim.AddTeam("prometheus", "default-maintainers", "dm-one", "dm-two")
-	// Someone outside /tsdb changed it recently: history must not beat owners.
+	// Someone not named for /tsdb changed it recently: evidence of recent
+	// work on the paths ranks first, CODEOWNERS break the tie after it.
 	h.Sim.AddCommit("prometheus/prometheus", githubsim.Commit{Author: "beorn7", Date: now.Add(-days(3)), Files: []string{"tsdb/head.go"}})
 	n := h.Sim.AddPull("prometheus/prometheus", githubsim.Pull{
 		Issue: githubsim.Issue{Title: "tsdb: fix", User: "alice", CreatedAt: now.Add(-days(5))},
@@ -169,15 +175,18 @@ func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
 		allowed[o] = true
 	}
 	sugg := suggested(cs[0].Body)
-	if len(sugg) == 0 {
-		t.Fatalf("no suggestions:\n%s\nreport:\n%s", cs[0].Body, report)
+	if len(sugg) != 2 {
+		t.Fatalf("want 2 suggestions:\n%s\nreport:\n%s", cs[0].Body, report)
+	}
+	if r := sugg["beorn7"]; !strings.HasPrefix(r, "changed ") || !strings.Contains(r, "tsdb") || !strings.Contains(r, "once since ") {
+		t.Errorf("beorn7's recent tsdb change is not first evidence: %q\n%s", r, cs[0].Body)
 	}
 	for login, reason := range sugg {
-		if !allowed[login] {
-			t.Errorf("suggested %s (%s), not a /tsdb owner or in the pool", login, reason)
+		if login == "beorn7" {
+			continue
 		}
-		if !strings.Contains(reason, "CODEOWNERS") && !strings.Contains(reason, "pool") {
-			t.Errorf("reason for %s is %q", login, reason)
+		if !allowed[login] || !strings.Contains(reason, "CODEOWNERS owner of") {
+			t.Errorf("suggested %s (%s), not a /tsdb owner by CODEOWNERS", login, reason)
 		}
 	}
 }
@@ -286,7 +295,12 @@ func TestRemindEscalatesOnceAfterTwiceTheWait(t *testing.T) {
 	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
 		t.Fatalf("escalated after 4 days of a 3-day wait")
 	}
-	h.Clock.Advance(days(2.5)) // 6.5 days > twice the wait
+	h.Clock.Advance(days(2.5)) // 6.5 days > twice the wait, but only 2.5 since the reminder
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+		t.Fatalf("escalated 2.5 days after the reminder, within the 3-day wait")
+	}
+	h.Clock.Advance(days(0.5)) // the whole wait since the reminder
 	runRemind(t, h)
 	runRemind(t, h)
 	esc := reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)
@@ -573,5 +587,140 @@ func TestRemindKeepaliveReaddedByHumanStays(t *testing.T) {
 		if r.OperationID == "issues/update-comment" {
 			t.Errorf("edited a comment to track the label: %+v", r)
 		}
+	}
+}
+
+// A PR closed for weeks and reopened waits from the reopen: its first
+// reminder comes reviews.wait after it, not on the next sweep, and no
+// escalation follows an hour later (issue #20 (f)).
+func TestRemindReopenedPRWaitsFromTheReopen(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(40))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	h.Sim.AddIssueEvent("org/app", n, githubsim.IssueEvent{Event: "closed", Actor: "alice", CreatedAt: now.Add(-days(39))})
+	h.Sim.AddIssueEvent("org/app", n, githubsim.IssueEvent{Event: "reopened", Actor: "alice", CreatedAt: now.Add(-time.Hour)})
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded an hour after the reopen:\n%s", report)
+	}
+	if !strings.Contains(report, "reopened") {
+		t.Errorf("report does not say the wait runs since the reopen:\n%s", report)
+	}
+	h.Clock.Advance(days(3) - 2*time.Hour) // 3 days minus an hour since the reopen
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded before reviews.wait since the reopen")
+	}
+	h.Clock.Advance(2 * time.Hour) // an hour past the wait
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want the reminder reviews.wait after the reopen, got %d", got)
+	}
+	h.Clock.Advance(time.Hour)
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+		t.Fatalf("escalated an hour after the reminder")
+	}
+}
+
+// A PR already past twice the wait when the app is installed gets the
+// reminder now and the escalation no earlier than reviews.wait later.
+func TestRemindPastTwiceTheWaitAtInstall(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(10))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 1 {
+		t.Fatalf("want the reminder at once, got %d", got)
+	}
+	for _, step := range []time.Duration{time.Hour, days(1), days(2) - 2*time.Hour} { // up to 3 days minus an hour
+		h.Clock.Advance(step)
+		report := runRemind(t, h)
+		if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)); got != 0 {
+			t.Fatalf("escalated within reviews.wait of the reminder:\n%s", report)
+		}
+	}
+	h.Clock.Advance(time.Hour) // exactly reviews.wait after the reminder
+	runRemind(t, h)
+	esc := reviewBotComments(h, "org/app", n, reviews.MarkerEscalate)
+	if len(esc) != 1 {
+		t.Fatalf("want the escalation reviews.wait after the reminder, got %d", len(esc))
+	}
+	if !strings.Contains(esc[0].Body, "@mentor-one") {
+		t.Errorf("escalation does not ping the mentor:\n%s", esc[0].Body)
+	}
+}
+
+// A drive-by "+1" from someone who cannot review and a machine user listed
+// in reviews.bots do not answer a PR; a member's comment does (issue #20
+// (d), (e)). Whether a commenter can review comes from the timeline's
+// author_association.
+func TestRemindIgnoresDriveByAndMachineUsers(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  bots: [benchbot]\n"), []string{"pool-person", "mentor-one", "carol", "benchbot"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	h.Sim.AddUser("passer-by", "User")
+	mk := func() int {
+		return h.Sim.AddPull("org/app", githubsim.Pull{
+			Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(5))},
+			Files: []githubsim.PullFile{{Filename: "main.go"}},
+		})
+	}
+	ignored, answered := mk(), mk()
+	h.Sim.AddComment("org/app", ignored, "passer-by", "+1", now.Add(-days(4)))
+	h.Sim.AddComment("org/app", ignored, "benchbot", "Benchmark results: no change.", now.Add(-days(4)))
+	h.Sim.AddComment("org/app", answered, "carol", "Could you add a test?", now.Add(-days(4)))
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", ignored, reviews.MarkerWait)); got != 1 {
+		t.Errorf("PR with only a +1 and a machine user's comment: %d reminders, want 1\n%s", got, report)
+	}
+	if got := len(reviewBotComments(h, "org/app", answered, reviews.MarkerWait)); got != 0 {
+		t.Errorf("PR a member answered: %d reminders, want 0\n%s", got, report)
+	}
+	if !strings.Contains(report, "waiting for the author") {
+		t.Errorf("report does not say the answered PR waits for its author:\n%s", report)
+	}
+}
+
+// An approved PR is not the reviewers' turn: no review-wait reminder. With
+// reviews.approved_wait it gets one comment to the mentors once the approval
+// is that old and still not merged (issue #20 (g)).
+func TestRemindApprovedNotMerged(t *testing.T) {
+	h := MustStart(t, Options{})
+	now := h.Clock.Now()
+	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  approved_wait: 72h\n"), []string{"pool-person", "mentor-one", "carol"},
+		map[string]githubsim.RepoOptions{"org/app": {}})
+	n := h.Sim.AddPull("org/app", githubsim.Pull{
+		Issue: githubsim.Issue{Title: "x", User: "alice", CreatedAt: now.Add(-days(6))},
+		Files: []githubsim.PullFile{{Filename: "main.go"}},
+	})
+	h.Sim.AddReview("org/app", n, githubsim.Review{User: "carol", State: "APPROVED", SubmittedAt: now.Add(-days(2))})
+	report := runRemind(t, h)
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerWait)); got != 0 {
+		t.Fatalf("reminded reviewers of an approved PR:\n%s", report)
+	}
+	if got := len(reviewBotComments(h, "org/app", n, reviews.MarkerApproved)); got != 0 {
+		t.Fatalf("approved reminder 2 days after the approval, before approved_wait")
+	}
+	h.Clock.Advance(days(1) + time.Hour)
+	runRemind(t, h)
+	runRemind(t, h)
+	cs := reviewBotComments(h, "org/app", n, reviews.MarkerApproved)
+	if len(cs) != 1 {
+		t.Fatalf("want one approved reminder, got %d", len(cs))
+	}
+	if !strings.Contains(cs[0].Body, "@mentor-one") || !strings.Contains(cs[0].Body, "approved by @carol") {
+		t.Errorf("approved reminder does not address the mentor or name the approver:\n%s", cs[0].Body)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,6 +28,10 @@ var binary struct {
 
 // buildBinary builds cmd/mentorbot once per test binary run, or uses
 // MENTORBOT_BIN (make bench sets it).
+// testVersion is stamped into the binary the tests build, as make build
+// stamps a release's.
+const testVersion = "0.0.0-e2e"
+
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	if bin := os.Getenv("MENTORBOT_BIN"); bin != "" {
@@ -39,7 +44,7 @@ func buildBinary(t testing.TB) string {
 			return
 		}
 		binary.path = filepath.Join(dir, "mentorbot")
-		if out, err := exec.Command("go", "build", "-o", binary.path, "../../cmd/mentorbot").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-ldflags", "-X github.com/prometheus/common/version.Version="+testVersion, "-o", binary.path, "../../cmd/mentorbot").CombinedOutput(); err != nil {
 			binary.err = fmt.Errorf("build mentorbot: %v\n%s", err, out)
 		}
 	})
@@ -98,11 +103,21 @@ server:
 }
 
 // startServe starts `mentorbot serve` with writeConfig's configuration.
-func startServe(t testing.TB, sim *githubsim.Server, serverExtra string) *serveProcess {
+func startServe(t testing.TB, sim *githubsim.Server, serverExtra string, args ...string) *serveProcess {
 	t.Helper()
 	path, port := writeConfig(t, sim, serverExtra)
+	return startServeConfig(t, path, port, args...)
+}
+
+// startServeConfig starts `mentorbot serve --config path` listening on port,
+// with args after the defaults.
+func startServeConfig(t testing.TB, path string, port int, args ...string) *serveProcess {
+	t.Helper()
 	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
-	p.cmd = exec.Command(buildBinary(t), "serve", "--config", path, "--log-level", "debug")
+	if !slices.Contains(args, "--log.level") {
+		args = append([]string{"--log.level", "debug"}, args...)
+	}
+	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--config", path}, args...)...)
 	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
@@ -228,6 +243,14 @@ mentees:
 	// --config also checks the server configuration and warns about a key
 	// file that others can read.
 	sim := githubsim.NewTest(t, githubsim.Options{})
+	// The shipped policy's tracking repository, where the app is installed
+	// (check-config --config asks GitHub; see TestCheckConfigTrackingIssues).
+	sim.AddOrg("thanos-io")
+	sim.AddRepo("thanos-io/thanos", githubsim.RepoOptions{})
+	for range 7000 {
+		sim.AddIssue("thanos-io/thanos", githubsim.Issue{Title: "issue", User: "someone"})
+	}
+	sim.AddInstallation(1, "thanos-io", "thanos-io/thanos")
 	cfg, _ := writeConfig(t, sim, "")
 	key := filepath.Join(filepath.Dir(cfg), "key.pem")
 	if err := os.Chmod(key, 0o644); err != nil {

@@ -36,22 +36,8 @@ func TestSetupManifestFlow(t *testing.T) {
 
 	dir := t.TempDir()
 	out := filepath.Join(dir, "config.yml")
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	cmd := exec.Command(bin, "setup", "--org", "octo-org", "--url", "https://bot.example.com/api/github/hook",
-		"--github", "https://github.example.com", "--api", sim.URL(), "--out", out, "--addr", addr)
-	var stdout, stderr SyncBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stdout.String(), "\n") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if first, _, _ := strings.Cut(stdout.String(), "\n"); !strings.Contains(first, "http://"+addr+"/") {
-		t.Fatalf("setup's first line should point at the page: %q (stderr %s)", first, stderr.String())
-	}
+	cmd, addr, stdout := startSetup(t, bin, "--org", "octo-org", "--url", "https://bot.example.com/api/github/hook",
+		"--github", "https://github.example.com", "--api", sim.URL(), "--out", out)
 
 	// The page: a form posting the manifest to the org's new-app page.
 	page := get(t, "http://"+addr+"/", http.StatusOK)
@@ -98,30 +84,7 @@ func TestSetupManifestFlow(t *testing.T) {
 		t.Errorf("setup did not say how to install the app:\n%s", stdout.String())
 	}
 
-	// The files.
-	key := filepath.Join(dir, "mentorbot-octo-org.private-key.pem")
-	for _, p := range []string{out, key} {
-		st, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.Mode().Perm() != 0o600 {
-			t.Errorf("%s has mode %04o, want 0600", p, st.Mode().Perm())
-		}
-	}
-	if pem, _ := os.ReadFile(key); strings.TrimSpace(string(pem)) != strings.TrimSpace(string(sim.PrivateKey())) {
-		t.Error("the key file is not the app's private key")
-	}
-	cfg, err := config.Load(out)
-	if err != nil {
-		t.Fatalf("config.Load of the written config: %v", err)
-	}
-	if cfg.GitHub.App.IntegrationID != 4242 || cfg.GitHub.App.WebhookSecret != secret || cfg.GitHub.App.PrivateKey != key || cfg.GitHub.V3APIURL != sim.URL() {
-		t.Errorf("written github section: %+v", cfg.GitHub)
-	}
-	if w := cfg.KeyFileWarning(); w != "" {
-		t.Errorf("key file warning: %s", w)
-	}
+	checkSetupWrote(t, bin, sim, out, secret)
 
 	// The code was used: GitHub's codes are single use.
 	res, err := http.Post(sim.URL()+"app-manifests/code-123/conversions", "application/json", nil)
@@ -131,42 +94,6 @@ func TestSetupManifestFlow(t *testing.T) {
 	_ = res.Body.Close()
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a second conversion of the code got %d", res.StatusCode)
-	}
-
-	// `mentorbot serve` runs with it. The test only moves the listen address
-	// to a free loopback port; everything else is as setup wrote it.
-	data, _ := os.ReadFile(out)
-	port := freePort(t)
-	edited := strings.Replace(strings.Replace(string(data), "address: 0.0.0.0", "address: 127.0.0.1", 1), "port: 8080", fmt.Sprintf("port: %d", port), 1)
-	if edited == string(data) {
-		t.Fatal("written config has no server address and port to move")
-	}
-	if err := os.WriteFile(out, []byte(edited), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	serveURL := fmt.Sprintf("http://127.0.0.1:%d", port)
-	var logs SyncBuffer
-	srv := exec.Command(bin, "serve", "--config", out)
-	srv.Stdout, srv.Stderr = &logs, &logs
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	if !waitReady(serveURL, 20*time.Second) {
-		t.Fatalf("mentorbot serve with the written config is not ready; logs:\n%s", logs.String())
-	}
-	ping, err := os.ReadFile("../../testdata/webhooks/ping.ping.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := NewDelivery(serveURL+"/api/github/hook", secret, "ping", NextDeliveryID(), ping)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("a ping signed with the written secret got %d", res.StatusCode)
 	}
 }
 
@@ -229,4 +156,95 @@ func waitReady(base string, timeout time.Duration) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return false
+}
+
+// startSetup starts `mentorbot setup` with args and a free --addr, waits
+// for its first line (the page's address) and returns the process, the
+// address and its output so far.
+func startSetup(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *SyncBuffer) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	cmd := exec.Command(bin, append(append([]string{"setup"}, args...), "--addr", addr)...)
+	var stdout, stderr SyncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "\n") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if first, _, _ := strings.Cut(stdout.String(), "\n"); !strings.Contains(first, "http://"+addr+"/") {
+		t.Fatalf("setup's first line should point at the page: %q (stderr %s)", first, stderr.String())
+	}
+	return cmd, addr, &stdout
+}
+
+// checkSetupWrote checks what a finished setup run against sim wrote to out
+// and next to it: config.yml and the app's key, both mode 0600, a config
+// that loads and names the simulator's app, and that `mentorbot serve`
+// runs with it and accepts a ping signed with the webhook secret.
+func checkSetupWrote(t *testing.T, bin string, sim *githubsim.Server, out, secret string) {
+	t.Helper()
+	dir := filepath.Dir(out)
+	key := filepath.Join(dir, strings.TrimSuffix(sim.BotLogin(), "[bot]")+".private-key.pem")
+	for _, p := range []string{out, key} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %04o, want 0600", p, st.Mode().Perm())
+		}
+	}
+	if pem, _ := os.ReadFile(key); strings.TrimSpace(string(pem)) != strings.TrimSpace(string(sim.PrivateKey())) {
+		t.Error("the key file is not the app's private key")
+	}
+	cfg, err := config.Load(out)
+	if err != nil {
+		t.Fatalf("config.Load of the written config: %v", err)
+	}
+	if cfg.GitHub.App.IntegrationID != sim.AppID() || cfg.GitHub.App.WebhookSecret != secret || cfg.GitHub.App.PrivateKey != key || cfg.GitHub.V3APIURL != sim.URL() {
+		t.Errorf("written github section: %+v", cfg.GitHub)
+	}
+	if w := cfg.KeyFileWarning(); w != "" {
+		t.Errorf("key file warning: %s", w)
+	}
+
+	// `mentorbot serve` runs with it. The test only moves the listen address
+	// to a free loopback port; everything else is as setup wrote it.
+	data, _ := os.ReadFile(out)
+	port := freePort(t)
+	edited := strings.Replace(strings.Replace(string(data), "address: 0.0.0.0", "address: 127.0.0.1", 1), "port: 8080", fmt.Sprintf("port: %d", port), 1)
+	if edited == string(data) {
+		t.Fatal("written config has no server address and port to move")
+	}
+	if err := os.WriteFile(out, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	serveURL := fmt.Sprintf("http://127.0.0.1:%d", port)
+	var logs SyncBuffer
+	srv := exec.Command(bin, "serve", "--config", out)
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	if !waitReady(serveURL, 20*time.Second) {
+		t.Fatalf("mentorbot serve with the written config is not ready; logs:\n%s", logs.String())
+	}
+	ping, err := os.ReadFile("../../testdata/webhooks/ping.ping.1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := NewDelivery(serveURL+"/api/github/hook", secret, "ping", NextDeliveryID(), ping)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("a ping signed with the written secret got %d", res.StatusCode)
+	}
 }

@@ -1,72 +1,34 @@
 package ghclient
 
 import (
-	"container/list"
-	"sync"
+	"github.com/thanos-community/mentorbot/pkg/cache"
 )
 
-// LRUCache is a size-bounded httpcache.Cache. httpcache's own memory cache
-// grows without bound, which a long-running server cannot afford.
+// LRUCache is a size-bounded httpcache.Cache (the ETag cache of each
+// installation client). httpcache's own memory cache grows without bound,
+// which a long-running server cannot afford.
 type LRUCache struct {
-	mu    sync.Mutex
-	max   int
-	size  int
-	order *list.List
-	items map[string]*list.Element
+	c *cache.Cache[[]byte]
 }
 
-type cacheEntry struct {
-	key   string
-	value []byte
-}
+// minEntryBytes is a floor on the size of a cached response (status line,
+// headers and body), which bounds the number of entries by maxBytes.
+const minEntryBytes = 256
 
 // NewLRUCache returns a cache holding at most maxBytes of responses.
 func NewLRUCache(maxBytes int) *LRUCache {
-	return &LRUCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+	return &LRUCache{c: cache.New(cache.Options[[]byte]{
+		Size:    max(maxBytes/minEntryBytes, 64),
+		MaxCost: maxBytes,
+		Cost:    func(b []byte) int { return len(b) },
+	})}
 }
 
 // Get returns a cached response.
-func (c *LRUCache) Get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*cacheEntry).value, true
-}
+func (c *LRUCache) Get(key string) ([]byte, bool) { return c.c.Get(key) }
 
 // Set stores a response, evicting the least recently used ones over the bound.
-func (c *LRUCache) Set(key string, value []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(value) > c.max {
-		return
-	}
-	if e, ok := c.items[key]; ok {
-		c.size -= len(e.Value.(*cacheEntry).value)
-		c.order.Remove(e)
-		delete(c.items, key)
-	}
-	c.items[key] = c.order.PushFront(&cacheEntry{key: key, value: value})
-	c.size += len(value)
-	for c.size > c.max {
-		last := c.order.Back()
-		ent := last.Value.(*cacheEntry)
-		c.order.Remove(last)
-		delete(c.items, ent.key)
-		c.size -= len(ent.value)
-	}
-}
+func (c *LRUCache) Set(key string, value []byte) { c.c.Add(key, value) }
 
 // Delete removes a response.
-func (c *LRUCache) Delete(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.size -= len(e.Value.(*cacheEntry).value)
-		c.order.Remove(e)
-		delete(c.items, key)
-	}
-}
+func (c *LRUCache) Delete(key string) { c.c.Remove(key) }

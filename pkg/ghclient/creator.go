@@ -5,14 +5,19 @@
 package ghclient
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/google/go-github/v60/github"
 	"github.com/gregjones/httpcache"
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rcrowley/go-metrics"
 	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/cache"
 )
 
 // Options configure NewCreator.
@@ -37,9 +42,10 @@ type Options struct {
 	CacheBytes int
 }
 
-// NewCreator returns go-githubapp's caching client creator wired with
-// mentorbot's middleware. It fails early on a bad private key by creating the
-// app client once.
+// NewCreator returns go-githubapp's client creator wired with mentorbot's
+// middleware, with installation clients cached per installation (see
+// clientCache). It fails early on a bad private key by creating the app
+// client once.
 func NewCreator(o Options) (githubapp.ClientCreator, error) {
 	if o.Metrics == nil {
 		return nil, fmt.Errorf("ghclient: metrics are required")
@@ -78,13 +84,40 @@ func NewCreator(o Options) (githubapp.ClientCreator, error) {
 		base = http.DefaultTransport
 	}
 	opts = append(opts, githubapp.WithTransport(tokenRetry(o.Retry, o.Metrics)(base)))
-	cc, err := githubapp.NewDefaultCachingClientCreator(o.GitHub, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("create github client creator: %w", err)
-	}
+	cc := newClientCache(githubapp.NewClientCreator(o.GitHub.V3APIURL, o.GitHub.V4APIURL, o.GitHub.App.IntegrationID,
+		[]byte(o.GitHub.App.PrivateKey), opts...), installationClients)
 	// A bad PEM only surfaces when a client is first made.
 	if _, err := cc.NewAppClient(); err != nil {
 		return nil, fmt.Errorf("create github app client (check the private key): %w", err)
 	}
 	return cc, nil
+}
+
+// installationClients bounds how many installations' clients are kept; an
+// evicted one costs a new installation token when its installation is next
+// seen.
+const installationClients = 1000
+
+// clientCache keeps one client per installation, so that every event of an
+// installation shares one installation token (ghinstallation mints it on the
+// client's first request and refreshes it under a lock) and one ETag cache.
+// go-githubapp's caching creator checks its cache and creates the client
+// without a lock, so a burst of events of a new installation could each make
+// a client and mint a token of its own; here concurrent misses share one
+// creation.
+type clientCache struct {
+	githubapp.ClientCreator
+	clients *cache.Cache[*github.Client]
+}
+
+func newClientCache(cc githubapp.ClientCreator, size int) *clientCache {
+	return &clientCache{ClientCreator: cc, clients: cache.New(cache.Options[*github.Client]{Size: size})}
+}
+
+// NewInstallationClient returns the installation's client, creating it the
+// first time. Creating a client makes no request.
+func (c *clientCache) NewInstallationClient(installationID int64) (*github.Client, error) {
+	return c.clients.GetOrLoad(context.Background(), strconv.FormatInt(installationID, 10), func(context.Context) (*github.Client, error) {
+		return c.ClientCreator.NewInstallationClient(installationID)
+	})
 }

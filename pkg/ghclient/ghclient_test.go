@@ -42,6 +42,7 @@ func TestRetry(t *testing.T) {
 		// responses are served in order; the last repeats.
 		responses   []func(w http.ResponseWriter)
 		method      string
+		path        string
 		wantStatus  int
 		wantCalls   int32
 		wantReason  string
@@ -57,7 +58,29 @@ func TestRetry(t *testing.T) {
 			name:       "5xx gives up after the attempts",
 			responses:  []func(http.ResponseWriter){status(500)},
 			method:     "POST",
+			path:       "/repos/o/r/issues/7/labels",
 			wantStatus: 500, wantCalls: 4, wantReason: "server_error",
+		},
+		{
+			name:       "a comment is not posted again after a 5xx: it may have been written",
+			responses:  []func(http.ResponseWriter){status(502), status(201)},
+			method:     "POST",
+			path:       "/repos/o/r/issues/7/comments",
+			wantStatus: 502, wantCalls: 1,
+		},
+		{
+			name:       "an issue is not opened again after a 5xx",
+			responses:  []func(http.ResponseWriter){status(500), status(201)},
+			method:     "POST",
+			path:       "/api/v3/repos/o/r/issues",
+			wantStatus: 500, wantCalls: 1,
+		},
+		{
+			name:       "an edit is sent again: the same body twice is the same edit",
+			responses:  []func(http.ResponseWriter){status(502), status(200)},
+			method:     "PATCH",
+			path:       "/repos/o/r/issues/7",
+			wantStatus: 200, wantCalls: 2, wantReason: "server_error",
 		},
 		{
 			name: "secondary rate limit waits Retry-After",
@@ -66,6 +89,7 @@ func TestRetry(t *testing.T) {
 				w.WriteHeader(403)
 			}, status(201)},
 			method:     "POST",
+			path:       "/repos/o/r/issues/7/comments",
 			wantStatus: 201, wantCalls: 2, wantReason: "secondary_rate_limit", wantSleptAt: least(2 * time.Second),
 		},
 		{
@@ -95,7 +119,7 @@ func TestRetry(t *testing.T) {
 			var calls atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				n := int(calls.Add(1)) - 1
-				if r.Method == "POST" {
+				if r.Method == "POST" || r.Method == "PATCH" {
 					b, _ := io.ReadAll(r.Body)
 					if string(b) != `{"x":1}` {
 						t.Errorf("attempt %d body = %q: the body must be re-sent", n, b)
@@ -111,10 +135,10 @@ func TestRetry(t *testing.T) {
 				Sleep:     func(_ context.Context, d time.Duration) error { slept += d; return nil },
 			}, m)(http.DefaultTransport)
 			var body io.Reader
-			if tc.method == "POST" {
+			if tc.method == "POST" || tc.method == "PATCH" {
 				body = strings.NewReader(`{"x":1}`)
 			}
-			req, _ := http.NewRequest(tc.method, srv.URL, body)
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, body)
 			res, err := rt.RoundTrip(req)
 			if err != nil {
 				t.Fatal(err)

@@ -70,6 +70,12 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 // primary and secondary rate limits by waiting as GitHub asks (Retry-After,
 // X-RateLimit-Reset) when the wait is bounded. Other 4xx are returned at once:
 // they will not change.
+//
+// A write that creates something (an issue, a comment) is not retried after
+// a 5xx: GitHub may have applied it before failing, and a second POST would
+// write a second copy. The caller, writeonce, reads again and settles
+// instead. A rate-limit answer means nothing was written, so it is waited
+// out and sent again like any other request.
 func Retry(p RetryPolicy, m *Metrics) githubapp.ClientMiddleware {
 	p = p.withDefaults()
 	return func(next http.RoundTripper) http.RoundTripper {
@@ -95,7 +101,7 @@ func Retry(p RetryPolicy, m *Metrics) githubapp.ClientMiddleware {
 				}
 				m.retries.WithLabelValues(reason).Inc()
 				zerolog.Ctx(ctx).Warn().Str("method", r.Method).Str("route", Route(r.Method, r.URL.EscapedPath())).
-					Str("reason", reason).Int("attempt", attempt).Dur("wait", wait).Msg("github request failed, retrying")
+					Str("reason", reason).Int("attempt", attempt).Float64("wait_seconds", wait.Seconds()).Msg("github request failed, retrying")
 				if serr := p.Sleep(ctx, wait); serr != nil {
 					return nil, serr
 				}
@@ -114,8 +120,8 @@ func (p RetryPolicy) decide(r *http.Request, res *http.Response, err error, atte
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && r.Context().Err() != nil {
 			return 0, ""
 		}
-		// A write that timed out may have happened; the jobs re-read their
-		// markers before writing again, so only reads are retried here.
+		// A write that timed out may have happened; writeonce reads again
+		// and settles before writing again, so only reads are retried here.
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return 0, ""
 		}
@@ -123,6 +129,9 @@ func (p RetryPolicy) decide(r *http.Request, res *http.Response, err error, atte
 	}
 	switch {
 	case res.StatusCode >= 500 && res.StatusCode != http.StatusNotImplemented:
+		if Creates(r.Method, r.URL.EscapedPath()) {
+			return 0, ""
+		}
 		return p.backoff(attempt), "server_error"
 	case res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusTooManyRequests:
 		if ra := res.Header.Get("Retry-After"); ra != "" {
@@ -152,6 +161,22 @@ func (p RetryPolicy) decide(r *http.Request, res *http.Response, err error, atte
 		}
 	}
 	return 0, ""
+}
+
+// Creates reports whether a request creates an issue or a comment: the
+// writes that are not idempotent (sending one twice writes two copies).
+// Other POSTs mentorbot sends (labels, assignees, review requests, a
+// repository label, installation tokens) give the same result when sent
+// twice.
+func Creates(method, path string) bool {
+	if method != http.MethodPost {
+		return false
+	}
+	switch Route(method, path) {
+	case "/repos/{owner}/{repo}/issues", "/repos/{owner}/{repo}/issues/{issue_number}/comments":
+		return true
+	}
+	return false
 }
 
 func (p RetryPolicy) backoff(attempt int) time.Duration {

@@ -207,7 +207,7 @@ func resourceFor(route string) string {
 func (s *Server) bucketFor(id identity, resource string) *bucket {
 	key := rateKey{resource: resource}
 	limit := 60 // anonymous
-	window := time.Hour
+	window := s.opts.CoreRateWindow
 	switch {
 	case id.inst != nil:
 		key.inst = id.inst.id

@@ -72,6 +72,13 @@
 // and InstallationEvent build payloads from the current state with
 // go-github's event types.
 //
+// github.com's side of the app manifest flow is served apart from the API,
+// at WebURL (web.go): the new-app page a manifest form is posted to, its
+// confirmation button, and the redirect back with a one-time code for the
+// manifest conversion. It checks the manifest against GitHub's documented
+// parameters, records each post (ManifestPosts), and can drop the state
+// from the redirect (DropManifestState) to test its receiver.
+//
 // To add an endpoint: find its operationId in operations.tsv (if it is not
 // there, GitHub does not have it), write a handler func(*call) reply in the
 // file for its area (decode bodies with decodeBody, which refuses unknown

@@ -35,6 +35,9 @@ type IssueEvent struct {
 	RequestedReviewer string
 	// CommitID is the head after a force push, or the merge commit.
 	CommitID string
+	// Assignee is the login assigned or unassigned (assigned, unassigned);
+	// the actor is who did it.
+	Assignee string
 }
 
 // AddIssueEvent appends an event to an issue's or pull request's log as is,
@@ -92,6 +95,9 @@ func (s *Server) addEvent(is *issueRec, ev IssueEvent) IssueEvent {
 	s.st.user(ev.Actor, "")
 	if ev.RequestedReviewer != "" {
 		s.st.user(ev.RequestedReviewer, "")
+	}
+	if ev.Assignee != "" {
+		s.st.user(ev.Assignee, "")
 	}
 	if ev.CreatedAt.IsZero() {
 		ev.CreatedAt = s.now()
@@ -207,6 +213,10 @@ func (s *Server) eventJSON(r *repo, ev IssueEvent) map[string]any {
 			color = l.Color
 		}
 		out["label"] = map[string]any{"name": ev.Label, "color": color}
+	case "assigned", "unassigned":
+		// GitHub names both the assignee and, as "assigner", the actor.
+		out["assignee"] = s.userJSON(ev.Assignee)
+		out["assigner"] = s.userJSON(ev.Actor)
 	case "review_requested", "review_request_removed":
 		out["requested_reviewer"] = s.userJSON(ev.RequestedReviewer)
 		out["review_requester"] = s.userJSON(ev.Actor)

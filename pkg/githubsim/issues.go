@@ -866,7 +866,9 @@ func (s *Server) addAssignees(c *call) reply {
 			break
 		}
 		if s.assignable(r, is, l) && !containsFold(is.Assignees, l) {
-			is.Assignees = append(is.Assignees, s.st.lookupUser(l).login)
+			login := s.st.lookupUser(l).login
+			is.Assignees = append(is.Assignees, login)
+			s.addEvent(is, IssueEvent{Event: "assigned", Actor: c.botLogin(), Assignee: login})
 			changed = true
 		}
 	}
@@ -892,7 +894,13 @@ func (s *Server) removeAssignees(c *call) reply {
 	}
 	before := len(is.Assignees)
 	for _, l := range req.Assignees {
-		is.Assignees = removeFold(is.Assignees, l)
+		for _, a := range is.Assignees {
+			if strings.EqualFold(a, l) {
+				is.Assignees = removeFold(is.Assignees, a)
+				s.addEvent(is, IssueEvent{Event: "unassigned", Actor: c.botLogin(), Assignee: a})
+				break
+			}
+		}
 	}
 	if len(is.Assignees) != before {
 		is.UpdatedAt = s.now()

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -45,9 +46,16 @@ type Options struct {
 	// rate limits (GitHub: 5000 requests per hour and 30 per minute).
 	CoreRateLimit   int
 	SearchRateLimit int
+	// CoreRateWindow is how long a core rate-limit window lasts before it
+	// resets (GitHub: an hour, the default); tests shorten it to see a
+	// spent limit reset.
+	CoreRateWindow time.Duration
 
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
+
+	// Latency slows every API request down (see SetLatency).
+	Latency Latency
 }
 
 // Fault is what SetFault's function asks the server to do to one request.
@@ -93,6 +101,8 @@ type Server struct {
 	http     *http.Server
 	url      string
 	done     chan struct{}
+	lat      latency
+	web      *site
 
 	mu          sync.Mutex
 	st          *state
@@ -124,6 +134,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.CoreRateLimit == 0 {
 		opts.CoreRateLimit = 5000
+	}
+	if opts.CoreRateWindow == 0 {
+		opts.CoreRateWindow = time.Hour
 	}
 	if opts.SearchRateLimit == 0 {
 		opts.SearchRateLimit = 30
@@ -163,6 +176,7 @@ func New(opts Options) (*Server, error) {
 		rates:    map[rateKey]*bucket{},
 		manifest: map[string]bool{},
 	}
+	s.lat.cfg = opts.Latency
 	s.st = newState(opts.AppSlug)
 	s.handlers = s.routes()
 	for id := range s.handlers {
@@ -170,6 +184,10 @@ func New(opts Options) (*Server, error) {
 			_ = ln.Close()
 			return nil, fmt.Errorf("handler for %q, which is not an operation in operations.tsv", id)
 		}
+	}
+	if s.web, err = startSite(s, opts.Addr); err != nil {
+		_ = ln.Close()
+		return nil, err
 	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -226,7 +244,7 @@ func (s *Server) BotLogin() string { return s.opts.AppSlug + "[bot]" }
 func (s *Server) Close() error {
 	err := s.http.Close()
 	<-s.done
-	return err
+	return errors.Join(err, s.web.close())
 }
 
 // Violations lists every request the server received that GitHub would have
@@ -327,6 +345,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	path := r.URL.EscapedPath()
+	s.lat.before(r)
 
 	s.mu.Lock()
 	key := r.Method + " " + path
@@ -376,6 +395,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.Status = status
 	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
+	s.lat.after(r)
 
 	for k, vs := range hdr {
 		for _, v := range vs {

@@ -17,13 +17,15 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Policies loads the effective policy of a repository.
 type Policies interface {
-	Load(ctx context.Context, client *github.Client, owner, repo string) (policy.Result, error)
+	Load(ctx context.Context, client *github.Client, installationID int64, owner, repo string) (policy.Result, error)
 }
 
 // Base holds what every handler needs; handler types embed it.
@@ -57,7 +59,7 @@ func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repos
 		return ctx, job.Env{}, err
 	}
 	owner, name := repo.GetOwner().GetLogin(), repo.GetName()
-	res, err := b.Policies.Load(ctx, client, owner, name)
+	res, err := b.Policies.Load(ctx, client, installationID, owner, name)
 	if err != nil {
 		if isGone(err) {
 			log.Warn().Err(err).Msg("installation or repository not accessible, ignoring event")
@@ -73,6 +75,7 @@ func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repos
 		Policy:         res.Policy,
 		Now:            b.Now(),
 		Bot:            bot,
+		Write:          writeonce.For(client, bot.Login()),
 	}, nil
 }
 
@@ -105,37 +108,34 @@ func done(err error) error {
 	return err
 }
 
-// IdentitySource asks GitHub once who the app is (GET /app) and remembers it.
+// IdentitySource asks GitHub who the app is (GET /app) and remembers it.
+// Deliveries that need it before it is known share the one request.
 type IdentitySource struct {
 	Clients githubapp.ClientCreator
 	// Slug, when set, is used without asking (tests, dry runs).
 	Slug string
 
-	mu  sync.Mutex
-	id  job.Identity
-	got bool
+	once sync.Once
+	id   *cache.Cache[job.Identity]
 }
 
 // Get returns the app's identity.
 func (s *IdentitySource) Get(ctx context.Context) (job.Identity, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.got {
-		return s.id, nil
-	}
 	if s.Slug != "" {
-		s.id, s.got = job.Identity{Slug: s.Slug}, true
-		return s.id, nil
+		return job.Identity{Slug: s.Slug}, nil
 	}
-	c, err := s.Clients.NewAppClient()
-	if err != nil {
-		return job.Identity{}, fmt.Errorf("create app client: %w", err)
-	}
-	app, _, err := c.Apps.Get(ctx, "")
-	if err != nil {
-		return job.Identity{}, fmt.Errorf("get the app's identity: %w", err)
-	}
-	s.id, s.got = job.Identity{Slug: app.GetSlug()}, true
-	zerolog.Ctx(ctx).Debug().Str("bot", s.id.Login()).Msg("resolved app identity")
-	return s.id, nil
+	s.once.Do(func() { s.id = cache.New(cache.Options[job.Identity]{Size: 1}) })
+	return s.id.GetOrLoad(ctx, "app", func(ctx context.Context) (job.Identity, error) {
+		c, err := s.Clients.NewAppClient()
+		if err != nil {
+			return job.Identity{}, fmt.Errorf("create app client: %w", err)
+		}
+		app, _, err := c.Apps.Get(ctx, "")
+		if err != nil {
+			return job.Identity{}, fmt.Errorf("get the app's identity: %w", err)
+		}
+		id := job.Identity{Slug: app.GetSlug()}
+		zerolog.Ctx(ctx).Debug().Str("bot", id.Login()).Msg("resolved app identity")
+		return id, nil
+	})
 }

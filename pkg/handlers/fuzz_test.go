@@ -27,7 +27,7 @@ func (noClients) NewAppClient() (*github.Client, error)               { return n
 
 type noPolicies struct{}
 
-func (noPolicies) Load(context.Context, *github.Client, string, string) (policy.Result, error) {
+func (noPolicies) Load(context.Context, *github.Client, int64, string, string) (policy.Result, error) {
 	return policy.Result{}, errNoGitHub
 }
 

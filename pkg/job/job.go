@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Identity is who the bot is on GitHub.
@@ -27,12 +28,23 @@ func (i Identity) IsSelf(login string) bool {
 
 // Env is one job run's context for one repository of one installation.
 type Env struct {
-	Client         *github.Client
+	Client *github.Client
+	// Write is how the job writes comments and issues (see writeonce); nil
+	// means a writeonce.Writer over Client. Use Writer().
+	Write          writeonce.Interface
 	InstallationID int64
 	Owner, Repo    string
 	Policy         policy.Policy
 	Now            time.Time
 	Bot            Identity
+}
+
+// Writer returns what the job writes through.
+func (e Env) Writer() writeonce.Interface {
+	if e.Write != nil {
+		return e.Write
+	}
+	return writeonce.For(e.Client, e.Bot.Login())
 }
 
 // IsBot reports whether a user is a bot: GitHub's type "Bot" or a [bot] login.
@@ -44,19 +56,49 @@ func IsBot(u *github.User) bool {
 }
 
 // Installation is one sweep's context: every repository of one
-// installation, with the org-wide policy (the org .github repository's).
+// installation, with the programme's policy and each repository's.
 type Installation struct {
 	ID     int64
 	Client *github.Client
+	// Write is how the sweep writes comments and issues (see writeonce);
+	// nil means a writeonce.Writer over Client. Use Writer().
+	Write writeonce.Interface
 	// Owner is the account (org or user) the app is installed on.
-	Owner  string
-	Repos  []*github.Repository
+	Owner string
+	Repos []*github.Repository
+	// Policy is the programme's: the org-wide policy (the org .github
+	// repository's, or the file its remote reference names) with the
+	// rosters of every repository policy of every org in the programme
+	// merged in (policy.MergeRosters).
 	Policy policy.Policy
-	Now    time.Time
-	Bot    Identity
+	// Org is the org-wide policy alone: the effective policy of the
+	// repositories without a file of their own.
+	Org policy.Policy
+	// RepoPolicies are the effective policies of the repositories that have
+	// their own .github/mentorbot.yml, keyed by lower-case "owner/name".
+	RepoPolicies map[string]policy.Policy
+	// Lead is true for the one installation of a programme that runs its
+	// programme-wide work (enrolment, digests, learnings, meetup); Peers are
+	// the programme's other installations, whose orgs that work also covers.
+	Lead  bool
+	Peers []Peer
+	Now   time.Time
+	Bot   Identity
 	// Report receives one human-readable line per decision (dry runs and the
 	// demo print it); nil means discard.
 	Report func(format string, args ...any)
+	// DryRun is set under --dry-run: writes are answered locally, so a job
+	// that needs what a write would have created (a new tracking issue)
+	// previews on a stand-in instead of skipping.
+	DryRun bool
+}
+
+// Writer returns what the sweep writes through.
+func (i Installation) Writer() writeonce.Interface {
+	if i.Write != nil {
+		return i.Write
+	}
+	return writeonce.For(i.Client, i.Bot.Login())
 }
 
 // Reportf writes a line to the installation's report, if any.
@@ -64,4 +106,21 @@ func (i Installation) Reportf(format string, args ...any) {
 	if i.Report != nil {
 		i.Report(format, args...)
 	}
+}
+
+// Peer is another installation of the same programme (another org).
+type Peer struct {
+	ID     int64
+	Client *github.Client
+	Owner  string
+	Repos  []*github.Repository
+}
+
+// RepoPolicy returns the effective policy of owner/name: its own file over
+// the org's when it has one, else the org's.
+func (i Installation) RepoPolicy(owner, name string) policy.Policy {
+	if p, ok := i.RepoPolicies[strings.ToLower(owner+"/"+name)]; ok {
+		return p
+	}
+	return i.Org
 }

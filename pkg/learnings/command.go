@@ -55,9 +55,9 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	commenter := comment.GetUser().GetLogin()
 	here := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
+	w := env.Writer()
 	reply := func(body string) error {
-		_, err := tracking.PostOnce(ctx, env.Client, here, env.Bot.Login(), commands.ReplyMarkerKind,
-			strconv.FormatInt(comment.GetID(), 10), body, tracking.PostOptions{})
+		_, err := w.CommentOnce(ctx, here, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -100,9 +100,10 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	defer j.mu.Unlock()
 	if cmd.Name == commands.MeetupWithdraw {
 		removed := false
-		if _, err := editPlanning(ctx, env.Client, ref, func(body string) (string, error) {
+		if _, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 			out, r, err := RemoveTalk(body, m.Login)
-			removed = r
+			// The check after the write finds nothing left to remove.
+			removed = removed || r
 			return out, err
 		}); err != nil {
 			return err
@@ -113,9 +114,10 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 
 	talk := Talk{Login: m.Login, Title: cmd.Title()}
 	ticked := false
-	written, err := editPlanning(ctx, env.Client, ref, func(body string) (string, error) {
+	written, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 		out, err := AddTalk(body, talk)
-		ticked = err == nil && !InterestTicked(body) && InterestTicked(out)
+		// The check after the write finds the box ticked already.
+		ticked = ticked || err == nil && !InterestTicked(body) && InterestTicked(out)
 		return out, err
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package learnings
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
@@ -10,7 +9,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // listComments lists every comment of an issue, oldest first.
@@ -48,7 +47,7 @@ func listBotIssues(ctx context.Context, c *github.Client, p policy.Policy, botLo
 	if !ok {
 		return botIssues{}, false, nil
 	}
-	issues, err := tracking.ListOpenedByBot(ctx, c, owner, repo, botLogin)
+	issues, err := writeonce.ListOpenedBy(ctx, c.Issues, owner, repo, botLogin)
 	if err != nil {
 		return botIssues{}, false, err
 	}
@@ -70,30 +69,12 @@ func (b botIssues) refOf(is *github.Issue) policy.IssueRef {
 	return policy.IssueRef{Owner: b.ref.Owner, Repo: b.ref.Repo, Number: is.GetNumber()}
 }
 
-// openOnce opens an issue with the marker kind:key in body, then lists the
-// bot's issues again: when another run opened one too, the lowest number
-// stays and ours is closed as a duplicate. It returns the issue that stays.
-func openOnce(ctx context.Context, c *github.Client, b botIssues, botLogin, kind, key, title, body string) (*github.Issue, error) {
-	is, _, err := c.Issues.Create(ctx, b.ref.Owner, b.ref.Repo, &github.IssueRequest{Title: github.String(title), Body: github.String(body)})
+// openOnce opens an issue with the marker kind:key once (see writeonce)
+// and returns the issue that stays.
+func openOnce(ctx context.Context, w writeonce.Interface, b botIssues, kind, key, title, body string) (*github.Issue, error) {
+	is, err := w.OpenIssueOnce(ctx, b.ref.Owner, b.ref.Repo, kind, key, writeonce.NewIssue{Title: title, Body: body})
 	if err != nil {
-		return nil, fmt.Errorf("open %q in %s/%s: %w", title, b.ref.Owner, b.ref.Repo, err)
+		return nil, err
 	}
-	if is.GetNumber() == 0 {
-		return is, nil // dry run
-	}
-	again, err := tracking.ListOpenedByBot(ctx, c, b.ref.Owner, b.ref.Repo, botLogin)
-	if err != nil {
-		return is, err
-	}
-	first := botIssues{ref: b.ref, issues: again}.find(kind, key)
-	if first == nil || first.GetNumber() >= is.GetNumber() {
-		return is, nil
-	}
-	// Another run opened it first: ours goes.
-	if _, _, err := c.Issues.Edit(ctx, b.ref.Owner, b.ref.Repo, is.GetNumber(), &github.IssueRequest{
-		State: github.String("closed"), StateReason: github.String("not_planned"),
-	}); err != nil {
-		return first, fmt.Errorf("close duplicate %s/%s#%d: %w", b.ref.Owner, b.ref.Repo, is.GetNumber(), err)
-	}
-	return first, nil
+	return &github.Issue{Number: github.Int(is.Number), HTMLURL: github.String(is.URL), Body: github.String(is.Body)}, nil
 }

@@ -21,25 +21,7 @@ const emailWidth = 72
 // Slug turns a programme name into a marker key: lower-case letters and
 // digits separated by single dashes ("LFX Mentorship 2026 Term 3" →
 // "lfx-mentorship-2026-term-3"). An empty name gives "program".
-func Slug(program string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(program) {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "program"
-	}
-	return b.String()
-}
+func Slug(program string) string { return markers.Slug(program) }
 
 // LearningsTitle is the title of the learnings issue: "Learnings: <program>".
 // Titles are plain text on GitHub; white space is collapsed.
@@ -92,7 +74,7 @@ func LearningsBody(program string, retros []Retrospective) string {
 	for _, g := range groups {
 		if g.Theme != "" {
 			fmt.Fprintf(&b, "### Theme: %s\n\n", mdsafe.Text(capitalise(g.Theme)))
-			fmt.Fprintf(&b, "_Shared by %s._\n\n", mdsafe.Text(joinAnd(g.Mentees)))
+			fmt.Fprintf(&b, "_Shared by %s._\n\n", mdsafe.Text(mdsafe.JoinAnd(g.Mentees)))
 		} else {
 			fmt.Fprintf(&b, "### From %s\n\n", mdsafe.Text(g.Mentees[0]))
 		}
@@ -165,7 +147,7 @@ func EmailText(program string, retros []Retrospective) string {
 	}
 	for _, g := range groups {
 		if g.Theme != "" {
-			b.WriteString("\n" + plain(capitalise(g.Theme)) + " (" + plain(joinAnd(g.Mentees)) + ")\n")
+			b.WriteString("\n" + plain(capitalise(g.Theme)) + " (" + plain(mdsafe.JoinAnd(g.Mentees)) + ")\n")
 		} else {
 			b.WriteString("\nFrom " + plain(g.Mentees[0]) + "\n")
 		}
@@ -198,7 +180,7 @@ func EmailText(program string, retros []Retrospective) string {
 		}
 	}
 	if len(missing) > 0 {
-		b.WriteString("\n" + wrap("No retrospective yet: "+joinAnd(missing)+".", emailWidth, "", ""))
+		b.WriteString("\n" + wrap("No retrospective yet: "+mdsafe.JoinAnd(missing)+".", emailWidth, "", ""))
 	}
 	b.WriteString("\nThank you to all mentees and mentors!\n")
 	return b.String()
@@ -254,17 +236,6 @@ func capitalise(s string) string {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
 	}
 	return s
-}
-
-// joinAnd joins names as "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func longestRun(s string, c byte) int {

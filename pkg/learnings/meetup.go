@@ -123,7 +123,7 @@ func MeetupBody(m Meetup) (string, error) {
 			names[i] = mdsafe.Text(l)
 		}
 		fmt.Fprintf(&b, "Mentees of this term: %s. Each of them is asked on their tracking issue whether they would like to present.\n\n",
-			joinAnd(names))
+			mdsafe.JoinAnd(names))
 	}
 	b.WriteString("## Steps\n\n")
 	for _, s := range meetupSteps() {

@@ -25,13 +25,23 @@ func Term(p policy.Policy, loc *time.Location) (lastEnd time.Time, ok bool) {
 	return lastEnd, !lastEnd.IsZero()
 }
 
-// CollectDue reports whether the learnings are due at now: every mentee's
-// term is over and retrospective.collect_after has passed since the last
-// one ended. From then on every sweep reads the retrospectives again, so a
-// late reply still reaches the learnings issue.
+// CollectDue reports whether the learnings are being collected at now:
+// every mentee's term is over, retrospective.collect_after has passed since
+// the last one ended, and retrospective.collect_until has not passed since
+// then (0 means no limit). In that window every sweep reads the
+// retrospectives again, so a late or edited reply still reaches the
+// learnings issue; after it, a sweep costs no request for the programme.
 func CollectDue(p policy.Policy, now time.Time, loc *time.Location) bool {
 	end, ok := Term(p, loc)
-	return ok && !now.Before(end.Add(p.Retrospective.CollectAfter.D()))
+	if !ok {
+		return false
+	}
+	start := end.Add(p.Retrospective.CollectAfter.D())
+	if now.Before(start) {
+		return false
+	}
+	until := p.Retrospective.CollectUntil.D()
+	return until <= 0 || now.Before(start.Add(until))
 }
 
 // MeetupDue reports whether the meetup is being planned at now: with

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -60,11 +59,14 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	return errors.Join(errs...)
 }
 
-// Retrospectives reads every mentee's retrospective, in roster order: the
-// template the bot posted on the tracking issue (marker retro:<login>) and
-// the replies below it. A mentee without a tracking issue or a template
+// Retrospectives reads every mentee's retrospective from their tracking
+// issue: the comments their mentee, mentors or retrospective.authors wrote
+// from the retrospective reminder on (RetroWindow), before or after the
+// template the bot posted (marker retro:<login>), which is a help and not a
+// start line. A mentee without a tracking issue, or with no such comment,
 // has an empty retrospective ("no retrospective yet").
 func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot job.Identity) ([]Retrospective, error) {
+	loc := Location(p)
 	var out []Retrospective
 	for _, m := range p.Mentees {
 		r := Retrospective{Mentee: m.Login}
@@ -77,25 +79,43 @@ func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot 
 			if err != nil {
 				return nil, err
 			}
-			tmpl := -1
-			for i, cm := range cms {
-				if bot.IsSelf(cm.GetUser().GetLogin()) && markers.Has(cm.GetBody(), digest.KindRetro, digest.LoginKey(m.Login)) {
-					tmpl = i
-					break
-				}
+			comments := make([]Comment, 0, len(cms))
+			for _, cm := range cms {
+				comments = append(comments, asComment(cm))
 			}
-			if tmpl >= 0 {
-				r.TrackingIssue = issueURL(cms[tmpl].GetHTMLURL())
-				replies := make([]Comment, 0, len(cms)-tmpl-1)
-				for _, cm := range cms[tmpl+1:] {
-					replies = append(replies, asComment(cm))
-				}
-				r.Items = ParseRetrospective(asComment(cms[tmpl]), replies)
-			}
+			r.TrackingIssue, r.Items = readRetro(p, m, loc, bot, comments)
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// readRetro parses one mentee's retrospective out of the comments of their
+// tracking issue, and returns the issue's URL when it has a template or an
+// item to link to.
+func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Identity, cms []Comment) (string, []Item) {
+	var (
+		tmpl     Comment
+		comments = make([]Comment, 0, len(cms))
+		url      string
+	)
+	for _, c := range cms {
+		if bot.IsSelf(c.Author) {
+			if tmpl.ID == 0 && markers.Has(c.Body, markers.KindRetro, markers.LoginKey(m.Login)) {
+				tmpl = c
+				url = issueURL(c.URL)
+			}
+			continue
+		}
+		comments = append(comments, c)
+	}
+	// Without the template (the retrospective came first) there are no
+	// placeholders to skip but the empty ones every reply is checked for.
+	items := ParseRetrospective(tmpl, WindowOf(p, m, loc).Select(comments))
+	if url == "" && len(items) > 0 {
+		url = issueURL(items[0].URL)
+	}
+	return url, items
 }
 
 // collect writes the learnings issue: opened once, then updated in place
@@ -103,15 +123,22 @@ func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot 
 func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIssues) error {
 	log := zerolog.Ctx(ctx)
 	p := inst.Policy
+	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
+	if existing != nil && existing.GetState() == "closed" {
+		// People closed it: the roll-up is over, whatever collect_until
+		// says, and the tracking issues are no longer read.
+		inst.Reportf("learnings: %s is closed, retrospectives are no longer read", issues.refOf(existing))
+		return nil
+	}
 	retros, err := Retrospectives(ctx, inst.Client, p, inst.Bot)
 	if err != nil {
 		return err
 	}
 	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
-	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
+	w := inst.Writer()
 	if existing == nil {
 		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		is, err := openOnce(ctx, inst.Client, issues, inst.Bot.Login(), IssueMarkerKind, Slug(p.Program.Name), title, body)
+		is, err := openOnce(ctx, w, issues, IssueMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -120,8 +147,10 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 	} else if existing.GetBody() != body {
 		ref := issues.refOf(existing)
 		inst.Reportf("learnings: update %s in place:\n%s", ref, body)
-		if _, _, err := inst.Client.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(body)}); err != nil {
-			return fmt.Errorf("update learnings issue %s: %w", ref, err)
+		// The body is rendered from the retrospectives alone, so two runs
+		// write the same text.
+		if _, err := w.UpdateIssueBody(ctx, ref, func(string) (string, error) { return body, nil }); err != nil {
+			return fmt.Errorf("update learnings issue: %w", err)
 		}
 		log.Info().Int("issue", ref.Number).Msg("learnings issue updated")
 	} else {
@@ -138,7 +167,7 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 		return nil
 	}
 	ref := issues.refOf(planning)
-	_, err := editPlanning(ctx, inst.Client, ref, func(body string) (string, error) {
+	_, err := inst.Writer().UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
 			return body, nil
 		}
@@ -166,7 +195,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 		}
 		title := MeetupTitle(p.Program.Name)
 		inst.Reportf("meetup: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		planning, err = openOnce(ctx, inst.Client, issues, inst.Bot.Login(), MeetupMarkerKind, Slug(p.Program.Name), title, body)
+		planning, err = openOnce(ctx, inst.Writer(), issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -198,35 +227,13 @@ func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planni
 	if err != nil {
 		return err
 	}
-	posted, err := tracking.PostOnce(ctx, inst.Client, ref, inst.Bot.Login(), InviteMarkerKind, login, body, tracking.PostOptions{Verify: true})
+	c, err := inst.Writer().CommentOnce(ctx, ref, InviteMarkerKind, login, body)
 	if err != nil {
 		return err
 	}
-	if posted {
+	if c.Written {
 		inst.Reportf("meetup: invitation on %s:\n%s", ref, body)
 		zerolog.Ctx(ctx).Info().Str("mentee", login).Str("issue", ref.String()).Msg("mentee invited to present at the meetup")
 	}
 	return nil
-}
-
-// editPlanning reads an issue's body right before changing it (so that
-// edits people or other runs made meanwhile are kept) and writes it back
-// only when change altered it. It returns the body now on GitHub.
-func editPlanning(ctx context.Context, c *github.Client, ref policy.IssueRef, change func(string) (string, error)) (string, error) {
-	is, _, err := c.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", ref, err)
-	}
-	body := is.GetBody()
-	out, err := change(body)
-	if err != nil {
-		return body, fmt.Errorf("rewrite %s: %w", ref, err)
-	}
-	if out == body {
-		return body, nil
-	}
-	if _, _, err := c.Issues.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(out)}); err != nil {
-		return body, fmt.Errorf("update %s: %w", ref, err)
-	}
-	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -23,11 +24,14 @@ import (
 type Enroller struct {
 	// done remembers mentees enrolled by this process, so that events and
 	// sweeps after the first cost no requests.
-	done *memo[policy.IssueRef]
+	done *cache.Cache[policy.IssueRef]
 }
 
-// NewEnroller returns an Enroller.
-func NewEnroller() *Enroller { return &Enroller{done: newMemo[policy.IssueRef](12*time.Hour, 10000)} }
+// NewEnroller returns an Enroller; now is the clock its memory of enrolled
+// mentees is dated with (nil: time.Now).
+func NewEnroller(now func() time.Time) *Enroller {
+	return &Enroller{done: cache.New(cache.Options[policy.IssueRef]{Size: 10000, TTL: 12 * time.Hour, Now: now})}
+}
 
 // Enrolment is what enrolling one mentee did.
 type Enrolment struct {
@@ -43,9 +47,9 @@ func enrolKey(instID int64, m policy.Mentee, trackingRepo string) string {
 // Enroll ensures the tracking issue and the checklist of one mentee. It
 // returns only the tracking issue's reference, without a request, when this
 // process enrolled the mentee recently.
-func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int64, m policy.Mentee, now time.Time) (Enrolment, error) {
+func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int64, m policy.Mentee) (Enrolment, error) {
 	key := enrolKey(instID, m, tr.Policy.Program.TrackingRepo)
-	if ref, ok := e.done.get(key, now); ok {
+	if ref, ok := e.done.Get(key); ok {
 		return Enrolment{Issue: tracking.Issue{Ref: ref}}, nil
 	}
 	is, err := tr.Ensure(ctx, m)
@@ -60,7 +64,7 @@ func (e *Enroller) Enroll(ctx context.Context, tr *tracking.Tracker, instID int6
 		return Enrolment{Issue: is}, err
 	}
 	if is.Ref.Number != 0 {
-		e.done.add(key, now, is.Ref)
+		e.done.Add(key, is.Ref)
 	}
 	return Enrolment{Issue: is, Checklist: posted}, nil
 }
@@ -80,14 +84,14 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 		log.Warn().Str("mentee", s.Login).Int("line", s.Line).Str("policy_source", s.Source).
 			Msg("roster entry invalid, skipping it (run check-config for details)")
 	}
-	tr := tracking.NewTracker(inst.Client, inst.Policy, inst.Bot.Login())
+	tr := tracking.NewTracker(inst.Client, inst.Writer(), inst.Policy, inst.Bot.Login())
 	loc := Location(inst.Policy)
 	var errs []error
 	for _, m := range inst.Policy.Mentees {
 		if !Enrollable(m, inst.Now, loc) {
 			continue
 		}
-		res, err := e.Enroll(ctx, tr, inst.ID, m, inst.Now)
+		res, err := e.Enroll(ctx, tr, inst.ID, m)
 		switch {
 		case err != nil && badEntry(err):
 			log.Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee, skipping the entry")
@@ -102,13 +106,21 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 }
 
 func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
+	if res.Issue.Opened && res.Issue.Ref.Number == 0 {
+		// A dry run answers the write with an empty issue: nothing was opened.
+		inst.Reportf("enrol %s: would open a tracking issue in %s/%s", m.Login, res.Issue.Ref.Owner, res.Issue.Ref.Repo)
+		return
+	}
 	if res.Issue.Opened {
 		inst.Reportf("enrol %s: opened tracking issue %s", m.Login, res.Issue.Ref)
 	}
 	if res.Issue.Unassigned {
 		inst.Reportf("enrol %s: GitHub would not assign the tracking issue to the mentee", m.Login)
 	}
-	if res.Checklist {
+	switch {
+	case res.Checklist && inst.DryRun:
+		inst.Reportf("enrol %s: would post the onboarding checklist on %s", m.Login, res.Issue.Ref)
+	case res.Checklist:
 		inst.Reportf("enrol %s: posted the onboarding checklist on %s", m.Login, res.Issue.Ref)
 	}
 }
@@ -117,10 +129,27 @@ func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
 // of failing: the event's own job matters more than the enrolment, which
 // the next sweep retries.
 func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *tracking.Tracker, m policy.Mentee) (tracking.Issue, bool) {
-	res, err := e.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	if owner := trackingOwner(m, tr.Policy); owner != "" && !strings.EqualFold(owner, env.Owner) {
+		// A programme shared by several orgs keeps its tracking issues in
+		// another org, where this installation cannot write: the lead
+		// installation's sweep enrols.
+		zerolog.Ctx(ctx).Debug().Str("mentee", m.Login).Str("tracking_owner", owner).Msg("tracking issues live in another org, enrolment left to its installation")
+		return tracking.Issue{}, false
+	}
+	res, err := e.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("cannot enrol mentee now, the next sweep retries")
 		return tracking.Issue{}, false
 	}
 	return res.Issue, true
+}
+
+// trackingOwner is the account holding the mentee's tracking issue: its
+// tracking_issue's, else program.tracking_repo's; "" when neither is set.
+func trackingOwner(m policy.Mentee, p policy.Policy) string {
+	if ref, err := policy.ParseIssueRef(m.TrackingIssue); err == nil && m.TrackingIssue != "" {
+		return ref.Owner
+	}
+	owner, _, _ := strings.Cut(p.Program.TrackingRepo, "/")
+	return owner
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 )
@@ -25,10 +26,12 @@ const (
 // labeller adds labels, creating them in the repository first when they
 // are missing. Labels it knows exist cost no request.
 type labeller struct {
-	exists *memo[struct{}]
+	exists *cache.Cache[struct{}]
 }
 
-func newLabeller() *labeller { return &labeller{exists: newMemo[struct{}](time.Hour, 10000)} }
+func newLabeller(now func() time.Time) *labeller {
+	return &labeller{exists: cache.New(cache.Options[struct{}]{Size: 10000, TTL: time.Hour, Now: now})}
+}
 
 func labelKey(env job.Env, name string) string {
 	return strings.ToLower(strconv.FormatInt(env.InstallationID, 10) + "/" + env.Owner + "/" + env.Repo + "/" + name)
@@ -38,16 +41,17 @@ func labelKey(env job.Env, name string) string {
 // "/", spaces and colons ("GSoC/Community Bridge/LFX", "component: store")
 // are escaped by ghclient and sent in the documented {"labels": [...]} body.
 func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color, desc string) error {
-	key := labelKey(env, name)
-	if !l.exists.has(key, env.Now) {
-		if err := ghclient.EnsureLabel(ctx, env.Client, env.Owner, env.Repo, github.Label{
+	// A burst of PRs in one repository creates the label once: the others
+	// wait for that one request.
+	_, err := l.exists.GetOrLoad(ctx, labelKey(env, name), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, ghclient.EnsureLabel(ctx, env.Client, env.Owner, env.Repo, github.Label{
 			Name: github.String(name), Color: github.String(color), Description: github.String(desc),
-		}); err != nil {
-			return err
-		}
-		l.exists.add(key, env.Now, struct{}{})
+		})
+	})
+	if err != nil {
+		return err
 	}
-	_, err := ghclient.AddLabels(ctx, env.Client, env.Owner, env.Repo, number, name)
+	_, err = ghclient.AddLabels(ctx, env.Client, env.Owner, env.Repo, number, name)
 	return err
 }
 

@@ -123,32 +123,16 @@ func TestMayUseTask(t *testing.T) {
 	}
 }
 
-func TestMemo(t *testing.T) {
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	m := newMemo[int](time.Hour, 2)
-	m.add("a", now, 1)
-	if v, ok := m.get("a", now.Add(time.Minute)); !ok || v != 1 {
-		t.Errorf("get a = %v, %v", v, ok)
-	}
-	if m.has("a", now.Add(2*time.Hour)) {
-		t.Error("a should have expired")
-	}
-	m.add("b", now, 2)
-	m.add("c", now, 3)
-	m.add("d", now, 4)
-	if len(m.keys) > 2 {
-		t.Errorf("memo holds %d keys, bound is 2", len(m.keys))
-	}
-}
-
 // Every comment text the package writes, as golden files.
 func TestCommentTexts(t *testing.T) {
 	task := policy.IssueRef{Owner: "thanos-io", Repo: "thanos", Number: 42}
 	for name, got := range map[string]string{
 		"task-link":             TaskLinkComment("alice", task, "Add a *cache* for <store> @everyone"),
 		"task-link-untitled":    TaskLinkComment("alice", task, ""),
-		"reply-cancel":          CancelReply("mentor-one", "component: mentee task", true, 7),
-		"reply-cancel-nothing":  CancelReply("mentor-one", "mentee-task", false, 7),
+		"task-withdrawn":        TaskWithdrawnComment("alice", task, "Add a *cache* for <store> @everyone"),
+		"reply-cancel":          CancelReply("mentor-one", "component: mentee task", Cancelled{Label: true, Unassigned: []string{"alice"}, Withdrawn: []string{"alice"}}, 7),
+		"reply-cancel-kept":     CancelReply("mentor-one", "mentee-task", Cancelled{Label: true, Withdrawn: []string{"alice"}, Kept: []string{"alice"}}, 7),
+		"reply-cancel-nothing":  CancelReply("mentor-one", "mentee-task", Cancelled{}, 7),
 		"reply-not-mentee":      NotMenteeReply("mentor-one", "carol", "mentee-task", 7),
 		"reply-assign-refused":  AssignRefusedReply("mentor-one", "dave", "GSoC/Community Bridge/LFX", 7),
 		"reply-on-pull-request": PullRequestReply("mentor-one", 7),

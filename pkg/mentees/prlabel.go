@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -26,13 +27,18 @@ type PRLabeler struct {
 	enrol  *Enroller
 	// labelled remembers PRs this process labelled, so a redelivered event
 	// (whose payload still lacks the label) writes nothing.
-	labelled *memo[struct{}]
+	labelled *cache.Cache[struct{}]
 }
 
 // NewPRLabeler returns the job; enrol, when not nil, also enrols the
-// active mentees it sees (tracking issue and checklist) on first sight.
-func NewPRLabeler(enrol *Enroller) *PRLabeler {
-	return &PRLabeler{labels: newLabeller(), enrol: enrol, labelled: newMemo[struct{}](24*time.Hour, 10000)}
+// active mentees it sees (tracking issue and checklist) on first sight; now
+// is the clock of its memory of labelled PRs (nil: time.Now).
+func NewPRLabeler(enrol *Enroller, now func() time.Time) *PRLabeler {
+	return &PRLabeler{
+		labels:   newLabeller(now),
+		enrol:    enrol,
+		labelled: cache.New(cache.Options[struct{}]{Size: 10000, TTL: 24 * time.Hour, Now: now}),
+	}
 }
 
 // OnPullRequest implements handlers.PullRequestJob.
@@ -45,14 +51,14 @@ func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.P
 	log := zerolog.Ctx(ctx)
 	m, active := Active(env.Policy, pr.GetUser().GetLogin(), env.Now)
 	if active && j.enrol != nil {
-		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Policy, env.Bot.Login()), m)
+		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login()), m)
 	}
 	if hasLabel(labelNames(pr.Labels), label) {
 		log.Debug().Str("label", label).Msg("pull request already labelled")
 		return nil
 	}
 	key := strings.ToLower(fmt.Sprintf("%d/%s/%s#%d/%s", env.InstallationID, env.Owner, env.Repo, pr.GetNumber(), label))
-	if j.labelled.has(key, env.Now) {
+	if j.labelled.Contains(key) {
 		log.Debug().Str("label", label).Msg("pull request labelled before, redelivery")
 		return nil
 	}
@@ -74,7 +80,7 @@ func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.P
 	if err := j.labels.add(ctx, env, pr.GetNumber(), label, MenteePRColor, MenteePRDescription); err != nil {
 		return fmt.Errorf("label mentee pull request %s/%s#%d: %w", env.Owner, env.Repo, pr.GetNumber(), err)
 	}
-	j.labelled.add(key, env.Now, struct{}{})
+	j.labelled.Add(key, struct{}{})
 	log.Info().Str("label", label).Str("reason", reason).Msg("labelled mentee pull request")
 	return nil
 }

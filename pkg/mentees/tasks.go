@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -35,8 +36,11 @@ type Tasks struct {
 	enrol  *Enroller
 }
 
-// NewTasks returns the job; enrol finds (or opens) tracking issues.
-func NewTasks(enrol *Enroller) *Tasks { return &Tasks{labels: newLabeller(), enrol: enrol} }
+// NewTasks returns the job; enrol finds (or opens) tracking issues; now is
+// the clock of its memory of existing labels (nil: time.Now).
+func NewTasks(enrol *Enroller, now func() time.Time) *Tasks {
+	return &Tasks{labels: newLabeller(now), enrol: enrol}
+}
 
 // MayUseTask decides from what is known without asking GitHub: a mentor
 // listed in the policy, or a commenter GitHub itself marks as the owner or
@@ -100,7 +104,7 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
 	reply := func(body string) error {
-		_, err := tracking.PostOnce(ctx, env.Client, ref, env.Bot.Login(), commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body, tracking.PostOptions{})
+		_, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -121,13 +125,13 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	label := env.Policy.Labels.MenteeTask
 	labelled := hasLabel(labelNames(issue.Labels), label)
 	if cmd.Name == commands.MenteeTaskCancel {
-		if labelled {
-			if err := ghclient.RemoveLabel(ctx, env.Client, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
-				return err
-			}
-			log.Info().Str("label", label).Msg("mentee task cancelled")
+		done, err := t.cancel(ctx, env, issue, labelled)
+		if err != nil {
+			return err
 		}
-		return reply(CancelReply(commenter, label, labelled, comment.GetID()))
+		log.Info().Str("label", label).Bool("label_removed", done.Label).Strs("unassigned", done.Unassigned).
+			Strs("withdrawn", done.Withdrawn).Msg("mentee task cancelled")
+		return reply(CancelReply(commenter, label, done, comment.GetID()))
 	}
 
 	if !labelled {
@@ -207,8 +211,8 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 // link comments the task on the mentee's tracking issue, once, enrolling
 // the mentee first if this is the first the bot hears of them.
 func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
-	tr := tracking.NewTracker(env.Client, env.Policy, env.Bot.Login())
-	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m, env.Now)
+	tr := tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login())
+	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {
 			zerolog.Ctx(ctx).Warn().Err(err).Str("mentee", m.Login).Msg("mentee has no usable tracking issue, task not linked")
@@ -219,13 +223,106 @@ func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task pol
 	if res.Issue.Ref.Number == 0 {
 		return nil // dry run
 	}
-	posted, err := tracking.PostOnce(ctx, env.Client, res.Issue.Ref, env.Bot.Login(), KindTaskLink, TaskLinkKey(task),
-		TaskLinkComment(m.Login, task, title), tracking.PostOptions{KnownAbsent: res.Issue.Opened})
+	c, err := tr.Write.CommentOnce(ctx, res.Issue.Ref, KindTaskLink, TaskLinkKey(task), TaskLinkComment(m.Login, task, title))
 	if err != nil {
 		return err
 	}
-	if posted {
+	if c.Written {
 		zerolog.Ctx(ctx).Info().Str("mentee", m.Login).Str("tracking_issue", res.Issue.Ref.String()).Msg("linked mentee task from tracking issue")
 	}
 	return nil
+}
+
+// cancel undoes `/mentee-task @login`: the label, the assignments the bot
+// made (a person's own assignment stays, see AssignedBy), and the link on
+// each assigned mentee's tracking issue, edited to say the task was
+// withdrawn. It costs the issue's event log (one page for most issues)
+// and, per assigned mentee, the look-up of their link.
+func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, labelled bool) (Cancelled, error) {
+	var done Cancelled
+	task := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
+	label := env.Policy.Labels.MenteeTask
+	if labelled {
+		if err := ghclient.RemoveLabel(ctx, env.Client, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
+			return done, err
+		}
+		done.Label = true
+	}
+	var mentees []string
+	for _, a := range issue.Assignees {
+		if _, ok := env.Policy.Mentee(a.GetLogin()); ok {
+			mentees = append(mentees, a.GetLogin())
+		}
+	}
+	if len(mentees) == 0 {
+		return done, nil
+	}
+	events, err := assignEvents(ctx, env, issue.GetNumber())
+	if err != nil {
+		return done, err
+	}
+	by := AssignedBy(events, mentees)
+	var unassign []string
+	for _, m := range mentees {
+		if env.Bot.IsSelf(by[m]) {
+			unassign = append(unassign, m)
+		} else {
+			done.Kept = append(done.Kept, m)
+		}
+	}
+	if len(unassign) > 0 {
+		if _, _, err := env.Client.Issues.RemoveAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), unassign); err != nil {
+			return done, fmt.Errorf("unassign %v from %s: %w", unassign, task, err)
+		}
+		done.Unassigned = unassign
+	}
+	for _, m := range mentees {
+		withdrawn, err := t.withdrawLink(ctx, env, m, task, issue.GetTitle())
+		if err != nil {
+			return done, err
+		}
+		if withdrawn {
+			done.Withdrawn = append(done.Withdrawn, m)
+		}
+	}
+	return done, nil
+}
+
+// assignEvents reads the assigned and unassigned entries of an issue's
+// event log, oldest first.
+func assignEvents(ctx context.Context, env job.Env, number int) ([]AssignEvent, error) {
+	opt := &github.ListOptions{PerPage: 100}
+	var out []AssignEvent
+	err := ghclient.Each(0, func(page int) ([]*github.IssueEvent, *github.Response, error) {
+		opt.Page = page
+		return env.Client.Issues.ListIssueEvents(ctx, env.Owner, env.Repo, number, opt)
+	}, func(ev *github.IssueEvent) bool {
+		switch ev.GetEvent() {
+		case "assigned", "unassigned":
+			out = append(out, AssignEvent{
+				Assigned: ev.GetEvent() == "assigned",
+				Assignee: ev.GetAssignee().GetLogin(),
+				Actor:    ev.GetActor().GetLogin(),
+				At:       ev.GetCreatedAt().Time,
+			})
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list events of %s/%s#%d: %w", env.Owner, env.Repo, number, err)
+	}
+	return out, nil
+}
+
+// withdrawLink edits the task's link on the mentee's tracking issue, when
+// there is one, to say the task was withdrawn. It reports whether the link
+// says so now.
+func (t *Tasks) withdrawLink(ctx context.Context, env job.Env, mentee string, task policy.IssueRef, title string) (bool, error) {
+	ref, ok, err := tracking.Find(ctx, env.Client, env.Policy, env.Bot.Login(), mentee)
+	if err != nil || !ok {
+		return false, err
+	}
+	body := TaskWithdrawnComment(mentee, task, title)
+	_, ok, err = env.Writer().UpdateComment(ctx, ref, KindTaskLink, TaskLinkKey(task), func(string) (string, error) { return body, nil })
+	return ok, err
 }

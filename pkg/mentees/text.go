@@ -26,28 +26,82 @@ func replyMarker(commentID int64) string {
 // given to them. mentee is the roster's login; title comes from the issue
 // and is escaped.
 func TaskLinkComment(mentee string, task policy.IssueRef, title string) string {
+	return taskComment("**New mentee task** for "+mdsafe.Mention(mentee)+": ", task, title, "",
+		"Questions about the task are best asked on the issue itself, where everyone working on it can see the answers.")
+}
+
+// taskComment writes a task link: the lead, the task and its escaped title
+// (wrapped in mark, e.g. ~~ to strike it out), the note, and the marker
+// that the link and its withdrawal share.
+func taskComment(lead string, task policy.IssueRef, title, mark, note string) string {
 	var b strings.Builder
-	b.WriteString("**New mentee task** for " + mdsafe.Mention(mentee) + ": " + task.String())
+	b.WriteString(lead + mark + task.String())
 	if t := strings.TrimSpace(title); t != "" {
 		b.WriteString(" — " + mdsafe.Text(t))
 	}
-	b.WriteString("\n\nQuestions about the task are best asked on the issue itself, where everyone working on it can see the answers.\n\n")
+	b.WriteString(mark + "\n\n" + note + "\n\n")
 	b.WriteString(markers.New(KindTaskLink, TaskLinkKey(task)) + "\n")
 	return b.String()
 }
 
-// CancelReply answers `/mentee-task cancel`. removed says whether the label
-// was there to remove.
-func CancelReply(commenter, label string, removed bool, commentID int64) string {
+// TaskWithdrawnComment replaces a task link on the mentee's tracking issue
+// when `/mentee-task cancel` withdraws the task. It keeps the link's marker,
+// so the link is edited in place and never posted again for the same task.
+func TaskWithdrawnComment(mentee string, task policy.IssueRef, title string) string {
+	return taskComment("**Mentee task withdrawn** for "+mdsafe.Mention(mentee)+": ", task, title, "~~",
+		"The issue is no longer a mentee task; nothing more is expected of you on it as part of the programme.")
+}
+
+// Cancelled is what `/mentee-task cancel` undid, for its reply.
+type Cancelled struct {
+	// Label: the task label was there and was removed.
+	Label bool
+	// Unassigned are the mentees the bot had assigned and no longer are.
+	Unassigned []string
+	// Withdrawn are the mentees whose tracking issue link now says the task
+	// was withdrawn.
+	Withdrawn []string
+	// Kept are assignees someone else assigned: their assignment stays.
+	Kept []string
+}
+
+// CancelReply answers `/mentee-task cancel` with what was undone.
+func CancelReply(commenter, label string, c Cancelled, commentID int64) string {
 	var b strings.Builder
 	b.WriteString(replyMarker(commentID) + "\n")
-	if removed {
-		b.WriteString("Done, " + mdsafe.Mention(commenter) + ": I removed the " + mdsafe.Code(label) + " label, so this issue is no longer a mentee task.")
-	} else {
-		b.WriteString("Hi " + mdsafe.Mention(commenter) + ", this issue has no " + mdsafe.Code(label) + " label, so there was nothing to undo.")
+	if !c.Label && len(c.Unassigned) == 0 && len(c.Withdrawn) == 0 {
+		b.WriteString("Hi " + mdsafe.Mention(commenter) + ", this issue has no " + mdsafe.Code(label) + " label and no task the bot gave out, so there was nothing to undo.\n")
+		return b.String()
 	}
-	b.WriteString(" Assignees and links on tracking issues are left as they are.\n")
+	var done []string
+	if c.Label {
+		done = append(done, "removed the "+mdsafe.Code(label)+" label")
+	}
+	if len(c.Unassigned) > 0 {
+		done = append(done, "unassigned "+mdsafe.JoinAnd(codes(c.Unassigned)))
+	}
+	if len(c.Withdrawn) > 0 {
+		done = append(done, "marked the task as withdrawn on the tracking issue of "+mdsafe.JoinAnd(codes(c.Withdrawn)))
+	}
+	b.WriteString("Done, " + mdsafe.Mention(commenter) + ": I " + mdsafe.JoinAnd(done) + ", so this issue is no longer a mentee task.")
+	if len(c.Kept) > 0 {
+		verb := "stay"
+		if len(c.Kept) == 1 {
+			verb = "stays"
+		}
+		b.WriteString(" " + mdsafe.JoinAnd(codes(c.Kept)) + " " + verb + " assigned, because someone other than the bot assigned them.")
+	}
+	b.WriteString("\n")
 	return b.String()
+}
+
+// codes writes logins as code, so the reply mentions nobody again.
+func codes(logins []string) []string {
+	out := make([]string, len(logins))
+	for i, l := range logins {
+		out[i] = mdsafe.Code(l)
+	}
+	return out
 }
 
 // NotMenteeReply answers `/mentee-task @login` when login is not an active
@@ -70,8 +124,10 @@ func AssignRefusedReply(commenter, mentee, label string, commentID int64) string
 	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
 		" and linked it from " + mdsafe.Mention(mentee) + "'s tracking issue, but GitHub did not assign it to them: " +
 		"only collaborators, members of the organisation and people who have commented on an issue can be assigned to it.\n\n")
-	b.WriteString(mdsafe.Mention(mentee) + ", please leave a comment here (a hello is enough); then run " +
-		mdsafe.Code("/mentee-task @"+mentee) + " again to assign it.\n")
+	// Only mentors and maintainers may use /mentee-task, so the mentee is
+	// asked for the comment and the commenter for the command.
+	b.WriteString(mdsafe.Mention(mentee) + ", please leave a comment here (a hello is enough). " +
+		mdsafe.Mention(commenter) + ", once they have, run " + mdsafe.Code("/mentee-task @"+mentee) + " again to assign it.\n")
 	return b.String()
 }
 

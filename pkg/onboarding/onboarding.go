@@ -7,6 +7,7 @@
 package onboarding
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -175,16 +176,16 @@ Blocked on a pull request, looking for a reviewer, or puzzled by a failing CI ru
 // built-in one. When custom does not parse, fails to execute, or renders
 // nothing (or too much), the built-in checklist is used and warning says why.
 // The onboarding marker is always appended, outside the template's control.
-func Checklist(d Data, custom string) (body string, warning error) {
+func Checklist(ctx context.Context, d Data, custom string) (body string, warning error) {
 	d = d.withDefaults()
 	if strings.TrimSpace(custom) != "" {
-		out, err := render(custom, d)
+		out, err := render(ctx, custom, d)
 		if err == nil {
 			return withMarker(out, d.Mentee), nil
 		}
 		warning = fmt.Errorf("program.onboarding template: %w; using the built-in checklist", err)
 	}
-	out, err := render(BuiltinChecklist, d)
+	out, err := render(ctx, BuiltinChecklist, d)
 	if err != nil {
 		// The built-in template is tested; this is a programming error, but
 		// still not a reason to leave a mentee without a checklist.
@@ -198,7 +199,7 @@ func Checklist(d Data, custom string) (body string, warning error) {
 
 // CheckTemplate reports whether custom parses and renders for a sample
 // mentee, for `mentorbot check-config`.
-func CheckTemplate(custom string) error {
+func CheckTemplate(ctx context.Context, custom string) error {
 	if strings.TrimSpace(custom) == "" {
 		return nil
 	}
@@ -206,14 +207,14 @@ func CheckTemplate(custom string) error {
 		Mentee: "mentee", Mentors: []string{"mentor-one", "mentor-two"}, Program: "Sample Programme",
 		ContributingURL: "https://example.com/CONTRIBUTING.md", Channels: "#channel",
 	}
-	if _, err := render(custom, sample.withDefaults()); err != nil {
+	if _, err := render(ctx, custom, sample.withDefaults()); err != nil {
 		return fmt.Errorf("program.onboarding template: %w", err)
 	}
 	return nil
 }
 
-func render(src string, d Data) (string, error) {
-	return usertemplate.Render("onboarding", "checklist", src, Funcs(), d, maxBody)
+func render(ctx context.Context, src string, d Data) (string, error) {
+	return usertemplate.Render(ctx, "onboarding", "checklist", src, Funcs(), d, maxBody)
 }
 
 func withMarker(body, login string) string {

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -89,7 +90,7 @@ func TestChecklistGolden(t *testing.T) {
 		{name: "checklist_empty_output", data: thanos, custom: "{{if .Prometheus}}only for Prometheus{{end}}", warn: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body, warn := Checklist(tc.data, tc.custom)
+			body, warn := Checklist(context.Background(), tc.data, tc.custom)
 			if (warn != nil) != tc.warn {
 				t.Fatalf("warning = %v, want one: %v", warn, tc.warn)
 			}
@@ -99,7 +100,7 @@ func TestChecklistGolden(t *testing.T) {
 				t.Errorf("checklist lacks its marker: %+v", markers.Parse(body))
 			}
 			if tc.warn {
-				builtin, _ := Checklist(tc.data, "")
+				builtin, _ := Checklist(context.Background(), tc.data, "")
 				if body != builtin {
 					t.Error("a broken template did not fall back to the built-in checklist")
 				}
@@ -110,7 +111,7 @@ func TestChecklistGolden(t *testing.T) {
 
 func TestChecklistFollowsTheHandbook(t *testing.T) {
 	p, m := thanosPolicy(t)
-	body, warn := Checklist(NewData(p, m), "")
+	body, warn := Checklist(context.Background(), NewData(p, m), "")
 	if warn != nil {
 		t.Fatal(warn)
 	}
@@ -129,11 +130,11 @@ func TestChecklistFollowsTheHandbook(t *testing.T) {
 }
 
 func TestChecklistWarningSaysWhat(t *testing.T) {
-	_, warn := Checklist(Data{Mentee: "alice"}, "{{.Nope}}")
+	_, warn := Checklist(context.Background(), Data{Mentee: "alice"}, "{{.Nope}}")
 	if warn == nil || !strings.Contains(warn.Error(), "program.onboarding") || !strings.Contains(warn.Error(), "built-in") {
 		t.Errorf("warning = %v", warn)
 	}
-	_, warn = Checklist(Data{Mentee: "alice"}, strings.Repeat("x", maxBody+1))
+	_, warn = Checklist(context.Background(), Data{Mentee: "alice"}, strings.Repeat("x", maxBody+1))
 	if warn == nil {
 		t.Error("an oversized checklist was accepted")
 	}
@@ -154,7 +155,7 @@ func TestCheckTemplate(t *testing.T) {
 		{name: "renders nothing", src: "{{/* nothing */}}", wantErr: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := CheckTemplate(tc.src); (err != nil) != tc.wantErr {
+			if err := CheckTemplate(context.Background(), tc.src); (err != nil) != tc.wantErr {
 				t.Errorf("CheckTemplate error = %v, wantErr %v", err, tc.wantErr)
 			}
 		})

@@ -2,68 +2,38 @@ package policy
 
 import (
 	"context"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/cache"
 )
 
 // Cached serves a repository's policy from memory for a short TTL, so that a
 // burst of webhooks for one repository costs one policy load rather than one
-// per event (an ignored PR then costs no GitHub call at all). A policy edit
-// takes effect within the TTL. Errors are never cached.
+// per event (an ignored PR then costs no GitHub call at all): concurrent
+// misses share one load. A policy edit takes effect within the TTL. Errors
+// are never cached; "no policy file" is, as long as a policy.
 type Cached struct {
 	loader *Loader
-	ttl    time.Duration
-	now    func() time.Time
-	max    int
-
-	mu      sync.Mutex
-	entries map[string]cachedResult
+	cache  *cache.Cache[Result]
 }
 
-type cachedResult struct {
-	res Result
-	at  time.Time
-}
-
-// NewCached wraps loader with a TTL cache of at most max repositories.
+// NewCached wraps loader with a TTL cache of at most max repositories, dated
+// by now (nil: time.Now).
 func NewCached(loader *Loader, ttl time.Duration, max int, now func() time.Time) *Cached {
-	if now == nil {
-		now = time.Now
-	}
-	return &Cached{loader: loader, ttl: ttl, now: now, max: max, entries: map[string]cachedResult{}}
+	return &Cached{loader: loader, cache: cache.New(cache.Options[Result]{Size: max, TTL: ttl, Now: now})}
 }
 
-// Load returns the cached policy of owner/repo, loading it when missing or
-// older than the TTL.
-func (c *Cached) Load(ctx context.Context, client *github.Client, owner, repo string) (Result, error) {
-	key := strings.ToLower(owner + "/" + repo)
-	now := c.now()
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && now.Sub(e.at) < c.ttl {
-		return Result{Policy: e.res.Policy.Clone(), Source: e.res.Source, Problems: e.res.Problems, Stale: e.res.Stale}, nil
-	}
-	res, err := c.loader.Load(ctx, client, owner, repo)
+// Load returns the cached policy of owner/repo as installationID sees it,
+// loading it when missing or older than the TTL.
+func (c *Cached) Load(ctx context.Context, client *github.Client, installationID int64, owner, repo string) (Result, error) {
+	res, err := c.cache.GetOrLoad(ctx, Key(installationID, owner, repo), func(ctx context.Context) (Result, error) {
+		return c.loader.Load(ctx, client, installationID, owner, repo)
+	})
 	if err != nil {
-		return res, err
+		return Result{}, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
-		// Drop expired entries; if none expired, start over rather than grow.
-		for k, v := range c.entries {
-			if now.Sub(v.at) >= c.ttl {
-				delete(c.entries, k)
-			}
-		}
-		if len(c.entries) >= c.max {
-			c.entries = map[string]cachedResult{}
-		}
-	}
-	c.entries[key] = cachedResult{res: res, at: now}
+	// Callers may change their copy; the cached one is shared.
 	return Result{Policy: res.Policy.Clone(), Source: res.Source, Problems: res.Problems, Stale: res.Stale}, nil
 }

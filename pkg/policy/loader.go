@@ -1,15 +1,19 @@
 package policy
 
 import (
-	"container/list"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/palantir/go-githubapp/appconfig"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/rs/zerolog"
+	"gopkg.in/yaml.v3"
+
+	"github.com/thanos-community/mentorbot/pkg/cache"
 )
 
 const (
@@ -40,19 +44,14 @@ type Result struct {
 // Loader loads the policy of a repository: the org's .github/mentorbot.yml
 // as the base, overridden key by key by the repository's
 // .github/mentorbot.yml. It remembers the last good policy of each
-// repository for when a file becomes invalid. It is safe for concurrent use.
+// installation's repository for when a file becomes invalid, or empty. It is
+// safe for concurrent use.
 type Loader struct {
-	maxSize int
-
-	mu    sync.Mutex
-	limit int
-	order *list.List // of string keys, most recently used first
-	good  map[string]*list.Element
-}
-
-type cacheEntry struct {
-	key    string
-	policy Policy
+	maxSize       int
+	size          int
+	good          *cache.Cache[Policy]
+	flagged       *prometheus.CounterVec
+	remoteClients RemoteClients
 }
 
 // LoaderOption configures a Loader.
@@ -61,7 +60,7 @@ type LoaderOption func(*Loader)
 // WithCacheSize bounds how many repositories' last good policies are kept
 // (least recently used are dropped first). The default is 10000.
 func WithCacheSize(n int) LoaderOption {
-	return func(l *Loader) { l.limit = max(n, 1) }
+	return func(l *Loader) { l.size = max(n, 1) }
 }
 
 // WithMaxFileSize bounds the size of a policy file; larger files are invalid.
@@ -70,13 +69,39 @@ func WithMaxFileSize(n int) LoaderOption {
 	return func(l *Loader) { l.maxSize = n }
 }
 
+// WithRegisterer registers mentorbot_policy_flagged_total, which counts the
+// policies loaded that look like a mistake (an empty file, a roster that
+// vanished), on reg.
+func WithRegisterer(reg prometheus.Registerer) LoaderOption {
+	return func(l *Loader) {
+		l.flagged = promauto.With(reg).NewCounterVec(prometheus.CounterOpts{
+			Name: "mentorbot_policy_flagged_total",
+			Help: "Policy loads that look like a mistake, by reason: empty (a file that parses to nothing), roster_lost (no mentees where the last good policy had some; the last good one is kept).",
+		}, []string{"reason"})
+		// Served at 0 from the start, so that a rate over them works
+		// before the first flag.
+		for _, r := range []string{"empty", "roster_lost"} {
+			l.flagged.WithLabelValues(r)
+		}
+	}
+}
+
 // NewLoader returns a Loader with an empty cache.
 func NewLoader(opts ...LoaderOption) *Loader {
-	l := &Loader{maxSize: MaxFileSize, limit: 10000, order: list.New(), good: map[string]*list.Element{}}
+	l := &Loader{maxSize: MaxFileSize, size: 10000}
 	for _, o := range opts {
 		o(l)
 	}
+	// Last good policies do not expire: they are only used when the files
+	// became unusable, and then an old policy beats the defaults.
+	l.good = cache.New(cache.Options[Policy]{Size: l.size})
 	return l
+}
+
+// Key identifies a repository of an installation in the policy caches: the
+// same repository name seen through another installation is another entry.
+func Key(installationID int64, owner, repo string) string {
+	return strconv.FormatInt(installationID, 10) + "/" + strings.ToLower(owner+"/"+repo)
 }
 
 // Load returns the policy in effect for owner/repo on its default branch.
@@ -88,16 +113,21 @@ func NewLoader(opts ...LoaderOption) *Loader {
 //     logged through the zerolog logger in ctx, and the result holds the last
 //     good policy of the repository (or the defaults), Stale, with Problems
 //     set. Problems confined to roster entries are the exception: those
-//     entries are skipped with a warning and the rest of the file is used.
-func (l *Loader) Load(ctx context.Context, client *github.Client, owner, repo string) (Result, error) {
-	key := strings.ToLower(owner + "/" + repo)
-	layers, err := fetch(ctx, client, owner, repo)
+//     entries are skipped with a warning and the rest of the file is used;
+//   - files that look like a mistake are flagged (warning and metric): a file
+//     that parses to nothing, and a policy that names no mentees where the
+//     last good one named some. In the second case the last good policy is
+//     kept (Stale), so that a truncated file cannot stop the programme; a
+//     roster ended on purpose says so with "mentees: []".
+func (l *Loader) Load(ctx context.Context, client *github.Client, installationID int64, owner, repo string) (Result, error) {
+	key := Key(installationID, owner, repo)
+	layers, err := l.fetch(ctx, client, owner, repo)
 	if err != nil {
 		return Result{}, fmt.Errorf("load policy for %s/%s: %w", owner, repo, err)
 	}
 	if len(layers) == 0 {
 		p := Default()
-		l.remember(key, p)
+		l.good.Add(key, p.Clone())
 		return Result{Policy: p}, nil
 	}
 
@@ -113,6 +143,10 @@ func (l *Loader) Load(ctx context.Context, client *github.Client, owner, repo st
 			r.problems = append(r.problems, Problem{Source: ly.Source, Message: fmt.Sprintf("file is larger than %d bytes", l.maxSize)})
 			r.fatal++
 		}
+		if ly.Invalid != "" {
+			r.problems = append(r.problems, Problem{Source: ly.Source, Message: ly.Invalid})
+			r.fatal++
+		}
 	}
 	if r.fatal == 0 {
 		r = parseLayers(layers)
@@ -124,11 +158,27 @@ func (l *Loader) Load(ctx context.Context, client *github.Client, owner, repo st
 			logger.Warn().Str("policy_source", source).Strs("problems", problemStrings(r.problems)).
 				Msg("policy roster entries invalid, skipping them")
 		}
-		l.remember(key, r.policy)
+		if len(r.empty) > 0 {
+			l.flag("empty")
+			logger.Warn().Str("policy_source", source).Strs("empty", r.empty).
+				Msg("policy file is empty: it sets nothing, the defaults (and any other file) apply")
+		}
+		if last, ok := l.lastGood(installationID, owner, repo); ok && len(last.Mentees) > 0 && len(r.policy.Mentees) == 0 && !rosterCleared(layers) {
+			l.flag("roster_lost")
+			pr := Problem{Source: source, Message: fmt.Sprintf("the policy names no mentees, where the last good one named %d: "+
+				"keeping the last good policy (write \"mentees: []\" to end the roster on purpose)", len(last.Mentees))}
+			logger.Warn().Str("policy_source", source).Int("last_good_mentees", len(last.Mentees)).
+				Msg("policy lost its mentee roster, keeping the last good policy")
+			return Result{Policy: last.Clone(), Source: source, Problems: append(r.problems, pr), Stale: true}, nil
+		}
+		l.good.Add(key, r.policy.Clone())
 		return Result{Policy: r.policy, Source: source, Problems: r.problems}, nil
 	}
 
-	p, ok := l.lastGood(key)
+	p, ok := l.good.Get(key)
+	if ok {
+		p = p.Clone()
+	}
 	msg := "policy invalid, keeping last good"
 	if !ok {
 		p = Default()
@@ -146,47 +196,6 @@ func problemStrings(ps []Problem) []string {
 	return out
 }
 
-// fetch returns the policy files that apply to owner/repo, base first: none,
-// one (the repository's or the org's), or both.
-func fetch(ctx context.Context, client *github.Client, owner, repo string) ([]Layer, error) {
-	// appconfig reports the first file it finds (the repository's, else the
-	// org default) and follows remote references ("remote: org/repo"), but
-	// does not say which of the two it found when the file was a remote
-	// reference. Its remote-reference parser sees the path of every file it
-	// finds, so a per-call wrapper records whether the repository has one.
-	repoHasFile := false
-	ld := appconfig.NewLoader([]string{RepoPath},
-		appconfig.WithOwnerDefault(OrgRepo, []string{OrgPath}),
-		appconfig.WithRemoteRefParser(func(path string, b []byte) (*appconfig.RemoteRef, error) {
-			if path == RepoPath {
-				repoHasFile = true
-			}
-			return appconfig.YAMLRemoteRefParser(path, b)
-		}))
-	c, err := ld.LoadConfig(ctx, client, owner, repo, "")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(c), err)
-	}
-	if c.IsUndefined() {
-		return nil, nil
-	}
-	found := Layer{Source: sourceName(c), Data: c.Content}
-	if !repoHasFile {
-		return []Layer{found}, nil
-	}
-
-	// The repository has its own file; the org default is its base.
-	org := appconfig.NewLoader([]string{OrgPath}, appconfig.WithOwnerDefault("", nil))
-	oc, err := org.LoadConfig(ctx, client, owner, OrgRepo, "")
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", sourceName(oc), err)
-	}
-	if oc.IsUndefined() {
-		return []Layer{found}, nil
-	}
-	return []Layer{{Source: sourceName(oc), Data: oc.Content}, found}, nil
-}
-
 // sourceName renders where a file came from: "owner/repo@ref:path", without
 // the "@" when the ref is the default branch.
 func sourceName(c appconfig.Config) string {
@@ -197,29 +206,33 @@ func sourceName(c appconfig.Config) string {
 	return s
 }
 
-func (l *Loader) remember(key string, p Policy) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if e, ok := l.good[key]; ok {
-		e.Value = cacheEntry{key: key, policy: p.Clone()}
-		l.order.MoveToFront(e)
-		return
+// lastGood returns the last good policy of the repository or, for a
+// repository not loaded before, of the org's .github repository: the roster
+// comes from the org file (a repository file without "mentees" inherits
+// it), so the org's last good roster is what a new repository's would be.
+func (l *Loader) lastGood(installationID int64, owner, repo string) (Policy, bool) {
+	if p, ok := l.good.Get(Key(installationID, owner, repo)); ok {
+		return p, true
 	}
-	l.good[key] = l.order.PushFront(cacheEntry{key: key, policy: p.Clone()})
-	for l.order.Len() > l.limit {
-		last := l.order.Back()
-		l.order.Remove(last)
-		delete(l.good, last.Value.(cacheEntry).key)
+	return l.good.Get(Key(installationID, owner, OrgRepo))
+}
+
+func (l *Loader) flag(reason string) {
+	if l.flagged != nil {
+		l.flagged.WithLabelValues(reason).Inc()
 	}
 }
 
-func (l *Loader) lastGood(key string) (Policy, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.good[key]
-	if !ok {
-		return Policy{}, false
+// rosterCleared reports whether a layer sets the roster to an empty list
+// explicitly ("mentees: []"), which ends a roster on purpose.
+func rosterCleared(layers []Layer) bool {
+	for _, ly := range layers {
+		var doc struct {
+			Mentees *[]yaml.Node `yaml:"mentees"`
+		}
+		if yaml.Unmarshal(ly.Data, &doc) == nil && doc.Mentees != nil && len(*doc.Mentees) == 0 {
+			return true
+		}
 	}
-	l.order.MoveToFront(e)
-	return e.Value.(cacheEntry).policy.Clone(), true
+	return false
 }

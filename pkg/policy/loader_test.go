@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/rs/zerolog"
 )
 
@@ -140,7 +142,7 @@ func TestLoaderMissingEverywhere(t *testing.T) {
 				f.set("thanos-io/.github:README.md", "hi")
 			}
 			var logs bytes.Buffer
-			res, err := NewLoader().Load(logCtx(&logs), newClient(t, f), "thanos-io", "thanos")
+			res, err := NewLoader().Load(logCtx(&logs), newClient(t, f), 1, "thanos-io", "thanos")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +166,7 @@ func TestLoaderSources(t *testing.T) {
 		{
 			name:       "org default only",
 			files:      map[string]string{"thanos-io/.github:mentorbot.yml": orgPolicy},
-			wantSource: "thanos-io/.github@main:mentorbot.yml",
+			wantSource: "thanos-io/.github:mentorbot.yml",
 			check: func(t *testing.T, p Policy) {
 				if len(p.Mentees) != 1 || p.Reviews.Timezone != "Europe/Warsaw" {
 					t.Errorf("policy = %+v", p)
@@ -217,7 +219,7 @@ func TestLoaderSources(t *testing.T) {
 				"thanos-io/thanos:.github/mentorbot.yml":   "remote: thanos-io/policies\n",
 				"thanos-io/policies:.github/mentorbot.yml": "digest:\n  hour: 7\n",
 			},
-			wantSource: "thanos-io/.github:mentorbot.yml + thanos-io/policies@main:.github/mentorbot.yml",
+			wantSource: "thanos-io/.github:mentorbot.yml + thanos-io/thanos:.github/mentorbot.yml -> thanos-io/policies@main:.github/mentorbot.yml",
 			check: func(t *testing.T, p Policy) {
 				if p.Digest.Hour != 7 || len(p.Mentees) != 1 {
 					t.Errorf("policy = %+v", p)
@@ -236,7 +238,7 @@ func TestLoaderSources(t *testing.T) {
 				repo = ".github"
 			}
 			var logs bytes.Buffer
-			res, err := NewLoader().Load(logCtx(&logs), newClient(t, f), "thanos-io", repo)
+			res, err := NewLoader().Load(logCtx(&logs), newClient(t, f), 1, "thanos-io", repo)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -255,7 +257,6 @@ func TestLoaderUnreadable(t *testing.T) {
 	for _, failing := range []string{
 		"thanos-io/thanos:.github/mentorbot.yml",
 		"thanos-io/.github:mentorbot.yml", // the org default, read as the base
-		"thanos-io/.github",               // its metadata, when the repository has no file
 	} {
 		t.Run(failing, func(t *testing.T) {
 			f := newFakeGitHub()
@@ -266,13 +267,13 @@ func TestLoaderUnreadable(t *testing.T) {
 			client := newClient(t, f)
 			l := NewLoader()
 			ctx := context.Background()
-			good, err := l.Load(ctx, client, "thanos-io", "thanos")
+			good, err := l.Load(ctx, client, 1, "thanos-io", "thanos")
 			if err != nil {
 				t.Fatal(err)
 			}
 
 			f.fail(failing, http.StatusBadGateway)
-			res, err := l.Load(ctx, client, "thanos-io", "thanos")
+			res, err := l.Load(ctx, client, 1, "thanos-io", "thanos")
 			if err == nil {
 				t.Fatalf("want an error for a 502, got %+v", res)
 			}
@@ -288,7 +289,7 @@ func TestLoaderUnreadable(t *testing.T) {
 			// falls back to it.
 			f.fail(failing, 0)
 			f.set("thanos-io/.github:mentorbot.yml", "reviews: [\n")
-			res, err = l.Load(ctx, client, "thanos-io", "thanos")
+			res, err = l.Load(ctx, client, 1, "thanos-io", "thanos")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,29 +308,29 @@ func TestLoaderInvalid(t *testing.T) {
 	t.Run("no last good: defaults", func(t *testing.T) {
 		f.set("thanos-io/.github:mentorbot.yml", "reviews:\n  waitt: 24h\n")
 		var logs bytes.Buffer
-		res, err := l.Load(logCtx(&logs), client, "thanos-io", "thanos")
+		res, err := l.Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !res.Stale || !reflect.DeepEqual(res.Policy, Default()) {
 			t.Errorf("want stale defaults, got %+v", res)
 		}
-		want := []string{`thanos-io/.github@main:mentorbot.yml: line 2: unknown key "waitt" in reviews (did you mean "wait"?)`}
+		want := []string{`thanos-io/.github:mentorbot.yml: line 2: unknown key "waitt" in reviews (did you mean "wait"?)`}
 		if got := problemStrings0(res.Problems); !reflect.DeepEqual(got, want) {
 			t.Errorf("problems = %q, want %q", got, want)
 		}
-		assertLog(t, &logs, "policy invalid, using defaults", "thanos-io/.github@main:mentorbot.yml", `unknown key \"waitt\"`)
+		assertLog(t, &logs, "policy invalid, using defaults", "thanos-io/.github:mentorbot.yml", `unknown key \"waitt\"`)
 	})
 
 	t.Run("last good kept", func(t *testing.T) {
 		f.set("thanos-io/.github:mentorbot.yml", orgPolicy)
-		good, err := l.Load(context.Background(), client, "thanos-io", "thanos")
+		good, err := l.Load(context.Background(), client, 1, "thanos-io", "thanos")
 		if err != nil || good.Stale || len(good.Policy.Mentees) != 1 {
 			t.Fatalf("good load: %+v, %v", good, err)
 		}
 		f.set("thanos-io/thanos:.github/mentorbot.yml", "digest:\n  hour: 24\n")
 		var logs bytes.Buffer
-		res, err := l.Load(logCtx(&logs), client, "thanos-io", "thanos")
+		res, err := l.Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -343,7 +344,7 @@ func TestLoaderInvalid(t *testing.T) {
 		assertLog(t, &logs, "policy invalid, keeping last good", "thanos-io/thanos:.github/mentorbot.yml", "hour 24")
 
 		// Another repository has no last good of its own.
-		res, err = l.Load(context.Background(), client, "thanos-io", "other")
+		res, err = l.Load(context.Background(), client, 1, "thanos-io", "other")
 		if err != nil || res.Stale || len(res.Policy.Mentees) != 1 {
 			t.Errorf("other repository: %+v, %v", res, err)
 		}
@@ -352,7 +353,7 @@ func TestLoaderInvalid(t *testing.T) {
 	t.Run("roster problems skip entries only", func(t *testing.T) {
 		f.set("thanos-io/thanos:.github/mentorbot.yml", "mentees:\n  - login: bob\n  - login: \"carol smith\"\n")
 		var logs bytes.Buffer
-		res, err := l.Load(logCtx(&logs), client, "thanos-io", "thanos")
+		res, err := l.Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -366,7 +367,7 @@ func TestLoaderInvalid(t *testing.T) {
 
 		// That policy is now the last good one.
 		f.set("thanos-io/thanos:.github/mentorbot.yml", "version: 3\n")
-		res, err = l.Load(context.Background(), client, "thanos-io", "thanos")
+		res, err = l.Load(context.Background(), client, 1, "thanos-io", "thanos")
 		if err != nil || !res.Stale || len(res.Policy.Mentees) != 1 || res.Policy.Mentees[0].Login != "bob" {
 			t.Errorf("want the roster with bob as last good, got %+v, %v", res, err)
 		}
@@ -377,7 +378,7 @@ func TestLoaderInvalid(t *testing.T) {
 		client := newClient(t, f)
 		f.set("thanos-io/thanos:.github/mentorbot.yml", "# "+strings.Repeat("x", 100)+"\n")
 		var logs bytes.Buffer
-		res, err := NewLoader(WithMaxFileSize(64)).Load(logCtx(&logs), client, "thanos-io", "thanos")
+		res, err := NewLoader(WithMaxFileSize(64)).Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,21 +408,25 @@ func TestLoaderCacheBounded(t *testing.T) {
 	l := NewLoader(WithCacheSize(2))
 	for _, r := range []string{"a", "b", "c"} {
 		f.set("o/"+r+":.github/mentorbot.yml", "program:\n  name: "+r+"\n")
-		if _, err := l.Load(context.Background(), client, "o", r); err != nil {
+		if _, err := l.Load(context.Background(), client, 1, "o", r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, ok := l.lastGood("o/a"); ok {
+	if l.good.Contains(Key(1, "o", "a")) {
 		t.Error("o/a should have been evicted")
 	}
-	for _, r := range []string{"o/b", "o/c"} {
-		if p, ok := l.lastGood(r); !ok || p.Program.Name != r[2:] {
-			t.Errorf("%s: %+v, %v", r, p, ok)
+	for _, r := range []string{"b", "c"} {
+		if p, ok := l.good.Get(Key(1, "o", r)); !ok || p.Program.Name != r {
+			t.Errorf("o/%s: %+v, %v", r, p, ok)
 		}
 	}
-	// Repository names are case-insensitive on GitHub.
-	if _, ok := l.lastGood(strings.ToLower("o/C")); !ok {
-		t.Error("keys should be lowercase")
+	// Repository names are case-insensitive on GitHub; installations are not
+	// interchangeable.
+	if !l.good.Contains(Key(1, "O", "C")) {
+		t.Error("keys should be case-insensitive")
+	}
+	if l.good.Contains(Key(2, "o", "c")) {
+		t.Error("another installation's key found")
 	}
 }
 
@@ -437,7 +442,7 @@ func TestLoaderConcurrent(t *testing.T) {
 			if i%3 == 0 {
 				f.set("o/"+repo+":.github/mentorbot.yml", "digest:\n  hour: 99\n")
 			}
-			res, err := l.Load(context.Background(), client, "o", repo)
+			res, err := l.Load(context.Background(), client, 1, "o", repo)
 			if err != nil {
 				t.Error(err)
 				return
@@ -449,7 +454,98 @@ func TestLoaderConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if p, ok := l.lastGood("o/r1"); ok && p.Mentees[0].Login != "alice" {
+	if p, ok := l.good.Get(Key(1, "o", "r1")); ok && p.Mentees[0].Login != "alice" {
 		t.Errorf("cached policy was changed through a result: %+v", p)
+	}
+}
+
+// A file that parses to nothing, or a policy that lost its roster compared
+// with the last good one, is flagged (warning and metric); a lost roster
+// keeps the last good policy, unless the file ends the roster on purpose.
+func TestLoaderFlagsEmptyAndLostRoster(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		before    string // org file loaded first ("": none)
+		after     string
+		wantStale bool
+		wantFlags map[string]float64
+		wantLog   []string
+	}{
+		{"empty after good", orgPolicy, "", true, map[string]float64{"empty": 1, "roster_lost": 1},
+			[]string{"policy file is empty", "policy lost its mentee roster, keeping the last good policy", `"last_good_mentees":1`}},
+		{"only comments after good", orgPolicy, "# emptied by mistake\n", true, map[string]float64{"empty": 1, "roster_lost": 1},
+			[]string{"policy lost its mentee roster"}},
+		{"roster key dropped", orgPolicy, "program:\n  name: X\n", true, map[string]float64{"roster_lost": 1},
+			[]string{"policy lost its mentee roster"}},
+		{"roster ended on purpose", orgPolicy, "program:\n  name: X\nmentees: []\n", false, map[string]float64{}, nil},
+		{"empty without last good", "", "{}\n", false, map[string]float64{"empty": 1}, []string{"policy file is empty"}},
+		{"roster kept", orgPolicy, orgPolicy, false, map[string]float64{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeGitHub()
+			client := newClient(t, f)
+			reg := prometheus.NewRegistry()
+			l := NewLoader(WithRegisterer(reg))
+			if tc.before != "" {
+				f.set("thanos-io/.github:mentorbot.yml", tc.before)
+				if _, err := l.Load(context.Background(), client, 1, "thanos-io", "thanos"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.set("thanos-io/.github:mentorbot.yml", tc.after)
+			var logs bytes.Buffer
+			res, err := l.Load(logCtx(&logs), client, 1, "thanos-io", "thanos")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Stale != tc.wantStale {
+				t.Errorf("stale %v, want %v (%+v)", res.Stale, tc.wantStale, res.Problems)
+			}
+			if tc.wantStale && (len(res.Policy.Mentees) != 1 || res.Policy.Mentees[0].Login != "alice") {
+				t.Errorf("last good roster not kept: %+v", res.Policy.Mentees)
+			}
+			for _, w := range tc.wantLog {
+				if !strings.Contains(logs.String(), w) {
+					t.Errorf("log lacks %q:\n%s", w, logs.String())
+				}
+			}
+			if len(tc.wantLog) == 0 && logs.Len() > 0 {
+				t.Errorf("unexpected log:\n%s", logs.String())
+			}
+			for _, reason := range []string{"empty", "roster_lost"} {
+				var m dto.Metric
+				if err := l.flagged.WithLabelValues(reason).Write(&m); err != nil {
+					t.Fatal(err)
+				}
+				if got := m.GetCounter().GetValue(); got != tc.wantFlags[reason] {
+					t.Errorf("mentorbot_policy_flagged_total{reason=%q} = %v, want %v", reason, got, tc.wantFlags[reason])
+				}
+			}
+			// A stale result is not promoted: the next load flags again.
+			if tc.wantStale {
+				if res, _ := l.Load(context.Background(), client, 1, "thanos-io", "thanos"); !res.Stale {
+					t.Error("the flagged policy became the last good one")
+				}
+			}
+		})
+	}
+
+	// A repository seen for the first time after the org file was emptied
+	// keeps the org's last good roster.
+	f := newFakeGitHub()
+	client := newClient(t, f)
+	l := NewLoader()
+	f.set("thanos-io/.github:mentorbot.yml", orgPolicy)
+	if _, err := l.Load(context.Background(), client, 1, "thanos-io", OrgRepo); err != nil {
+		t.Fatal(err)
+	}
+	f.set("thanos-io/.github:mentorbot.yml", "")
+	res, err := l.Load(context.Background(), client, 1, "thanos-io", "new-repo")
+	if err != nil || !res.Stale || len(res.Policy.Mentees) != 1 {
+		t.Errorf("new repository after the org file was emptied: %+v, %v", res, err)
+	}
+	// Another installation does not see it.
+	if res, err := l.Load(context.Background(), client, 2, "thanos-io", "new-repo"); err != nil || res.Stale || len(res.Policy.Mentees) != 0 {
+		t.Errorf("another installation got the last good roster: %+v, %v", res, err)
 	}
 }

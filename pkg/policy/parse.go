@@ -68,6 +68,9 @@ type Layer struct {
 	// Source names the file in problems; may be empty.
 	Source string
 	Data   []byte
+	// Invalid, when set, says why the file cannot be used at all (a remote
+	// reference that cannot be followed); Data is then ignored.
+	Invalid string
 }
 
 // Parse decodes one policy file strictly onto Default(): a key present in
@@ -102,6 +105,8 @@ type parsed struct {
 	fatal int
 	// rosterAt locates each entry of policy.Mentees in its file.
 	rosterAt []entryPos
+	// empty names the layers that parse to nothing (no key at all).
+	empty []string
 }
 
 // maxNodes bounds how many YAML nodes one parse visits, so that aliases
@@ -110,9 +115,15 @@ const maxNodes = 100_000
 
 func parseLayers(layers []Layer) parsed {
 	d := &decoder{origin: map[*yaml.Node]int{}, layers: layers, budget: maxNodes}
-	var root *yaml.Node
+	var (
+		root  *yaml.Node
+		empty []string
+	)
 	for i, l := range layers {
 		doc, ok := d.document(i, l.Data)
+		if ok && (doc == nil || doc.Kind == yaml.MappingNode && len(doc.Content) == 0) {
+			empty = append(empty, l.Source)
+		}
 		if !ok || doc == nil {
 			continue
 		}
@@ -129,7 +140,7 @@ func parseLayers(layers []Layer) parsed {
 	}
 	p.Skipped = d.skipped
 	d.sort()
-	return parsed{policy: p, problems: d.problems, fatal: d.fatal, rosterAt: d.rosterAt}
+	return parsed{policy: p, problems: d.problems, fatal: d.fatal, rosterAt: d.rosterAt, empty: empty}
 }
 
 type decoder struct {
@@ -628,7 +639,7 @@ func (d *decoder) roster(n *yaml.Node, v reflect.Value, path, key string) {
 		} else {
 			d.value(item, reflect.ValueOf(&m).Elem(), ipath, key+"[]")
 		}
-		if !d.entryBad && it.Kind == yaml.MappingNode {
+		if it.Kind == yaml.MappingNode {
 			d.entryChecks(it, &m, ipath, logins)
 		}
 		d.entry = 0
@@ -649,31 +660,6 @@ func (d *decoder) roster(n *yaml.Node, v reflect.Value, path, key string) {
 	}
 	v.Set(reflect.ValueOf(kept))
 	d.skipped = skipped
-}
-
-// entryChecks are the checks across fields of one roster entry.
-func (d *decoder) entryChecks(n *yaml.Node, m *Mentee, path string, logins map[string]*yaml.Node) {
-	at := func(k string) *yaml.Node {
-		for _, kv := range d.pairs(n, path, 0) {
-			if keyText(kv[0]) == k {
-				return resolve(kv[1])
-			}
-		}
-		return n
-	}
-	if m.Login == "" {
-		d.add(n, path, "login is required")
-		return
-	}
-	if !m.Start.IsZero() && !m.End.IsZero() && m.End.Before(m.Start) {
-		d.add(at("end"), path+".end", fmt.Sprintf("end %s is before start %s", m.End, m.Start))
-	}
-	low := strings.ToLower(m.Login)
-	if prev, ok := logins[low]; ok {
-		d.add(at("login"), path+".login", fmt.Sprintf("duplicate login %q (first at line %d)", m.Login, prev.Line))
-		return
-	}
-	logins[low] = at("login")
 }
 
 func where(path string) string {

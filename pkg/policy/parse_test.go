@@ -562,13 +562,15 @@ func TestDurationString(t *testing.T) {
 }
 
 func TestClone(t *testing.T) {
-	p, _ := Parse([]byte("mentees:\n  - login: a\n    mentors: [m]\nreviews:\n  reviewers: [r]\n  exclude: [e]\n  exempt_labels: [l]\n"))
+	p, _ := Parse([]byte("mentees:\n  - login: a\n    mentors: [m]\nreviews:\n  reviewers: [r]\n  exclude: [e]\n  exempt_labels: [l]\n  bots: [b]\nretrospective:\n  authors: [a]\n"))
 	c := p.Clone()
+	c.Reviews.Bots[0] = "x"
+	c.Retrospective.Authors[0] = "x"
 	c.Mentees[0].Mentors[0] = "x"
 	c.Reviews.Reviewers[0] = "x"
 	c.Reviews.Exclude[0] = "x"
 	c.Reviews.ExemptLabels[0] = "x"
-	if p.Mentees[0].Mentors[0] != "m" || p.Reviews.Reviewers[0] != "r" || p.Reviews.Exclude[0] != "e" || p.Reviews.ExemptLabels[0] != "l" {
+	if p.Mentees[0].Mentors[0] != "m" || p.Reviews.Reviewers[0] != "r" || p.Reviews.Exclude[0] != "e" || p.Reviews.ExemptLabels[0] != "l" || p.Reviews.Bots[0] != "b" || p.Retrospective.Authors[0] != "a" {
 		t.Errorf("clone shares slices with the original: %+v", p)
 	}
 }
@@ -592,8 +594,9 @@ func TestCloneCoversEverySlice(t *testing.T) {
 		}
 		return n
 	}
-	// Mentees, mentors, reviewers, exclude, exempt_labels and Skipped.
-	if got := count(reflect.TypeFor[Policy]()); got != 6 {
+	// Mentees, mentors, reviewers, exclude, exempt_labels, bots,
+	// retrospective.authors and Skipped.
+	if got := count(reflect.TypeFor[Policy]()); got != 8 {
 		t.Errorf("Policy has %d slice fields; update Clone and TestClone, then this count", got)
 	}
 }

@@ -27,6 +27,7 @@ type Policy struct {
 	Retrospective Retrospective `yaml:"retrospective"`
 	Meetup        Meetup        `yaml:"meetup"`
 	Digest        Digest        `yaml:"digest"`
+	Dashboard     Dashboard     `yaml:"dashboard"`
 
 	// Skipped lists the roster entries Parse left out because they had
 	// problems (the problems name them); Mentees holds the valid ones only.
@@ -109,12 +110,38 @@ type Reviews struct {
 	RequestReview bool `yaml:"request_review"`
 	// ExemptLabels: PRs carrying any of these are never reminded.
 	ExemptLabels []string `yaml:"exempt_labels"`
+	// Bots are machine users without "[bot]" in their login: their comments
+	// and reviews are not responses, and they are never suggested.
+	Bots []string `yaml:"bots"`
+	// InactiveAfter: people with no activity in the repository for this long
+	// are never suggested as reviewers.
+	InactiveAfter Duration `yaml:"inactive_after"`
+	// ApprovedWait, when set, reminds the mentors (or the pool, or
+	// maintainers) once when an approved PR is still not merged after this
+	// long; 0 turns it off.
+	ApprovedWait Duration `yaml:"approved_wait"`
 }
 
 // Retrospective configures the learnings roll-up at the programme's end.
 type Retrospective struct {
 	// CollectAfter is how long after the last end the learnings are rolled up.
 	CollectAfter Duration `yaml:"collect_after"`
+	// CollectUntil is how long the roll-up keeps reading the tracking issues
+	// after it started; afterwards a sweep costs no request for the
+	// programme. Closing the learnings issue stops it earlier.
+	CollectUntil Duration `yaml:"collect_until"`
+	// Authors are people, besides each mentee and their mentors, whose
+	// comments on a tracking issue count as the retrospective (a programme
+	// coordinator who takes the notes).
+	Authors []string `yaml:"authors"`
+}
+
+// Dashboard configures the programme dashboard issue.
+type Dashboard struct {
+	// Enabled keeps the "Mentorship dashboard: <program>" issue in
+	// program.tracking_repo; a programme without a name or a tracking
+	// repository has none.
+	Enabled bool `yaml:"enabled"`
 }
 
 // Meetup configures the optional Mentees Meetup.
@@ -155,8 +182,10 @@ func Default() Policy {
 			Timezone:        "UTC",
 			MaxSuggestions:  2,
 			MaxOpenRequests: 5,
+			InactiveAfter:   Duration(183 * 24 * time.Hour),
 		},
-		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour)},
+		Retrospective: Retrospective{CollectAfter: Duration(168 * time.Hour), CollectUntil: Duration(4 * 7 * 24 * time.Hour)},
+		Dashboard:     Dashboard{Enabled: true},
 		Meetup:        Meetup{WeeksBeforeEnd: 3},
 		Digest: Digest{
 			Weekday:  Weekday(time.Monday),
@@ -177,7 +206,9 @@ func (p Policy) Clone() Policy {
 	}
 	c.Reviews.Reviewers = slices.Clone(p.Reviews.Reviewers)
 	c.Reviews.Exclude = slices.Clone(p.Reviews.Exclude)
+	c.Reviews.Bots = slices.Clone(p.Reviews.Bots)
 	c.Reviews.ExemptLabels = slices.Clone(p.Reviews.ExemptLabels)
+	c.Retrospective.Authors = slices.Clone(p.Retrospective.Authors)
 	c.Skipped = slices.Clone(p.Skipped)
 	return c
 }

@@ -45,11 +45,18 @@ var docs = map[string]string{
 	"reviews.keepalive_label":   "When set (e.g. `keepalive`), put on waiting mentee PRs to shield them from stale bots, and removed when the wait ends.",
 	"reviews.request_review":    "Also request the suggested reviewers' review through the API.",
 	"reviews.exempt_labels":     "PRs carrying any of these labels are never reminded.",
+	"reviews.bots":              "Machine users without `[bot]` in their login (e.g. a benchmark bot): their comments and reviews do not answer a PR, and they are never suggested.",
+	"reviews.approved_wait":     "When set (Go duration, e.g. `72h`), an approved mentee PR still not merged after this long gets one comment asking the mentors (or else the pool or the general maintainers) to merge it or give the approval it still needs. `0s` (default) turns it off.",
+	"reviews.inactive_after":    "People with no commit (merge commits included) in the repository for this long are never suggested as reviewers (Go duration; default `4392h`, about 6 months; `0s` drops nobody).",
 
 	"retrospective.collect_after": "How long after the last `end` the retrospectives are rolled up into the learnings issue (Go duration).",
+	"retrospective.collect_until": "How long after the roll-up started it keeps reading the tracking issues for late retrospectives (Go duration); closing the learnings issue stops it earlier. Afterwards a sweep makes no request for the programme.",
+	"retrospective.authors":       "Logins, besides each mentee and their mentors, whose comments on a tracking issue count as the retrospective.",
 
 	"meetup.enabled":          "Organise a Mentees Meetup: open the planning issue and ask mentees whether they will present.",
 	"meetup.weeks_before_end": "How many weeks before the last `end` the planning issue is opened.",
+
+	"dashboard.enabled": "Keep one `Mentorship dashboard: <program>` issue in `program.tracking_repo`, edited in place when its figures change. Needs `program.name` and `program.tracking_repo`.",
 
 	"digest.weekday":  "Day of the weekly digest, `monday` to `sunday`.",
 	"digest.hour":     "Hour of the weekly digest, 0 to 23, in `digest.timezone`.",
@@ -64,7 +71,11 @@ type refRow struct {
 
 // keys lists every key of the schema in file order, with its type and the
 // default from Default().
-func keys() []refRow {
+func keys() []refRow { return keysOf(Default()) }
+
+// keysOf lists every key of the schema in file order, with its type and its
+// value in p.
+func keysOf(p Policy) []refRow {
 	var rows []refRow
 	var walk func(t reflect.Type, v reflect.Value, prefix string)
 	walk = func(t reflect.Type, v reflect.Value, prefix string) {
@@ -85,8 +96,7 @@ func keys() []refRow {
 			}
 		}
 	}
-	d := Default()
-	walk(reflect.TypeFor[Policy](), reflect.ValueOf(d), "")
+	walk(reflect.TypeFor[Policy](), reflect.ValueOf(p), "")
 	return rows
 }
 

@@ -8,6 +8,8 @@ import (
 	"text/template/parse"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	// Embedded zone data, so that reviews.timezone and digest.timezone
 	// resolve in a minimal container without /usr/share/zoneinfo.
 	_ "time/tzdata"
@@ -44,6 +46,7 @@ var checks = map[string]func(v any) string{
 	"reviews.exclude[]":       str(checkExcludedLogin),
 	"reviews.keepalive_label": str(optional(checkLabel)),
 	"reviews.exempt_labels[]": str(checkLabel),
+	"reviews.bots[]":          str(checkExcludedLogin),
 
 	"digest.hour": func(v any) string {
 		if h, _ := v.(int); h > 23 {
@@ -261,4 +264,123 @@ func checkTemplate(name string) func(string) string {
 		}
 		return ""
 	}
+}
+
+// entryChecks are the checks across fields of one roster entry. They run
+// even when a field of the entry already has a problem, so that check-config
+// reports every problem of an entry at once; a field whose value was
+// refused is left at its zero value and skipped here.
+func (d *decoder) entryChecks(n *yaml.Node, m *Mentee, path string, logins map[string]*yaml.Node) {
+	var loginKey *yaml.Node
+	at := func(k string) *yaml.Node {
+		for _, kv := range d.pairs(n, path, 0) {
+			if keyText(kv[0]) == k {
+				return resolve(kv[1])
+			}
+		}
+		return n
+	}
+	for _, kv := range d.pairs(n, path, 0) {
+		if keyText(kv[0]) == "login" {
+			loginKey = kv[0]
+		}
+	}
+	if loginKey == nil {
+		d.add(n, path, "login is required")
+	}
+	if !m.Start.IsZero() && !m.End.IsZero() && m.End.Before(m.Start) {
+		d.add(at("end"), path+".end", fmt.Sprintf("end %s is before start %s", m.End, m.Start))
+	}
+	if m.Login == "" {
+		return // missing or refused: reported above or by the login check
+	}
+	low := strings.ToLower(m.Login)
+	if prev, ok := logins[low]; ok {
+		d.add(at("login"), path+".login", fmt.Sprintf("duplicate login %q (first at line %d)", m.Login, prev.Line))
+		return
+	}
+	logins[low] = at("login")
+}
+
+// Lint finds what parses but is probably not what the author meant, in the
+// YAML text itself, which Parse does not keep (comments): check-config
+// prints these as warnings. Parse reports a file that is not YAML; Lint then
+// says nothing.
+//
+//   - A key with no value and a comment starting right after "#", as in
+//     `channels: #thanos-dev`: YAML reads the Slack channel as a comment and
+//     the value as empty.
+//   - A mentee without mentors: nobody is pinged when their pull requests
+//     wait twice reviews.wait.
+func Lint(data []byte, source string) []Problem {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	var out []Problem
+	warn := func(n *yaml.Node, path, msg string) {
+		out = append(out, Problem{Source: source, Line: n.Line, Column: n.Column, Path: path, Message: msg})
+	}
+	budget := maxNodes // aliases must not make a small file expensive here either
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		if budget--; budget < 0 || n.Kind == yaml.AliasNode {
+			return
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				p := join(path, k.Value)
+				if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" && v.Value == "" && looksLikeValue(k.LineComment) {
+					warn(k, p, fmt.Sprintf("%s is empty: YAML reads %s as a comment; quote it if it is the value (%s: %q)", k.Value, k.LineComment, k.Value, k.LineComment))
+				}
+				walk(v, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, fmt.Sprintf("%s[%d]", path, i))
+			}
+		}
+	}
+	root := resolve(doc.Content[0])
+	walk(root, "")
+
+	mentees := mappingValue(root, "mentees")
+	if mentees == nil || mentees.Kind != yaml.SequenceNode {
+		return out
+	}
+	for i, item := range mentees.Content {
+		e := resolve(item)
+		login := mappingValue(e, "login")
+		if e.Kind != yaml.MappingNode || login == nil || login.Kind != yaml.ScalarNode {
+			continue // Parse reports it
+		}
+		mentors := mappingValue(e, "mentors")
+		if mentors == nil || mentors.ShortTag() == "!!null" || mentors.Kind == yaml.SequenceNode && len(mentors.Content) == 0 {
+			warn(item, fmt.Sprintf("mentees[%d].mentors", i), fmt.Sprintf("%s has no mentors: nobody is pinged when their pull requests wait twice reviews.wait", login.Value))
+		}
+	}
+	return out
+}
+
+// looksLikeValue reports whether a line comment is probably a value YAML
+// took for a comment: "#thanos-dev" rather than "# set later".
+func looksLikeValue(comment string) bool {
+	rest, ok := strings.CutPrefix(comment, "#")
+	return ok && rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '#'
+}
+
+// mappingValue returns the value of key in mapping n (aliases resolved;
+// merge keys are not followed), or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if keyText(n.Content[i]) == key {
+			return resolve(n.Content[i+1])
+		}
+	}
+	return nil
 }

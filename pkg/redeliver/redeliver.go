@@ -80,7 +80,7 @@ func New(o Options) *Redeliverer {
 		opts: o,
 		total: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mentorbot_redeliveries_total",
-			Help: "Webhook redeliveries requested from GitHub, by result (requested, error, given_up: already redelivered once and still failed).",
+			Help: "Webhook redeliveries requested from GitHub, by result (requested, error, given_up: already redelivered and still failed, handed_over: asked for at shutdown for a delivery acknowledged but not handled).",
 		}, []string{"result"}),
 		asked:   map[string]bool{},
 		maxKept: 10000,
@@ -88,7 +88,7 @@ func New(o Options) *Redeliverer {
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(r.total)
 	}
-	for _, res := range []string{"requested", "error", "given_up"} {
+	for _, res := range []string{"requested", "error", "given_up", "handed_over"} {
 		r.total.WithLabelValues(res)
 	}
 	return r
@@ -116,7 +116,7 @@ func (r *Redeliverer) Run(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("create app client: %w", err)
 	}
-	byGUID, order, err := r.list(ctx, gh, &res)
+	byGUID, order, err := r.list(ctx, gh, &res, nil)
 	if err != nil {
 		return res, err
 	}
@@ -167,9 +167,62 @@ func (r *Redeliverer) Run(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
+// HandOver asks GitHub to send again each delivery in guids: deliveries
+// this process acknowledged but will not handle because it is shutting
+// down. The redelivery reaches another replica, or, with none up, fails and
+// is asked for once more by the next process (see decide). Result.Requested
+// counts the deliveries GitHub accepted; a GUID not found in GitHub's log
+// counts nowhere.
+func (r *Redeliverer) HandOver(ctx context.Context, guids []string) (Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	log := zerolog.Ctx(ctx)
+	var res Result
+	if len(guids) == 0 {
+		return res, nil
+	}
+	gh, err := r.opts.Client()
+	if err != nil {
+		return res, fmt.Errorf("create app client: %w", err)
+	}
+	// The deliveries are minutes old: stop listing once all are found
+	// (their newest attempt comes first), which keeps the hand-over short.
+	byGUID, _, err := r.list(ctx, gh, &res, func(seen map[string]attempts) bool {
+		for _, g := range guids {
+			if _, ok := seen[g]; !ok {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, guid := range guids {
+		as, ok := byGUID[guid]
+		if !ok {
+			log.Error().Str("github_delivery_id", guid).Msg("delivery to hand over is not in GitHub's delivery log")
+			continue
+		}
+		r.remember(guid)
+		if _, _, err := gh.RedeliverHookDelivery(ctx, as[0].GetID()); err != nil && !isAccepted(err) {
+			res.Errors++
+			r.total.WithLabelValues("error").Inc()
+			errs = append(errs, fmt.Errorf("redeliver %s: %w", guid, err))
+			continue
+		}
+		res.Requested++
+		r.total.WithLabelValues("handed_over").Inc()
+		log.Info().Str("github_delivery_id", guid).Int64("hook_delivery_id", as[0].GetID()).Msg("delivery handed over: redelivery requested")
+	}
+	return res, errors.Join(errs...)
+}
+
 // list reads the deliveries within the window, grouped by GUID, with the
-// GUIDs oldest first (so the oldest missed event is redelivered first).
-func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result) (map[string]attempts, []string, error) {
+// GUIDs oldest first (so the oldest missed event is redelivered first). It
+// stops after a page when done (if not nil) says it has seen enough.
+func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result, done func(map[string]attempts) bool) (map[string]attempts, []string, error) {
 	since := r.opts.Now().Add(-r.opts.Window)
 	byGUID := map[string]attempts{}
 	var order []string
@@ -192,7 +245,7 @@ func (r *Redeliverer) list(ctx context.Context, gh GitHub, res *Result) (map[str
 			}
 			byGUID[g] = append(byGUID[g], d)
 		}
-		if old || resp == nil || resp.Cursor == "" || len(ds) == 0 {
+		if old || resp == nil || resp.Cursor == "" || len(ds) == 0 || done != nil && done(byGUID) {
 			break
 		}
 		opt.Cursor = resp.Cursor
@@ -216,24 +269,29 @@ const (
 )
 
 // decide says what to do about one GUID's attempts (newest first). A GUID
-// is missed when no attempt succeeded, or when it succeeded (was
-// acknowledged) here but its handling failed. It is redelivered once: when
-// a redelivery already exists and it is still missed, it is given up.
+// is missed when its newest attempt failed, or when it was acknowledged here
+// but its handling failed. A missed delivery is redelivered once; one whose
+// first attempt was acknowledged and whose newest failed was handed over at
+// shutdown to no one listening, so it gets one redelivery more. Past that
+// it is given up.
 func decide(as attempts, handlingFailed func(string) bool) verdict {
-	ok, redelivered := false, false
+	ok := func(a *github.HookDelivery) bool { c := a.GetStatusCode(); return c >= 200 && c < 300 }
+	redeliveries := 0
 	for _, a := range as {
-		if c := a.GetStatusCode(); c >= 200 && c < 300 {
-			ok = true
-		}
 		if a.GetRedelivery() {
-			redelivered = true
+			redeliveries++
 		}
 	}
-	missed := !ok || handlingFailed != nil && handlingFailed(as[0].GetGUID())
+	newest, first := as[0], as[len(as)-1]
+	missed := !ok(newest) || handlingFailed != nil && handlingFailed(newest.GetGUID())
+	allowed := 1
+	if ok(first) && !ok(newest) {
+		allowed = 2
+	}
 	switch {
 	case !missed:
 		return skip
-	case redelivered:
+	case redeliveries >= allowed:
 		return givenUp
 	default:
 		return redeliver

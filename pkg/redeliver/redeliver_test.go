@@ -31,6 +31,10 @@ func TestDecide(t *testing.T) {
 		{"failed, then redelivered fine", attempts{delivery(2, "fixed", 200, true, now), delivery(1, "fixed", 502, false, now)}, skip},
 		{"failed, redelivered, failed again", attempts{delivery(2, "again", 503, true, now), delivery(1, "again", 503, false, now)}, givenUp},
 		{"acknowledged here but handling failed", attempts{delivery(1, "acked-but-failed", 200, false, now)}, redeliver},
+		{"handling failed, redelivered, failed again", attempts{delivery(2, "acked-but-failed", 200, true, now), delivery(1, "acked-but-failed", 200, false, now)}, givenUp},
+		{"handed over at shutdown to no one", attempts{delivery(2, "handed", 0, true, now), delivery(1, "handed", 200, false, now)}, redeliver},
+		{"handed over, then missed again", attempts{delivery(3, "handed", 503, true, now), delivery(2, "handed", 0, true, now), delivery(1, "handed", 200, false, now)}, givenUp},
+		{"handed over and handled elsewhere", attempts{delivery(2, "handed", 200, true, now), delivery(1, "handed", 200, false, now)}, skip},
 	}
 	for _, tc := range tests {
 		if got := decide(tc.as, failedHere); got != tc.want {
@@ -45,9 +49,11 @@ type fakeGitHub struct {
 	log        []*github.HookDelivery
 	redelivers []int64
 	failOn     int64
+	lists      int
 }
 
 func (f *fakeGitHub) ListHookDeliveries(_ context.Context, opts *github.ListCursorOptions) ([]*github.HookDelivery, *github.Response, error) {
+	f.lists++
 	start := 0
 	if opts.Cursor != "" {
 		start = int(opts.Cursor[0] - '0')
@@ -111,5 +117,35 @@ func TestRunBoundsRequests(t *testing.T) {
 	}
 	if len(gh.redelivers) != 3 {
 		t.Errorf("asked %d redeliveries in one run, want the bound of 3", len(gh.redelivers))
+	}
+}
+
+// HandOver asks for the newest attempt of each delivery handed over, reads
+// only as many pages as it needs, and reports one it cannot find.
+func TestHandOver(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	gh := &fakeGitHub{log: []*github.HookDelivery{
+		delivery(9, "g-b", 0, true, now),
+		delivery(8, "g-c", 200, false, now.Add(-time.Second)),
+		delivery(7, "g-b", 200, false, now.Add(-2*time.Second)),
+		delivery(6, "g-a", 200, false, now.Add(-3*time.Second)),
+		delivery(5, "g-old", 200, false, now.Add(-time.Hour)),
+		delivery(4, "g-older", 200, false, now.Add(-2*time.Hour)),
+	}}
+	r := New(Options{Client: func() (GitHub, error) { return gh, nil }, Now: func() time.Time { return now }})
+	res, err := r.HandOver(context.Background(), []string{"g-a", "g-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{6, 9}; !slices.Equal(gh.redelivers, want) || res.Requested != 2 {
+		t.Errorf("redelivered %v (%+v), want %v", gh.redelivers, res, want)
+	}
+	if gh.lists != 2 {
+		t.Errorf("listed %d pages, want the 2 holding the deliveries", gh.lists)
+	}
+	gh.redelivers, gh.lists = nil, 0
+	res, err = r.HandOver(context.Background(), []string{"g-missing"})
+	if err != nil || res.Requested != 0 || len(gh.redelivers) != 0 || gh.lists != 3 {
+		t.Errorf("unknown delivery: %+v, %v, redelivered %v after %d pages", res, err, gh.redelivers, gh.lists)
 	}
 }

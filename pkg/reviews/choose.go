@@ -2,28 +2,37 @@ package reviews
 
 import (
 	"fmt"
+	"math"
+	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/codeowners"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 )
 
-// ReasonKind says why someone is a candidate. Lower values are more relevant.
+// ReasonKind says why someone is a candidate. Lower values are more
+// specific; among candidates with the same evidence score, the most specific
+// reason breaks the tie.
 type ReasonKind int
 
 const (
-	// ReasonCodeowner: named on the CODEOWNERS line that decides a touched path.
+	// ReasonCodeowner: named on the CODEOWNERS line that decides a touched
+	// path (not a catch-all line).
 	ReasonCodeowner ReasonKind = iota + 1
-	// ReasonCodeownerTeam: member of a team named on that line. It ranks
-	// below a named person because teams are broad: Prometheus names its
-	// whole default-maintainers team on every line.
-	ReasonCodeownerTeam
 	// ReasonMaintainerArea: MAINTAINERS.md lists them for a touched area.
 	ReasonMaintainerArea
-	// ReasonHistory: recently authored or merged changes to a touched path.
+	// ReasonHistory: recently merged, committed or changed touched paths.
 	ReasonHistory
+	// ReasonCodeownerTeam: member of a team named on that line. Teams are
+	// broad (Prometheus names its whole default-maintainers team on every
+	// line), so this is weak evidence.
+	ReasonCodeownerTeam
+	// ReasonCodeownerCatchAll: named on a catch-all line ("*"), which owns
+	// every file and says nothing about this change.
+	ReasonCodeownerCatchAll
 	// ReasonMaintainer: a general maintainer (no area) in MAINTAINERS.md.
 	ReasonMaintainer
 	// ReasonPool: in the configured reviewer pool (reviews.reviewers).
@@ -36,6 +45,8 @@ func (k ReasonKind) String() string {
 		return "codeowner"
 	case ReasonCodeownerTeam:
 		return "codeowner-team"
+	case ReasonCodeownerCatchAll:
+		return "codeowner-catch-all"
 	case ReasonMaintainerArea:
 		return "maintainer-area"
 	case ReasonHistory:
@@ -58,10 +69,14 @@ type Reason struct {
 	Pattern string
 	// Team is "org/team" for ReasonCodeownerTeam.
 	Team string
-	// Area is the MAINTAINERS.md area, or the path the history is about.
+	// Area is the MAINTAINERS.md area, or the directory the history is
+	// about (empty: anywhere in the repository).
 	Area string
-	// Authored and Merged count recent changes (ReasonHistory).
-	Authored, Merged int
+	// Merged, Committed and Authored count the history behind a
+	// ReasonHistory: pull requests merged, others' changes committed, and
+	// changes authored, since Since.
+	Merged, Committed, Authored int
+	Since                       time.Time
 }
 
 // Text renders the reason for a public comment. Paths, patterns and team
@@ -72,22 +87,12 @@ func (r Reason) Text() string {
 		return fmt.Sprintf("CODEOWNERS owner of %s (%s)", paths(r.Paths), mdsafe.Code(r.Pattern))
 	case ReasonCodeownerTeam:
 		return fmt.Sprintf("CODEOWNERS owner of %s as a member of %s", paths(r.Paths), mdsafe.Code(r.Team))
+	case ReasonCodeownerCatchAll:
+		return fmt.Sprintf("on the CODEOWNERS line for every file (%s)", mdsafe.Code(r.Pattern))
 	case ReasonMaintainerArea:
 		return fmt.Sprintf("MAINTAINERS.md entry for %s", mdsafe.Code(r.Area))
 	case ReasonHistory:
-		where := paths(r.Paths)
-		if r.Area != "" {
-			where = mdsafe.Code(r.Area)
-		}
-		switch {
-		case r.Authored > 0 && r.Merged > 0:
-			return fmt.Sprintf("changed %s %s and merged %s there recently", where, times(r.Authored), prs(r.Merged))
-		case r.Merged > 0:
-			return fmt.Sprintf("merged %s touching %s recently", prs(r.Merged), where)
-		case r.Authored > 0:
-			return fmt.Sprintf("changed %s %s recently", where, times(r.Authored))
-		}
-		return fmt.Sprintf("changed %s recently", where)
+		return r.historyText()
 	case ReasonMaintainer:
 		return "maintainer listed in MAINTAINERS.md"
 	case ReasonPool:
@@ -96,18 +101,52 @@ func (r Reason) Text() string {
 	return r.Kind.String()
 }
 
+// historyText says what the history is, with counts and the month it
+// starts: "merged 4 PRs touching `pkg/store`, changed it 2 times since July
+// 2026".
+func (r Reason) historyText() string {
+	where := "in this repository"
+	if r.Area != "" {
+		where = "touching " + mdsafe.Code(r.Area)
+	}
+	var parts []string
+	if r.Merged > 0 {
+		parts = append(parts, fmt.Sprintf("merged %s %s", count(r.Merged, "PR", "PRs"), where))
+	}
+	if r.Committed > 0 {
+		parts = append(parts, fmt.Sprintf("committed %s by others %s", count(r.Committed, "change", "changes"), where))
+	}
+	if r.Authored > 0 {
+		switch {
+		case r.Area == "" && len(parts) > 0:
+			parts = append(parts, "made "+count(r.Authored, "change", "changes"))
+		case r.Area == "":
+			parts = append(parts, "made "+count(r.Authored, "change", "changes")+" in this repository")
+		case len(parts) > 0:
+			parts = append(parts, "changed it "+times(r.Authored))
+		default:
+			parts = append(parts, fmt.Sprintf("changed %s %s", mdsafe.Code(r.Area), times(r.Authored)))
+		}
+	}
+	s := strings.Join(parts, ", ")
+	if !r.Since.IsZero() {
+		s += " since " + r.Since.Format("January 2006")
+	}
+	return s
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func times(n int) string {
 	if n == 1 {
 		return "once"
 	}
 	return fmt.Sprintf("%d times", n)
-}
-
-func prs(n int) string {
-	if n == 1 {
-		return "1 pull request"
-	}
-	return fmt.Sprintf("%d pull requests", n)
 }
 
 func paths(ps []string) string {
@@ -170,20 +209,214 @@ func CodeownerMatches(f *codeowners.File, touched []string, members TeamMembers)
 	return out
 }
 
-// HistoryEntry is someone's recent activity on a path, as the commits API
-// tells it: commits they authored and pull requests they merged.
-type HistoryEntry struct {
+// CatchAll reports whether a CODEOWNERS pattern owns every file.
+func CatchAll(pattern string) bool {
+	switch strings.TrimSpace(pattern) {
+	case "*", "/*", "**", "/**", "/", "**/*":
+		return true
+	}
+	return false
+}
+
+// ActivityKind is what someone did in the repository.
+type ActivityKind int
+
+const (
+	// ActMerged: merged a pull request (the merge commit's author).
+	ActMerged ActivityKind = iota + 1
+	// ActCommitted: committed someone else's change (a GitHub committer
+	// other than the author and GitHub itself: a rebase merge or an
+	// applied patch).
+	ActCommitted
+	// ActAuthored: authored a commit.
+	ActAuthored
+)
+
+// weight is how much one event of the kind says about someone's ability to
+// review: merging and committing others' work is a maintainer's act.
+func (k ActivityKind) weight() float64 {
+	switch k {
+	case ActMerged:
+		return 3
+	case ActCommitted:
+		return 2
+	}
+	return 1
+}
+
+// Activity is one thing someone did, on some paths, at some time: the
+// evidence reviewers are ranked by.
+type Activity struct {
 	Login string
-	// Path is a touched path or one of its directories; empty means the
-	// whole change.
-	Path     string
-	Authored int
-	Merged   int
+	Kind  ActivityKind
+	// Paths are files or directories ("pkg/store/" or "pkg/store"); none
+	// means somewhere in the repository.
+	Paths []string
+	At    time.Time
+}
+
+// HalfLife is how fast evidence fades: an event this old counts half.
+const HalfLife = 90 * 24 * time.Hour
+
+// Noise reports whether a path is touched by nearly every change, so that
+// changing it says nothing about who knows the code: changelogs, module
+// files, vendored and generated code.
+func Noise(p string) bool {
+	p = strings.TrimPrefix(p, "/")
+	base := path.Base(p)
+	switch strings.ToLower(base) {
+	case "changelog.md", "go.mod", "go.sum", "go.work", "go.work.sum", "package-lock.json", "yarn.lock", "vendor", "vendor/":
+		return true
+	}
+	if strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") {
+		return true
+	}
+	for _, suf := range []string{".pb.go", ".pb.gw.go", "_gen.go", ".generated.go", "_generated.go", ".pb.validate.go"} {
+		if strings.HasSuffix(base, suf) {
+			return true
+		}
+	}
+	return strings.HasPrefix(base, "zz_generated")
+}
+
+// dirOf is the directory a path stands for: a directory given with a
+// trailing slash is itself; a file is its directory; a top-level file is
+// itself.
+func dirOf(p string) string {
+	if strings.HasSuffix(p, "/") {
+		return strings.TrimSuffix(p, "/")
+	}
+	if d := path.Dir(p); d != "." {
+		return d
+	}
+	return p
+}
+
+// area is the first two components of a directory ("pkg/store",
+// "tsdb/chunks"), the unit reasons talk about.
+func area(dir string) string {
+	parts := strings.SplitN(dir, "/", 3)
+	if len(parts) > 2 {
+		return parts[0] + "/" + parts[1]
+	}
+	return dir
+}
+
+// wide is how much activity anywhere in the repository counts: a little,
+// so that between people with no activity near the change, those who merge
+// and change most in the repository come first. It was set on the
+// evaluation set (README, Reviewer choice), where it lifted the hit rate by
+// two points.
+const wide = 0.05
+
+// relevance is how much an event on path a says about touched path t: the
+// same directory counts fully, the same area most, the same top-level
+// directory a little (a repository like Thanos keeps everything in pkg/),
+// anywhere else in the repository very little.
+func relevance(t, a string) (float64, string) {
+	dt, da := dirOf(t), dirOf(a)
+	switch {
+	case dt == da:
+		return 1, area(dt)
+	case area(dt) == area(da):
+		return 0.6, area(dt)
+	case strings.SplitN(dt, "/", 2)[0] == strings.SplitN(da, "/", 2)[0] && strings.Contains(dt, "/"):
+		return 0.15, ""
+	}
+	return wide, ""
+}
+
+// Evidence sums, per person, the activity relevant to the touched paths:
+// weight of the kind, times relevance, halved every HalfLife before now.
+// Noise paths on either side are ignored. It also returns the reason that
+// tells what the score is made of.
+func Evidence(touched []string, acts []Activity, now time.Time) (map[string]float64, map[string]Reason) {
+	var ts []string
+	for _, t := range touched {
+		if !Noise(t) {
+			ts = append(ts, t)
+		}
+	}
+	score := map[string]float64{}
+	type tally struct {
+		merged, committed, authored int
+		since                       time.Time
+		areas                       map[string]int
+	}
+	local := map[string]*tally{}
+	broad := map[string]*tally{}
+	add := func(m map[string]*tally, k string, a Activity, ar string) {
+		t := m[k]
+		if t == nil {
+			t = &tally{areas: map[string]int{}}
+			m[k] = t
+		}
+		switch a.Kind {
+		case ActMerged:
+			t.merged++
+		case ActCommitted:
+			t.committed++
+		default:
+			t.authored++
+		}
+		if t.since.IsZero() || a.At.Before(t.since) {
+			t.since = a.At
+		}
+		if ar != "" {
+			t.areas[ar]++
+		}
+	}
+	for _, a := range acts {
+		if a.Login == "" || a.At.After(now) {
+			continue
+		}
+		best, bestArea := 0.0, ""
+		if len(a.Paths) == 0 && len(ts) > 0 {
+			best = wide // somewhere in the repository
+		}
+		for _, ap := range a.Paths {
+			if Noise(ap) {
+				continue
+			}
+			for _, t := range ts {
+				if r, ar := relevance(t, ap); r > best {
+					best, bestArea = r, ar
+				}
+			}
+		}
+		if best == 0 {
+			continue
+		}
+		k := strings.ToLower(a.Login)
+		age := now.Sub(a.At)
+		score[k] += a.Kind.weight() * best * math.Pow(0.5, float64(age)/float64(HalfLife))
+		if bestArea != "" {
+			add(local, k, a, bestArea)
+		} else {
+			add(broad, k, a, "")
+		}
+	}
+	reasons := map[string]Reason{}
+	for k := range score {
+		t, ar := local[k], ""
+		if t != nil {
+			n := 0
+			for a, c := range t.areas {
+				if c > n || c == n && a < ar {
+					ar, n = a, c
+				}
+			}
+		} else {
+			t = broad[k]
+		}
+		reasons[k] = Reason{Kind: ReasonHistory, Area: ar, Merged: t.merged, Committed: t.committed, Authored: t.authored, Since: t.since}
+	}
+	return score, reasons
 }
 
 // ChooseInput is everything the reviewer choice looks at.
 type ChooseInput struct {
-	// Number of the PR; it rotates ties so PRs spread over people.
+	// Number of the PR; it rotates exact ties so PRs spread over people.
 	Number int
 	Author string
 	// Paths the PR touches.
@@ -192,8 +425,17 @@ type ChooseInput struct {
 	Owners []OwnerMatch
 	// Maintainers from maintainers.List.ForPaths.
 	Maintainers []maintainers.Match
-	// History of the touched paths.
-	History []HistoryEntry
+	// Activity is the repository's recent history: who merged, committed
+	// and authored what, when.
+	Activity []Activity
+	// Now is when the choice is made; evidence fades from there.
+	Now time.Time
+	// LastActive is each person's latest known activity anywhere in the
+	// repository (logins in any case), beyond what Activity shows.
+	LastActive map[string]time.Time
+	// InactiveAfter drops anyone whose latest activity is older than this
+	// or unknown; 0 keeps everyone.
+	InactiveAfter time.Duration
 	// Pool is reviews.reviewers; Exclude is reviews.exclude.
 	Pool    []string
 	Exclude []string
@@ -209,8 +451,8 @@ type ChooseInput struct {
 	MaxOpenRequests int
 	// MaxSuggestions caps the result; 0 or less suggests nobody.
 	MaxSuggestions int
-	// Bots are logins GitHub reports as type Bot ("[bot]" logins are bots
-	// regardless).
+	// Bots are logins GitHub reports as type Bot, and reviews.bots ("[bot]"
+	// logins are bots regardless).
 	Bots []string
 }
 
@@ -219,6 +461,8 @@ type Suggestion struct {
 	Login        string
 	Reasons      []Reason
 	OpenRequests int
+	// Score is the evidence score (see Evidence).
+	Score float64
 }
 
 // Considered explains what happened to one candidate, for --dry-run and
@@ -229,28 +473,30 @@ type Considered struct {
 	Why          string
 	Reasons      []Reason
 	OpenRequests int
+	Score        float64
 }
 
 type candidate struct {
-	login     string
-	key       string
-	reasons   []Reason
-	tier      ReasonKind
-	tierPaths int
-	open      int
+	login   string
+	key     string
+	reasons []Reason
+	tier    ReasonKind
+	score   float64
+	open    int
 }
 
 // Choose picks up to MaxSuggestions reviewers and explains every candidate.
 //
-// Candidates come from CODEOWNERS, MAINTAINERS.md areas, recent history,
-// general maintainers and the pool, each keeping every reason. The author,
-// bots, excluded logins, anyone who already reviewed, anyone not eligible and
-// anyone over MaxOpenRequests are dropped. The rest are ranked by relevance
-// (their best reason's kind, then how many touched paths it covers), then by
-// fewest open review requests. Candidates still tied are ordered by login and
-// rotated by the PR number, so that consecutive PRs go to different people
-// instead of all to the one who merges most. Commit and merge counts are
-// reasons shown to the reviewer, never a ranking key, for the same reason.
+// Candidates come from recent activity on the touched paths, CODEOWNERS,
+// MAINTAINERS.md and the pool, each keeping every reason. The author, bots,
+// excluded logins, anyone who already reviewed, anyone not eligible, anyone
+// inactive for InactiveAfter and anyone over MaxOpenRequests are dropped.
+// The rest are ranked by evidence (Evidence: who merged, committed or
+// changed the touched paths, by recency and count), then by their most
+// specific reason (a CODEOWNERS line or MAINTAINERS.md area for the paths
+// beats a catch-all line, a team, a general maintainer or the pool), then by
+// fewest open review requests. Exact ties are ordered by login and rotated
+// by the PR number.
 func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 	byKey := map[string]*candidate{}
 	var order []*candidate
@@ -264,6 +510,38 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 			order = append(order, c)
 		}
 		return c
+	}
+
+	scores, hist := Evidence(in.Paths, in.Activity, in.Now)
+	lastActive := map[string]time.Time{}
+	for k, v := range in.LastActive {
+		lastActive[strings.ToLower(k)] = v
+	}
+	firstLogin := map[string]string{}
+	for _, a := range in.Activity {
+		k := strings.ToLower(a.Login)
+		if a.At.After(lastActive[k]) && !a.At.After(in.Now) {
+			lastActive[k] = a.At
+		}
+		if _, ok := firstLogin[k]; !ok {
+			firstLogin[k] = a.Login
+		}
+	}
+	// Evidence first, strongest first, so candidates appear in that order.
+	var keys []string
+	for k := range scores {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if scores[keys[i]] != scores[keys[j]] {
+			return scores[keys[i]] > scores[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		c := get(firstLogin[k])
+		c.score = scores[k]
+		addReason(c, hist[k])
 	}
 
 	// CODEOWNERS: one reason per (pattern, team), covering its paths.
@@ -280,11 +558,17 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 			continue
 		}
 		kind := ReasonCodeowner
-		if o.Team != "" {
+		switch {
+		case CatchAll(o.Pattern):
+			kind = ReasonCodeownerCatchAll
+		case o.Team != "":
 			kind = ReasonCodeownerTeam
 		}
-		c := get(o.Login)
-		addPath(c, Reason{Kind: kind, Pattern: o.Pattern, Team: o.Team}, o.Path)
+		r := Reason{Kind: kind, Pattern: o.Pattern, Team: o.Team}
+		if kind == ReasonCodeownerCatchAll {
+			r.Team = ""
+		}
+		addPath(get(o.Login), r, o.Path)
 	}
 	for _, m := range in.Maintainers {
 		c := get(m.Entry.Login)
@@ -301,21 +585,6 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 			}
 			addReason(c, r)
 		}
-	}
-	for _, h := range in.History {
-		if h.Authored <= 0 && h.Merged <= 0 {
-			continue
-		}
-		r := Reason{Kind: ReasonHistory, Area: h.Path, Authored: h.Authored, Merged: h.Merged}
-		for _, p := range in.Paths {
-			if h.Path == "" || maintainers.Covers(h.Path, p) {
-				r.Paths = append(r.Paths, p)
-			}
-		}
-		if len(r.Paths) == 0 {
-			continue // history of a path this PR does not touch
-		}
-		addReason(get(h.Login), r)
 	}
 	for _, p := range in.Pool {
 		addReason(get(p), Reason{Kind: ReasonPool})
@@ -348,11 +617,13 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 			why = "already reviewed this pull request"
 		case !eligible[c.key]:
 			why = "not an organisation member or collaborator"
+		case in.InactiveAfter > 0 && (lastActive[c.key].IsZero() || in.Now.Sub(lastActive[c.key]) > in.InactiveAfter):
+			why = fmt.Sprintf("no activity in the repository for %s (reviews.inactive_after)", humanDuration(in.InactiveAfter))
 		case in.MaxOpenRequests > 0 && c.open > in.MaxOpenRequests:
 			why = fmt.Sprintf("has %d open review requests, more than %d", c.open, in.MaxOpenRequests)
 		}
 		if why != "" {
-			considered = append(considered, Considered{Login: c.login, Why: why, Reasons: c.reasons, OpenRequests: c.open})
+			considered = append(considered, Considered{Login: c.login, Why: why, Reasons: c.reasons, OpenRequests: c.open, Score: c.score})
 			continue
 		}
 		kept = append(kept, c)
@@ -384,13 +655,13 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 	var out []Suggestion
 	var keptExpl []Considered
 	for i, c := range kept {
-		cons := Considered{Login: c.login, Reasons: c.reasons, OpenRequests: c.open}
+		cons := Considered{Login: c.login, Reasons: c.reasons, OpenRequests: c.open, Score: c.score}
 		if i < in.MaxSuggestions {
-			out = append(out, Suggestion{Login: c.login, Reasons: c.reasons, OpenRequests: c.open})
+			out = append(out, Suggestion{Login: c.login, Reasons: c.reasons, OpenRequests: c.open, Score: c.score})
 			cons.Kept = true
-			cons.Why = fmt.Sprintf("suggested, rank %d (%s, %d open review requests)", i+1, c.tier, c.open)
+			cons.Why = fmt.Sprintf("suggested, rank %d (evidence %.2f, %s, %d open review requests)", i+1, c.score, c.tier, c.open)
 		} else {
-			cons.Why = fmt.Sprintf("rank %d (%s, %d open review requests), beyond max_suggestions %d", i+1, c.tier, c.open, in.MaxSuggestions)
+			cons.Why = fmt.Sprintf("rank %d (evidence %.2f, %s, %d open review requests), beyond max_suggestions %d", i+1, c.score, c.tier, c.open, in.MaxSuggestions)
 		}
 		keptExpl = append(keptExpl, cons)
 	}
@@ -430,46 +701,46 @@ func addPath(c *candidate, r Reason, path string) {
 func addReason(c *candidate, r Reason) {
 	for _, e := range c.reasons {
 		if e.Kind == r.Kind && e.Area == r.Area && e.Pattern == r.Pattern && e.Team == r.Team &&
-			e.Authored == r.Authored && e.Merged == r.Merged && strings.Join(e.Paths, "\x00") == strings.Join(r.Paths, "\x00") {
+			strings.Join(e.Paths, "\x00") == strings.Join(r.Paths, "\x00") {
 			return
 		}
 	}
 	c.reasons = append(c.reasons, r)
 }
 
-// rank orders the candidate's reasons most relevant first, and computes its
-// best reason kind and how many distinct touched paths reasons of that kind
-// cover.
+// rank orders the candidate's reasons for display, the history that ranks
+// them first and then the most specific, and records the most specific
+// kind other than history, which breaks ties of evidence.
 func (c *candidate) rank() {
-	sort.SliceStable(c.reasons, func(i, j int) bool { return c.reasons[i].Kind < c.reasons[j].Kind })
-	c.tier = 0
+	key := func(k ReasonKind) int {
+		if k == ReasonHistory {
+			return 0
+		}
+		return int(k)
+	}
+	sort.SliceStable(c.reasons, func(i, j int) bool { return key(c.reasons[i].Kind) < key(c.reasons[j].Kind) })
+	c.tier = ReasonPool + 1
 	for _, r := range c.reasons {
-		if c.tier == 0 || r.Kind < c.tier {
+		if r.Kind != ReasonHistory && r.Kind < c.tier {
 			c.tier = r.Kind
 		}
 	}
-	seen := map[string]bool{}
-	for _, r := range c.reasons {
-		if r.Kind != c.tier {
-			continue
-		}
-		for _, p := range r.Paths {
-			seen[p] = true
-		}
-	}
-	c.tierPaths = len(seen)
 }
 
+// bucket rounds an evidence score so that near-equal evidence ties and the
+// structural reasons decide: a tenth of an authored change this week.
+func bucket(s float64) int64 { return int64(math.Round(s * 10)) }
+
 func sameRank(a, b *candidate) bool {
-	return a.tier == b.tier && a.tierPaths == b.tierPaths && a.open == b.open
+	return bucket(a.score) == bucket(b.score) && a.tier == b.tier && a.open == b.open
 }
 
 func better(a, b *candidate) bool {
+	if bucket(a.score) != bucket(b.score) {
+		return a.score > b.score
+	}
 	if a.tier != b.tier {
 		return a.tier < b.tier
-	}
-	if a.tierPaths != b.tierPaths {
-		return a.tierPaths > b.tierPaths
 	}
 	return a.open < b.open
 }

@@ -42,7 +42,25 @@ type Escalation struct {
 	BusinessDays bool
 	// Suggested are the reviewers the reminder named, if any.
 	Suggested []string
-	Channels  string
+	// Others are addressed when the mentee has no mentors: the reviewer
+	// pool (FromPool), else the general maintainers of MAINTAINERS.md,
+	// without those already suggested.
+	Others   []string
+	FromPool bool
+	Channels string
+	Period   string
+}
+
+// Approved is the data of the optional comment on an approved PR that is
+// still not merged (reviews.approved_wait).
+type Approved struct {
+	Author string
+	// Approver approved the PR Waited ago.
+	Approver     string
+	Waited       time.Duration
+	BusinessDays bool
+	// Addressed are the mentors, else the pool or general maintainers.
+	Addressed []string
 	Period    string
 }
 
@@ -56,7 +74,7 @@ var funcs = template.FuncMap{
 		for _, l := range logins {
 			out = append(out, mdsafe.Mention(l))
 		}
-		return joinAnd(out)
+		return mdsafe.JoinAnd(out)
 	},
 }
 
@@ -77,14 +95,39 @@ I could not find anyone to suggest automatically for these files.
 `))
 
 var escalationTmpl = template.Must(template.New("escalation").Funcs(funcs).Parse(
-	`{{if .Mentors}}{{mentions .Mentors}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request has now waited {{duration .Waited}}{{if .BusinessDays}} (weekends not counted){{end}} for a review, more than twice the {{duration .Wait}} set for a first response.
+	`{{if .Mentors}}{{mentions .Mentors}}{{else if .Others}}{{mentions .Others}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request has now waited {{duration .Waited}}{{if .BusinessDays}} (weekends not counted){{end}} for a review, more than twice the {{duration .Wait}} set for a first response.
 {{if .Suggested}}
-The reviewers suggested earlier ({{mentions .Suggested}}) have not responded yet.
-{{end}}
+The reviewers suggested {{duration .Wait}} or more ago ({{mentions .Suggested}}) have not responded yet.
+{{end}}{{if not .Mentors}}{{if .Others}}
+No mentor is listed for {{mention .Author}}, so I am asking you as {{if .FromPool}}the project's reviewer pool{{else}}maintainers listed in MAINTAINERS.md{{end}}.
+{{else}}
+No mentor is listed for {{mention .Author}}, and the project has no reviewer pool or MAINTAINERS.md to ask.
+{{end}}{{end}}
 Could you help find a reviewer{{if .Channels}}, for example in {{text .Channels}}{{end}}, or let {{mention .Author}} know what the next step is?
 
 {{.Marker}}
 `))
+
+var approvedTmpl = template.Must(template.New("approved").Funcs(funcs).Parse(
+	`{{if .Addressed}}{{mentions .Addressed}}{{else}}Maintainers{{end}}: {{mention .Author}}'s pull request was approved{{if .Approver}} by {{mention .Approver}}{{end}} {{duration .Waited}} ago{{if .BusinessDays}} (weekends not counted){{end}} and is not merged yet.
+
+Could someone who can merge it do so, or give the second approval it still needs? If something else is missing, a word to {{mention .Author}} about the next step helps.
+
+{{.Marker}}
+`))
+
+// RenderApproved writes the comment on an approved PR still not merged.
+func RenderApproved(a Approved) (string, error) {
+	var b strings.Builder
+	err := approvedTmpl.Execute(&b, struct {
+		Approved
+		Marker string
+	}{a, markers.New(MarkerApproved, a.Period)})
+	if err != nil {
+		return "", fmt.Errorf("render approved reminder: %w", err)
+	}
+	return b.String(), nil
+}
 
 // RenderReminder writes the public review-wait comment.
 func RenderReminder(r Reminder) (string, error) {
@@ -125,16 +168,6 @@ func reasonsText(rs []Reason) string {
 		parts = append(parts, r.Text())
 	}
 	return strings.Join(parts, "; ")
-}
-
-func joinAnd(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 // humanDuration writes a wait as people say it: "3 days and 4 hours".

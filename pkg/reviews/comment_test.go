@@ -22,9 +22,9 @@ func TestRenderReminder(t *testing.T) {
 			{Kind: ReasonMaintainerArea, Area: "tsdb", Paths: []string{"tsdb/head.go", "tsdb/head_test.go"}},
 		}},
 		{Login: "krajorama", Reasons: []Reason{
+			{Kind: ReasonHistory, Area: "tsdb", Authored: 32, Merged: 1, Since: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)},
 			{Kind: ReasonCodeowner, Paths: []string{"tsdb/head.go", "tsdb/head_test.go", "tsdb/db.go"}, Pattern: "/tsdb"},
 			{Kind: ReasonCodeownerTeam, Paths: []string{"tsdb/head.go"}, Team: "prometheus/default-maintainers"},
-			{Kind: ReasonHistory, Area: "tsdb", Authored: 32, Merged: 1},
 			{Kind: ReasonMaintainer},
 			{Kind: ReasonPool},
 		}},
@@ -41,7 +41,7 @@ func TestRenderReminder(t *testing.T) {
 		}},
 		{"reminder-requested", Reminder{
 			Author: "alice", Waited: 73 * time.Hour, Wait: 72 * time.Hour,
-			Suggestions:    []Suggestion{{Login: "yeya24", Reasons: []Reason{{Kind: ReasonHistory, Area: "pkg/store", Authored: 13}}}},
+			Suggestions:    []Suggestion{{Login: "yeya24", Reasons: []Reason{{Kind: ReasonHistory, Area: "pkg/store", Authored: 13, Since: time.Date(2026, 4, 2, 0, 0, 0, 0, time.UTC)}}}},
 			MaxSuggestions: 2, Requested: true, Period: "2026-09-07T09:00:00Z",
 		}},
 		{"reminder-nobody", Reminder{
@@ -80,6 +80,14 @@ func TestRenderEscalation(t *testing.T) {
 		}},
 		{"escalation-no-mentors", Escalation{
 			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
+			Suggested: []string{"yeya24"}, Others: []string{"GiedriusS", "fpetkovski"},
+		}},
+		{"escalation-no-mentors-pool", Escalation{
+			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
+			Others: []string{"pool-person"}, FromPool: true, Channels: "#thanos-dev on CNCF Slack",
+		}},
+		{"escalation-nobody", Escalation{
+			Author: "newcomer", Waited: 145 * time.Hour, Wait: 72 * time.Hour, Period: "2026-09-07T09:00:00Z",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,14 +119,39 @@ func TestHumanDuration(t *testing.T) {
 	}
 }
 
+func TestRenderApproved(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    Approved
+	}{
+		{"approved", Approved{
+			Author: "alice", Approver: "codesome", Waited: 76 * time.Hour, BusinessDays: true,
+			Addressed: []string{"mentor-one"}, Period: "2026-09-08T10:00:00Z",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := RenderApproved(tc.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.name, got)
+		})
+	}
+}
+
 func TestReasonText(t *testing.T) {
+	july := time.Date(2026, 7, 3, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		r    Reason
 		want string
 	}{
 		{Reason{Kind: ReasonCodeowner, Paths: []string{"a", "b", "c"}, Pattern: "/a"}, "CODEOWNERS owner of ` a ` and 2 more paths (` /a `)"},
-		{Reason{Kind: ReasonHistory, Area: "pkg/store", Merged: 1}, "merged 1 pull request touching ` pkg/store ` recently"},
-		{Reason{Kind: ReasonHistory, Paths: []string{"x.go"}, Authored: 2, Merged: 3}, "changed ` x.go ` 2 times and merged 3 pull requests there recently"},
+		{Reason{Kind: ReasonHistory, Area: "pkg/store", Merged: 4, Since: july}, "merged 4 PRs touching ` pkg/store ` since July 2026"},
+		{Reason{Kind: ReasonHistory, Area: "pkg/store", Merged: 1, Committed: 2, Authored: 3, Since: july}, "merged 1 PR touching ` pkg/store `, committed 2 changes by others touching ` pkg/store `, changed it 3 times since July 2026"},
+		{Reason{Kind: ReasonHistory, Area: "tsdb", Authored: 1, Since: july}, "changed ` tsdb ` once since July 2026"},
+		{Reason{Kind: ReasonHistory, Merged: 3, Authored: 2, Since: july}, "merged 3 PRs in this repository, made 2 changes since July 2026"},
+		{Reason{Kind: ReasonHistory, Authored: 2, Since: july}, "made 2 changes in this repository since July 2026"},
+		{Reason{Kind: ReasonCodeownerCatchAll, Pattern: "*", Paths: []string{"a"}}, "on the CODEOWNERS line for every file (` * `)"},
 	} {
 		if got := tc.r.Text(); got != tc.want {
 			t.Errorf("Text() = %q, want %q", got, tc.want)

@@ -15,19 +15,22 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Sweep is the review-wait sweep ("mentorbot remind").
 //
-// Candidate PRs are found with the org-wide policy of the installation (its
-// roster and reviews.scope decide the searches). Each repository that has a
-// PR in scope under it is then looked at once: its root directory is listed
-// (one call, which also says where CODEOWNERS and MAINTAINERS.md are) and,
-// when it has a .github directory, its own .github/mentorbot.yml is loaded
-// over the org's. That repository policy decides everything else for its
-// PRs: scope (exempt labels, roster dates), the wait and business days,
-// suggestions, keepalive label and review requests. A repository file that
-// adds mentees or sets reviews.scope: all does not widen the searches.
+// Candidate PRs are found with the programme policy of the installation
+// (job.Installation.Policy: the org's settings, and the roster merged from
+// every policy file of the programme, so a mentee enrolled in a repository
+// file is searched for like one in the org file). Each repository that has
+// a PR in scope under it is then looked at once: its root directory is
+// listed (one call, which also says where CODEOWNERS and MAINTAINERS.md
+// are), and its effective policy (job.Installation.RepoPolicy, resolved once
+// per sweep by the app) decides everything else for its PRs: scope (exempt
+// labels, roster dates), the wait and business days, suggestions, keepalive
+// label and review requests. A repository file that sets reviews.scope: all
+// does not widen the searches.
 type Sweep struct {
 	// HistoryDirs bounds the commits-API calls per PR (one per directory).
 	HistoryDirs int
@@ -36,14 +39,11 @@ type Sweep struct {
 	// Lookups bounds how many of the best-ranked candidates per PR are
 	// checked for membership and open review requests (searches).
 	Lookups int
-	// Policies loads a repository's policy over the org's and keeps the last
-	// good one of each repository.
-	Policies *policy.Loader
 }
 
 // NewSweep returns the sweep with its default bounds.
 func NewSweep() *Sweep {
-	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour, Policies: policy.NewLoader()}
+	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour}
 }
 
 // run is one sweep over one installation; its caches live as long as it.
@@ -67,6 +67,7 @@ type run struct {
 	teams         map[string][]string
 	teamOK        map[string]bool
 	repoInfo      map[string]*repoInfo
+	active        map[string]time.Time // "owner/repo/login": latest commit, see lastCommit
 }
 
 // repoInfo is what the sweep learnt about one repository.
@@ -77,6 +78,9 @@ type repoInfo struct {
 	// "dir"; nil when the listing may be incomplete (GitHub lists at most
 	// 1,000 entries), in which case files are read without looking first.
 	root map[string]string
+	// merges and last are read once per sweep (see run.merges).
+	merges map[string]merge
+	last   map[string]time.Time
 }
 
 // Sweep runs one pass over every repository of the installation.
@@ -88,10 +92,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		scope: "user:" + inst.Owner, repos: map[string]bool{},
 		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
 		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
-		repoInfo: map[string]*repoInfo{},
-	}
-	if r.s.Policies == nil {
-		r.s.Policies = policy.NewLoader()
+		repoInfo: map[string]*repoInfo{}, active: map[string]time.Time{},
 	}
 	for _, rp := range inst.Repos {
 		r.repos[strings.ToLower(rp.GetFullName())] = true
@@ -118,18 +119,26 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	return errors.Join(errs...)
 }
 
+// peopleOf names who the wait clock counts as machines (reviews.bots) and
+// as able to review whatever GitHub's association says: the reviewer pool
+// and the mentee's mentors.
+func peopleOf(p *policy.Policy, d ScopeDecision) turn.People {
+	return turn.People{Bots: p.Reviews.Bots, Reviewers: append(append([]string(nil), p.Reviews.Reviewers...), d.Mentee.Mentors...)}
+}
+
 func clockOf(p *policy.Policy) Clock {
 	return Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
 }
 
-// repo lists the repository's root once per sweep and loads its own policy
-// when it can have one (a .github directory exists).
+// repo lists the repository's root once per sweep and takes its effective
+// policy from the installation.
 func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 	key := strings.ToLower(owner + "/" + name)
 	if ri, ok := r.repoInfo[key]; ok {
 		return ri, nil
 	}
-	ri := &repoInfo{pol: r.pol, clock: r.clock}
+	pol := r.inst.RepoPolicy(owner, name)
+	ri := &repoInfo{pol: &pol, clock: clockOf(&pol)}
 	_, dir, _, err := r.c.Repositories.GetContents(ctx, owner, name, "", nil)
 	switch {
 	case ghclient.IsNotFound(err):
@@ -142,17 +151,8 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 			ri.root[e.GetName()] = e.GetType()
 		}
 	}
-	if ri.root == nil || ri.root[".github"] == "dir" {
-		res, err := r.s.Policies.Load(ctx, r.c, owner, name)
-		if err != nil {
-			return nil, err
-		}
-		p := res.Policy
-		ri.pol, ri.clock = &p, clockOf(&p)
-		if strings.Contains(res.Source, policy.RepoPath) {
-			zerolog.Ctx(ctx).Debug().Str("policy_source", res.Source).Msg("repository policy loaded")
-			r.inst.Reportf("%s/%s: policy %s", owner, name, res.Source)
-		}
+	if _, own := r.inst.RepoPolicies[key]; own {
+		r.inst.Reportf("%s/%s: policy %s/%s:%s", owner, name, owner, name, policy.RepoPath)
 	}
 	r.repoInfo[key] = ri
 	return ri, nil
@@ -166,7 +166,7 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 func (r *run) find(ctx context.Context) ([]*github.Issue, error) {
 	base := "is:pr is:open draft:false archived:false " + r.scope
 	var active []string
-	loc := r.clock.loc()
+	loc := r.clock.Loc()
 	for _, m := range r.pol.Mentees {
 		if m.ActiveOn(r.inst.Now, loc) {
 			active = append(active, m.Login)
@@ -282,7 +282,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	in := ScopeInput{
 		State: is.GetState(), Draft: is.GetDraft(), Merged: is.GetPullRequestLinks().GetMergedAt().Time != (time.Time{}),
 		Labels: p.labels, Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
-		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.loc(),
+		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.Loc(),
 	}
 	if d := Scope(r.pol, in); !d.InScope {
 		log.Debug().Str("why", d.Why).Msg("pull request out of scope")
@@ -293,7 +293,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return err
 	}
 	p.pol, p.clock = ri.pol, ri.clock
-	in.Location = p.clock.loc()
+	in.Location = p.clock.Loc()
 	d := Scope(p.pol, in)
 	if !d.InScope {
 		r.inst.Reportf("%s: out of scope under the repository policy (%s)", p, d.Why)
@@ -307,12 +307,12 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	// Cheap pre-check: a waiting period never starts before the PR was
 	// opened, so a PR younger than the wait cannot be over it. A PR with the
 	// keepalive label is read anyway: the label may have to go.
-	if age := p.clock.elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
+	if age := p.clock.Elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
 		r.inst.Reportf("%s: opened %s ago, within the %s wait; skipped", p, humanDuration(age), humanDuration(p.clock.Wait))
 		return nil
 	}
 
-	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock)
+	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock, peopleOf(p.pol, d))
 	if err != nil {
 		return err
 	}
@@ -329,11 +329,16 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		r.inst.Reportf("%s: waited %s (%s; wait %s, reminder due %s, escalation due %s)", p, humanDuration(st.Waited), st.Why,
 			humanDuration(p.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
 	}
-	log.Debug().Bool("waiting", st.Waiting).Dur("waited", st.Waited).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
+	log.Debug().Bool("waiting", st.Waiting).Float64("waited_seconds", st.Waited.Seconds()).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
 
 	var errs []error
 	if st.Over {
 		if err := r.remind(ctx, p, d, st); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if aw := p.pol.Reviews.ApprovedWait.D(); aw > 0 && st.Turn == turn.Approved && st.Waited > aw {
+		if err := r.remindApproved(ctx, p, d, st); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -350,13 +355,13 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 // not attribute (see TimelineWait). It is the one way the reminders and the
 // digest measure a PR's wait. It also returns the thread, which the sweep
 // reuses for markers, reviewers and the keepalive label.
-func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock) (WaitState, Thread, error) {
-	tl, err := readTimeline(ctx, c, owner, repo, number)
+func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock, who turn.People) (WaitState, Thread, error) {
+	tl, assoc, err := readTimelineAssoc(ctx, c, owner, repo, number)
 	if err != nil {
 		return WaitState{}, Thread{}, err
 	}
-	th := ReadThread(tl)
-	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock)
+	th := readThread(tl, assoc)
+	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock, who)
 	if !confirm {
 		return st, th, nil
 	}
@@ -366,7 +371,7 @@ func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number 
 	if err != nil {
 		return WaitState{}, Thread{}, fmt.Errorf("list commits of %s/%s#%d: %w", owner, repo, number, err)
 	}
-	h := th.History(author, createdAt, draft, false)
+	h := th.History(author, createdAt, draft, false, who)
 	for _, c := range cs {
 		at := c.GetCommit().GetCommitter().GetDate().Time
 		if at.IsZero() {
@@ -391,9 +396,10 @@ func readTimeline(ctx context.Context, c *github.Client, owner, repo string, num
 }
 
 // remind posts the reminder once per waiting period, adds the keepalive
-// label, and escalates once after twice the wait. A PR found already past
-// twice the wait without a reminder gets the reminder first and the
-// escalation on the next sweep, so nobody gets two comments at once.
+// label, and escalates once after twice the wait and at least reviews.wait
+// after the reminder. A PR found already past twice the wait without a
+// reminder (reopened after weeks, or at install) gets the reminder now and
+// the escalation a whole wait later, so reviewers get a real chance first.
 func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
 	reminder := MarkedComment(p.thread.Comments, r.inst.Bot, MarkerWait, st.Period)
 	if reminder == nil {
@@ -405,6 +411,8 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 		if err != nil || !posted {
 			return err
 		}
+	} else if st.Escalate && !EscalationDue(p.clock, reminder.GetCreatedAt().Time, r.inst.Now) {
+		r.inst.Reportf("%s: escalation held until %s: reviews.wait after the reminder", p, p.clock.Add(reminder.GetCreatedAt().Time, p.clock.Wait).UTC().Format(time.RFC3339))
 	} else if st.Escalate {
 		if err := r.escalate(ctx, p, d, st, reminder); err != nil {
 			return err
@@ -422,41 +430,25 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 	return nil
 }
 
-// writeOnce re-reads the timeline right before writing (a 304 when nothing
-// changed since the first read), writes only when the marker is still
-// missing, and afterwards keeps only the oldest of any duplicates a
-// concurrent run wrote at the same moment. That last read is the one call
-// the duplicate check costs; it stays because two runs that both re-read
-// before either wrote cannot know of each other any other way.
+// writeOnce writes the marked comment through writeonce: it re-reads the
+// bot's comments right before writing (a 304 when nothing changed), writes
+// only when the marker is still missing, and settles with any concurrent
+// run that wrote the same comment at the same moment (the first stays).
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
-	tl, err := readTimeline(ctx, r.c, p.owner, p.repo, p.number)
+	ref := policy.IssueRef{Owner: p.owner, Repo: p.repo, Number: p.number}
+	c, err := r.inst.Writer().CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return false, err
 	}
-	if MarkedComment(ReadThread(tl).Comments, r.inst.Bot, kind, key) != nil {
+	if !c.Written {
 		r.inst.Reportf("%s: %s:%s already written (by a concurrent run)", p, kind, key)
 		return false, nil
 	}
-	r.inst.Reportf("%s: comment:\n%s", p, indent(body))
-	c, _, err := r.c.Issues.CreateComment(ctx, p.owner, p.repo, p.number, &github.IssueComment{Body: &body})
-	if err != nil {
-		return false, fmt.Errorf("comment %s:%s on %s: %w", kind, key, p, err)
+	verb := "comment"
+	if r.inst.DryRun {
+		verb = "would comment"
 	}
-	zerolog.Ctx(ctx).Info().Str("marker", kind+":"+key).Msg("commented")
-	if c.GetID() == 0 {
-		return true, nil // dry run: nothing was written
-	}
-	tl, err = readTimeline(ctx, r.c, p.owner, p.repo, p.number)
-	if err != nil {
-		return true, err
-	}
-	if OlderDuplicate(ReadThread(tl).Comments, r.inst.Bot, kind, key, c.GetID()) != nil {
-		zerolog.Ctx(ctx).Info().Int64("comment", c.GetID()).Msg("concurrent run wrote the same comment first, deleting ours")
-		if _, err := r.c.Issues.DeleteComment(ctx, p.owner, p.repo, c.GetID()); err != nil {
-			return true, fmt.Errorf("delete duplicate comment on %s: %w", p, err)
-		}
-		return false, nil
-	}
+	r.inst.Reportf("%s: %s:\n%s", p, verb, indent(body))
 	return true, nil
 }
 
@@ -473,6 +465,12 @@ func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitSt
 		Author: p.is.GetUser().GetLogin(), Mentors: d.Mentee.Mentors, Waited: st.Waited, Wait: p.clock.Wait,
 		BusinessDays: p.clock.BusinessDays, Suggested: SuggestedIn(reminder.GetBody()),
 		Channels: p.pol.Program.Channels, Period: st.Period,
+	}
+	if len(e.Mentors) == 0 {
+		var err error
+		if e.Others, e.FromPool, err = r.escalationOthers(ctx, p, e.Author, e.Suggested); err != nil {
+			return err
+		}
 	}
 	body, err := RenderEscalation(e)
 	if err != nil {

@@ -3,9 +3,9 @@ package reviews
 import (
 	"context"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -16,24 +16,26 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 )
 
-// reminderBody gathers the candidates of one PR, chooses among them and
-// renders the reminder; with reviews.request_review it requests the
-// reviews first, so that the comment says so only when it worked.
+// reminderBody gathers the evidence of one PR, chooses among the
+// candidates and renders the reminder; with reviews.request_review it
+// requests the reviews first, so that the comment says so only when it
+// worked.
 //
-// Lookups (membership, open review requests: one search per person) go
-// down the ranking one group of equally ranked candidates at a time and
-// stop once a group leaves at least max_suggestions kept: no one below can
-// outrank them. Path history is read the same way, only when CODEOWNERS
-// and MAINTAINERS.md areas (which rank above it) do not yield enough.
+// Evidence is read first (see activity): it decides the ranking, so the
+// lookups (membership, open review requests, activity of people the history
+// did not show) go down that ranking one group of equally ranked candidates
+// at a time and stop once a group leaves at least max_suggestions kept, or
+// the lookup budget is spent: the strongest evidence is checked first.
 func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string, error) {
 	files, err := r.files(ctx, p)
 	if err != nil {
 		return "", err
 	}
 	in := ChooseInput{
-		Number: p.number, Author: p.is.GetUser().GetLogin(), Paths: files,
-		Pool: p.pol.Reviews.Reviewers, Exclude: p.pol.Reviews.Exclude,
+		Number: p.number, Author: p.is.GetUser().GetLogin(), Paths: files, Now: r.inst.Now,
+		Pool: p.pol.Reviews.Reviewers, Exclude: p.pol.Reviews.Exclude, Bots: append([]string(nil), p.pol.Reviews.Bots...),
 		MaxOpenRequests: p.pol.Reviews.MaxOpenRequests, MaxSuggestions: p.pol.Reviews.MaxSuggestions,
+		InactiveAfter: p.pol.Reviews.InactiveAfter.D(),
 	}
 	for _, rv := range p.thread.Reviews {
 		u := rv.GetUser()
@@ -54,6 +56,9 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 		return "", err
 	}
 	in.Maintainers = ml.ForPaths(files)
+	if in.Activity, in.LastActive, err = r.activity(ctx, p, files); err != nil {
+		return "", err
+	}
 
 	limit := r.s.Lookups
 	if limit <= 0 {
@@ -61,19 +66,8 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	}
 	checked := map[string]bool{}
 	in.OpenRequests = map[string]int{}
-	eligible := map[string]bool{}
-	if err := r.lookUp(ctx, p, &in, limit, checked, eligible); err != nil {
+	if err := r.lookUp(ctx, p, &in, limit, checked); err != nil {
 		return "", err
-	}
-	if keptAbove(in, ReasonHistory) < in.MaxSuggestions {
-		hist, err := r.history(ctx, p, files)
-		if err != nil {
-			return "", err
-		}
-		in.History = hist
-		if err := r.lookUp(ctx, p, &in, limit, checked, eligible); err != nil {
-			return "", err
-		}
 	}
 	sugg, considered := Choose(in)
 	for _, c := range considered {
@@ -117,14 +111,71 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	})
 }
 
-// lookUp checks candidates for eligibility and open review requests in
-// ranking order, a group of equally ranked ones at a time, until a group
-// ends with max_suggestions kept or limit people were checked. It fills
-// in.Eligible and in.OpenRequests; checked and eligible carry over between
-// calls for the same PR.
-func (r *run) lookUp(ctx context.Context, p *prCtx, in *ChooseInput, limit int, checked, eligible map[string]bool) error {
+// remindApproved comments once per approval on an approved PR that is still
+// not merged after reviews.approved_wait, addressing the mentors or, without
+// them, the pool or two general maintainers (as the escalation does).
+func (r *run) remindApproved(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
+	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerApproved, st.Period) != nil {
+		r.inst.Reportf("%s: already reminded that the approval of %s is not merged", p, st.Period)
+		return nil
+	}
+	a := Approved{
+		Author: p.is.GetUser().GetLogin(), Approver: st.By, Waited: st.Waited,
+		BusinessDays: p.clock.BusinessDays, Addressed: d.Mentee.Mentors, Period: st.Period,
+	}
+	if len(a.Addressed) == 0 {
+		var err error
+		if a.Addressed, _, err = r.escalationOthers(ctx, p, a.Author, nil); err != nil {
+			return err
+		}
+	}
+	body, err := RenderApproved(a)
+	if err != nil {
+		return err
+	}
+	_, err = r.writeOnce(ctx, p, MarkerApproved, st.Period, body)
+	return err
+}
+
+// escalationOthers is whom an escalation addresses when the mentee has no
+// mentors: the reviewer pool, or else two of the general maintainers of
+// MAINTAINERS.md, taking turns by PR number; never the author or the
+// reviewers the reminder already named. fromPool says which.
+func (r *run) escalationOthers(ctx context.Context, p *prCtx, author string, suggested []string) (others []string, fromPool bool, err error) {
+	skip := set(append([]string{author}, suggested...))
+	for _, l := range p.pol.Reviews.Reviewers {
+		if !skip[strings.ToLower(strings.TrimPrefix(l, "@"))] {
+			others = append(others, strings.TrimPrefix(l, "@"))
+		}
+	}
+	if len(others) > 0 {
+		return others, true, nil
+	}
+	ml, err := r.maintainers(ctx, p)
+	if err != nil || ml == nil {
+		return nil, false, err
+	}
+	var general []string
+	for _, e := range ml.Entries {
+		if e.Role == maintainers.RoleMaintainer && len(e.Areas) == 0 && !skip[strings.ToLower(e.Login)] {
+			general = append(general, e.Login)
+		}
+	}
+	for i := 0; i < len(general) && i < 2; i++ {
+		others = append(others, general[(p.number+i)%len(general)])
+	}
+	return others, false, nil
+}
+
+// lookUp checks candidates in ranking order, a group of equally ranked ones
+// at a time, until a group ends with max_suggestions kept or limit people
+// were checked: whether they can review here, their open review requests
+// and, when the history read does not show them active, whether they made
+// any commit in the repository within reviews.inactive_after. It fills
+// in.Eligible, in.OpenRequests and in.LastActive.
+func (r *run) lookUp(ctx context.Context, p *prCtx, in *ChooseInput, limit int, checked map[string]bool) error {
 	pre := *in
-	pre.MaxSuggestions, pre.MaxOpenRequests, pre.OpenRequests = 1<<20, 0, nil
+	pre.MaxSuggestions, pre.MaxOpenRequests, pre.OpenRequests, pre.InactiveAfter = 1<<20, 0, nil, 0
 	pre.Eligible = candidatesOf(*in)
 	ranked, _ := Choose(pre)
 	for i := 0; i < len(ranked); {
@@ -151,8 +202,20 @@ func (r *run) lookUp(ctx context.Context, p *prCtx, in *ChooseInput, limit int, 
 			if !ok {
 				continue
 			}
-			eligible[login] = true
 			in.Eligible = append(in.Eligible, s.Login)
+			if in.InactiveAfter > 0 && !activeIn(*in, s.Login) {
+				at, err := r.lastCommit(ctx, p, s.Login, in.Now.Add(-in.InactiveAfter))
+				if err != nil {
+					return err
+				}
+				if in.LastActive == nil {
+					in.LastActive = map[string]time.Time{}
+				}
+				in.LastActive[login] = at
+				if at.IsZero() {
+					continue
+				}
+			}
 			n, err := r.openRequests(ctx, s.Login)
 			if err != nil {
 				return err
@@ -164,37 +227,38 @@ func (r *run) lookUp(ctx context.Context, p *prCtx, in *ChooseInput, limit int, 
 	return nil
 }
 
-// sameRankNoLoad is sameRank before open review requests are known: the
-// best reason's kind and how many touched paths it covers.
-func sameRankNoLoad(a, b Suggestion) bool {
-	ka, pa := rankKey(a.Reasons)
-	kb, pb := rankKey(b.Reasons)
-	return ka == kb && pa == pb
+// activeIn reports whether what is known shows login active within
+// InactiveAfter.
+func activeIn(in ChooseInput, login string) bool {
+	since := in.Now.Add(-in.InactiveAfter)
+	for k, t := range in.LastActive {
+		if strings.EqualFold(k, login) && t.After(since) {
+			return true
+		}
+	}
+	for _, a := range in.Activity {
+		if strings.EqualFold(a.Login, login) && a.At.After(since) {
+			return true
+		}
+	}
+	return false
 }
 
-func rankKey(rs []Reason) (ReasonKind, int) {
+// sameRankNoLoad is sameRank before open review requests are known.
+func sameRankNoLoad(a, b Suggestion) bool {
+	return bucket(a.Score) == bucket(b.Score) && tierOf(a.Reasons) == tierOf(b.Reasons)
+}
+
+func tierOf(rs []Reason) ReasonKind {
 	c := &candidate{reasons: append([]Reason(nil), rs...)}
 	c.rank()
-	return c.tier, c.tierPaths
+	return c.tier
 }
 
 // keptCount is how many Choose would suggest with what is known so far.
 func keptCount(in ChooseInput) int {
 	sugg, _ := Choose(in)
 	return len(sugg)
-}
-
-// keptAbove is how many Choose keeps whose best reason ranks above kind.
-func keptAbove(in ChooseInput, kind ReasonKind) int {
-	in.MaxSuggestions = 1 << 20
-	sugg, _ := Choose(in)
-	n := 0
-	for _, s := range sugg {
-		if k, _ := rankKey(s.Reasons); k < kind {
-			n++
-		}
-	}
-	return n
 }
 
 // candidatesOf lists every login any source names.
@@ -208,8 +272,8 @@ func candidatesOf(in ChooseInput) []string {
 	for _, m := range in.Maintainers {
 		out = append(out, m.Entry.Login)
 	}
-	for _, h := range in.History {
-		out = append(out, h.Login)
+	for _, a := range in.Activity {
+		out = append(out, a.Login)
 	}
 	return append(out, in.Pool...)
 }
@@ -331,16 +395,22 @@ func (r *run) teamMembers(ctx context.Context, team string) ([]string, bool) {
 	return out, true
 }
 
-// history counts recent commit authors of the PR's most touched
-// directories, one commits-API call per directory.
-func (r *run) history(ctx context.Context, p *prCtx, files []string) ([]HistoryEntry, error) {
+// activity reads the repository's recent history of the PR's most touched
+// directories (noise such as CHANGELOG.md and go.sum left out), one
+// commits-API call per directory (HistoryDirs at most): each commit is
+// authored by its author and, when a GitHub user other than the author and
+// GitHub itself committed it, committed by them. Merges come from one read
+// of the default branch's latest commits per repository and sweep: a merge
+// commit ("Merge pull request", two parents) whose second parent is one of a
+// directory's commits merged a PR touching that directory. Everyone seen in
+// either read is known active at their latest commit.
+func (r *run) activity(ctx context.Context, p *prCtx, files []string) ([]Activity, map[string]time.Time, error) {
 	count := map[string]int{}
 	for _, f := range files {
-		d := path.Dir(f)
-		if d == "." {
-			d = f
+		if Noise(f) {
+			continue
 		}
-		count[d]++
+		count[dirOf(f)]++
 	}
 	dirs := make([]string, 0, len(count))
 	for d := range count {
@@ -359,33 +429,133 @@ func (r *run) history(ctx context.Context, p *prCtx, files []string) ([]HistoryE
 	if len(dirs) > max {
 		dirs = dirs[:max]
 	}
-	var out []HistoryEntry
+	window := r.s.HistoryWindow
+	if window <= 0 {
+		window = 180 * 24 * time.Hour
+	}
+	since := r.inst.Now.Add(-window)
+	merges, last, err := r.merges(ctx, p, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Activity
+	placed := map[string]bool{}
 	for _, d := range dirs {
-		opt := &github.CommitsListOptions{Path: d, ListOptions: github.ListOptions{PerPage: 50}}
-		if r.s.HistoryWindow > 0 {
-			opt.Since = r.inst.Now.Add(-r.s.HistoryWindow)
-		}
-		cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, opt)
+		cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Path: d, Since: since, ListOptions: github.ListOptions{PerPage: 100}})
 		if err != nil {
-			return nil, fmt.Errorf("list commits of %s touching %s: %w", p.name, d, err)
+			return nil, nil, fmt.Errorf("list commits of %s touching %s: %w", p.name, d, err)
 		}
-		authored := map[string]int{}
-		var order []string
 		for _, c := range cs {
-			u := c.GetAuthor()
-			if u.GetLogin() == "" || job.IsBot(u) {
-				continue
+			at := c.GetCommit().GetCommitter().GetDate().Time
+			if at.IsZero() {
+				at = c.GetCommit().GetAuthor().GetDate().Time
 			}
-			if authored[u.GetLogin()] == 0 {
-				order = append(order, u.GetLogin())
+			a, cm := c.GetAuthor(), c.GetCommitter()
+			if a.GetLogin() != "" && !job.IsBot(a) {
+				out = append(out, Activity{Login: a.GetLogin(), Kind: ActAuthored, Paths: []string{d + "/"}, At: at})
+				seen(last, a.GetLogin(), at)
 			}
-			authored[u.GetLogin()]++
-		}
-		for _, l := range order {
-			out = append(out, HistoryEntry{Login: l, Path: d, Authored: authored[l]})
+			if l := cm.GetLogin(); l != "" && l != "web-flow" && !job.IsBot(cm) && !strings.EqualFold(l, a.GetLogin()) {
+				out = append(out, Activity{Login: l, Kind: ActCommitted, Paths: []string{d + "/"}, At: at})
+				seen(last, l, at)
+			}
+			if m, ok := merges[c.GetSHA()]; ok {
+				out = append(out, Activity{Login: m.login, Kind: ActMerged, Paths: []string{d + "/"}, At: m.at})
+				placed[c.GetSHA()] = true
+			}
 		}
 	}
-	return out, nil
+	// The other merges count as merges somewhere in the repository.
+	heads := make([]string, 0, len(merges))
+	for head := range merges {
+		heads = append(heads, head)
+	}
+	sort.Strings(heads)
+	for _, head := range heads {
+		if m := merges[head]; !placed[head] {
+			out = append(out, Activity{Login: m.login, Kind: ActMerged, At: m.at})
+		}
+	}
+	return out, last, nil
+}
+
+func seen(last map[string]time.Time, login string, at time.Time) {
+	k := strings.ToLower(login)
+	if at.After(last[k]) {
+		last[k] = at
+	}
+}
+
+type merge struct {
+	login string
+	at    time.Time
+}
+
+// merges reads the default branch's latest 100 commits once per repository
+// and sweep, and returns the merge commits keyed by the PR head they merged
+// (the second parent), and everyone's latest commit among them.
+func (r *run) merges(ctx context.Context, p *prCtx, since time.Time) (map[string]merge, map[string]time.Time, error) {
+	key := strings.ToLower(p.name)
+	if ri := r.repoInfo[key]; ri != nil && ri.merges != nil {
+		return ri.merges, cloneTimes(ri.last), nil
+	}
+	cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Since: since, ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list recent commits of %s: %w", p.name, err)
+	}
+	ms, last := map[string]merge{}, map[string]time.Time{}
+	for _, c := range cs {
+		a := c.GetAuthor()
+		if a.GetLogin() == "" || job.IsBot(a) {
+			continue
+		}
+		at := c.GetCommit().GetCommitter().GetDate().Time
+		if at.IsZero() {
+			at = c.GetCommit().GetAuthor().GetDate().Time
+		}
+		seen(last, a.GetLogin(), at)
+		if len(c.Parents) == 2 && strings.HasPrefix(c.GetCommit().GetMessage(), "Merge pull request #") {
+			ms[c.Parents[1].GetSHA()] = merge{login: a.GetLogin(), at: at}
+		}
+	}
+	if ri := r.repoInfo[key]; ri != nil {
+		ri.merges, ri.last = ms, last
+	}
+	return ms, cloneTimes(last), nil
+}
+
+func cloneTimes(m map[string]time.Time) map[string]time.Time {
+	out := make(map[string]time.Time, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// lastCommit returns when login last committed in the PR's repository since
+// since (zero when not), one commits-API call per person, repository and
+// sweep.
+func (r *run) lastCommit(ctx context.Context, p *prCtx, login string, since time.Time) (time.Time, error) {
+	ck := strings.ToLower(p.name) + "/" + strings.ToLower(login)
+	if at, ok := r.active[ck]; ok {
+		return at, nil
+	}
+	cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Author: login, Since: since, ListOptions: github.ListOptions{PerPage: 1}})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("list commits of %s by %s: %w", p.name, login, err)
+	}
+	var at time.Time
+	if len(cs) > 0 {
+		at = cs[0].GetCommit().GetCommitter().GetDate().Time
+		if at.IsZero() {
+			at = cs[0].GetCommit().GetAuthor().GetDate().Time
+		}
+		if at.IsZero() {
+			at = since.Add(time.Second)
+		}
+	}
+	r.active[ck] = at
+	return at, nil
 }
 
 // eligible reports whether login is an org member (one listing per sweep)

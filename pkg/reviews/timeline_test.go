@@ -9,6 +9,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 var tl0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
@@ -102,11 +103,11 @@ func TestThreadHistory(t *testing.T) {
 		commented("bob", "x", 1, tl0.Add(time.Hour)),
 		committed(tl0.Add(2 * time.Hour)),
 	})
-	h := th.History("alice", tl0, false, false)
+	h := th.History("alice", tl0, false, false, turn.People{})
 	if h.Author != "alice" || !h.CreatedAt.Equal(tl0) || !h.ReadyForReviewAt.Equal(tl0.Add(48*time.Hour)) || h.State != "open" || len(h.Events) != 1 {
 		t.Errorf("History without commits = %+v", h)
 	}
-	if h := th.History("alice", tl0, false, true); len(h.Events) != 2 {
+	if h := th.History("alice", tl0, false, true, turn.People{}); len(h.Events) != 2 {
 		t.Errorf("History with commits has %d events, want 2", len(h.Events))
 	}
 }
@@ -132,9 +133,14 @@ func TestTimelineWait(t *testing.T) {
 			wantWaiting: true, wantOver: false, wantSince: now.Add(-24 * time.Hour),
 		},
 		{
-			name:        "an unnamed commit that decides the start must be confirmed",
+			name:        "a commit in the reviewers' turn changes nothing and needs no confirmation",
 			tl:          []*github.Timeline{committed(now.Add(-96 * time.Hour))},
-			wantWaiting: true, wantOver: true, wantSince: now.Add(-96 * time.Hour), wantConfirm: true,
+			wantWaiting: true, wantOver: true, wantSince: tl0,
+		},
+		{
+			name:        "reopened: waits from the reopen",
+			tl:          []*github.Timeline{tev("reopened", now.Add(-24*time.Hour), nil)},
+			wantWaiting: true, wantOver: false, wantSince: now.Add(-24 * time.Hour),
 		},
 		{
 			name:        "a commit before the start does not matter",
@@ -163,7 +169,7 @@ func TestTimelineWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, confirm := TimelineWait(ReadThread(tt.tl), "alice", tl0, false, now, clk)
+			st, confirm := TimelineWait(ReadThread(tt.tl), "alice", tl0, false, now, clk, turn.People{})
 			if st.Waiting != tt.wantWaiting || st.Over != tt.wantOver || confirm != tt.wantConfirm {
 				t.Fatalf("waiting %v over %v confirm %v (%s), want %v %v %v", st.Waiting, st.Over, confirm, st.Why, tt.wantWaiting, tt.wantOver, tt.wantConfirm)
 			}
@@ -174,7 +180,7 @@ func TestTimelineWait(t *testing.T) {
 	}
 }
 
-func TestMarkedCommentAndOlderDuplicate(t *testing.T) {
+func TestMarkedComment(t *testing.T) {
 	bot := job.Identity{Slug: "mentorbot"}
 	mk := func(id int64, login, body string) *github.IssueComment {
 		return &github.IssueComment{ID: &id, User: user(login), Body: &body}
@@ -194,12 +200,6 @@ func TestMarkedCommentAndOlderDuplicate(t *testing.T) {
 	}
 	if c := MarkedComment(cs, job.Identity{}, MarkerWait, "2026-11-02T09:00:00Z"); c != nil {
 		t.Errorf("an unknown identity owns comment %v", c.GetID())
-	}
-	if c := OlderDuplicate(cs, bot, MarkerWait, "2026-11-02T09:00:00Z", 5); c.GetID() != 3 {
-		t.Errorf("OlderDuplicate(5) = %v, want #3", c.GetID())
-	}
-	if c := OlderDuplicate(cs, bot, MarkerWait, "2026-11-02T09:00:00Z", 3); c != nil {
-		t.Errorf("OlderDuplicate(3) = %v, want none: #3 is the oldest", c.GetID())
 	}
 }
 

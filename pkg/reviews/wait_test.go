@@ -151,69 +151,21 @@ func TestWait(t *testing.T) {
 			overAt: u("2026-09-10 09:00"),
 		},
 		{
-			name: "a review answers the wait",
+			// Whose turn it is is pkg/turn's table; here only that the
+			// author's turn is measured but never over the wait.
+			name: "the author's turn is measured, not reminded",
 			h: open(u("2026-09-07 09:00"),
 				Event{Kind: EventReview, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "CHANGES_REQUESTED"}),
-			now: u("2026-09-20 09:00"), clock: bizUTC, why: "waiting for the author since a response at 2026-09-08T09:00:00Z",
+			now: u("2026-09-20 09:00"), clock: bizUTC, why: "waiting for the author since 2026-09-08T09:00:00Z (changes requested by @bob)",
+			since: u("2026-09-08 09:00"), waited: 207 * time.Hour, // Tue 15h, Wed-Fri 72h, Mon-Fri 120h
 		},
 		{
-			name: "a review comment answers the wait",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReviewComment, Actor: "bob", At: u("2026-09-08 09:00")}),
-			now: u("2026-09-20 09:00"), clock: bizUTC, why: "waiting for the author since a response at 2026-09-08T09:00:00Z",
-		},
-		{
-			name: "a push after the review re-arms",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReview, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "COMMENTED"},
-				Event{Kind: EventPush, Actor: "alice", At: u("2026-09-09 09:00")},
-				Event{Kind: EventPush, Actor: "", At: u("2026-09-09 10:00")}),
-			now: u("2026-09-10 10:00"), clock: bizUTC,
-			waiting: true, why: "waiting since push after the last response", since: u("2026-09-09 10:00"), waited: 24 * time.Hour,
-			overAt: u("2026-09-14 10:00"),
-		},
-		{
-			name: "an author comment after the review re-arms",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventComment, Actor: "bob", At: u("2026-09-08 09:00")},
-				Event{Kind: EventComment, Actor: "Alice", At: u("2026-09-08 12:00")}),
-			now: u("2026-09-08 13:00"), clock: bizUTC,
-			waiting: true, why: "waiting since author comment after the last response", since: u("2026-09-08 12:00"), waited: time.Hour,
-			overAt: u("2026-09-11 12:00"),
-		},
-		{
-			name: "a push by someone else does not re-arm",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReview, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "APPROVED"},
-				Event{Kind: EventPush, Actor: "bob", At: u("2026-09-08 10:00")}),
-			now: u("2026-09-20 09:00"), clock: bizUTC, why: "waiting for the author since a response at 2026-09-08T09:00:00Z",
-		},
-		{
-			name: "bot comments are not responses",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventComment, Actor: "codecov[bot]", At: u("2026-09-07 09:05")},
-				Event{Kind: EventComment, Actor: "netlify", Bot: true, At: u("2026-09-07 09:06")},
-				Event{Kind: EventReview, Actor: "copilot-pull-request-reviewer[bot]", At: u("2026-09-07 09:10"), ReviewState: "COMMENTED"},
-				Event{Kind: EventComment, Actor: "mentorbot[bot]", At: u("2026-09-10 09:10")}),
-			now: u("2026-09-11 09:00"), clock: bizUTC,
-			waiting: true, why: "waiting since opened", since: u("2026-09-07 09:00"), waited: 96 * time.Hour, over: true,
-			overAt: u("2026-09-10 09:00"),
-		},
-		{
-			name: "a pending review is invisible",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReview, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "PENDING"}),
+			name: "reopened weeks later waits from the reopen",
+			h: open(u("2026-08-03 09:00"),
+				Event{Kind: EventReopened, Actor: "alice", At: u("2026-09-08 09:00")}),
 			now: u("2026-09-08 10:00"), clock: bizUTC,
-			waiting: true, why: "waiting since opened", since: u("2026-09-07 09:00"), waited: 25 * time.Hour,
-			overAt: u("2026-09-10 09:00"),
-		},
-		{
-			name: "the author's own review comment is not a response",
-			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReviewComment, Actor: "alice", At: u("2026-09-07 10:00")}),
-			now: u("2026-09-07 11:00"), clock: bizUTC,
-			waiting: true, why: "waiting since author review_comment", since: u("2026-09-07 10:00"), waited: time.Hour,
-			overAt: u("2026-09-10 10:00"),
+			waiting: true, why: "waiting since reopened", since: u("2026-09-08 09:00"), waited: time.Hour,
+			overAt: u("2026-09-11 09:00"),
 		},
 		{
 			name: "now before the start waits zero", h: open(u("2026-09-07 09:00")),
@@ -243,10 +195,10 @@ func TestWait(t *testing.T) {
 				t.Errorf("OverAt = %v, want %v", got.OverAt, tc.overAt)
 			}
 			// OverAt is where the clock reads exactly the wait.
-			if w := tc.clock.elapsed(got.Since, got.OverAt); w != tc.clock.Wait {
+			if w := tc.clock.Elapsed(got.Since, got.OverAt); w != tc.clock.Wait {
 				t.Errorf("elapsed to OverAt = %v, want %v", w, tc.clock.Wait)
 			}
-			if w := tc.clock.elapsed(got.Since, got.EscalateAt); w != 2*tc.clock.Wait {
+			if w := tc.clock.Elapsed(got.Since, got.EscalateAt); w != 2*tc.clock.Wait {
 				t.Errorf("elapsed to EscalateAt = %v, want %v", w, 2*tc.clock.Wait)
 			}
 		})
@@ -264,26 +216,45 @@ func TestWaitPeriodStable(t *testing.T) {
 	if p1 != p2 || p1 != "2026-09-07T09:00:00Z" {
 		t.Fatalf("periods %q %q", p1, p2)
 	}
+	// The author's push alone does not restart the reviewers' turn; after
+	// a response it starts a new one.
 	h.Events = append(h.Events, Event{Kind: EventPush, Actor: "alice", At: created.Add(90 * time.Hour)})
-	if p3 := Wait(h, created.Add(100*time.Hour), c).Period; p3 == p1 {
-		t.Fatalf("push did not start a new period: %q", p3)
+	if p3 := Wait(h, created.Add(100*time.Hour), c).Period; p3 != p1 {
+		t.Fatalf("a push with no response restarted the period: %q", p3)
+	}
+	h.Events = append(h.Events,
+		Event{Kind: EventReview, Actor: "bob", At: created.Add(95 * time.Hour), ReviewState: "CHANGES_REQUESTED"},
+		Event{Kind: EventPush, Actor: "alice", At: created.Add(99 * time.Hour)})
+	if p4 := Wait(h, created.Add(100*time.Hour), c).Period; p4 == p1 {
+		t.Fatalf("push after changes requested did not start a new period: %q", p4)
 	}
 }
 
-func TestElapsedMatchesHourlyWalk(t *testing.T) {
-	// Cross-check the day walk against a minute-by-minute count over two
-	// weeks spanning the Berlin autumn change.
-	berlin := mustLoc(t, "Europe/Berlin")
-	c := Clock{BusinessDays: true, Location: berlin}
-	from := time.Date(2026, 10, 20, 7, 13, 0, 0, time.UTC)
-	to := time.Date(2026, 11, 3, 17, 41, 0, 0, time.UTC)
-	var want time.Duration
-	for m := from; m.Before(to); m = m.Add(time.Minute) {
-		if !weekend(m.In(berlin)) {
-			want += time.Minute
+// Escalation comes a whole wait after the reminder, however long the PR
+// had waited before it (issue #20 (f)).
+func TestEscalationDue(t *testing.T) {
+	c := Clock{Wait: 72 * time.Hour, BusinessDays: true}
+	reminded := time.Date(2026, 9, 7, 9, 0, 0, 0, time.UTC) // Monday
+	for _, tc := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{reminded.Add(time.Hour), false},      // the old behaviour: an hour later
+		{reminded.Add(71 * time.Hour), false}, // Thursday 08:00, 71h
+		{reminded.Add(72 * time.Hour), true},  // Thursday 09:00, the whole wait
+		{time.Date(2026, 9, 13, 9, 0, 0, 0, time.UTC), true},
+	} {
+		if got := EscalationDue(c, reminded, tc.now); got != tc.want {
+			t.Errorf("EscalationDue(%v) = %v, want %v", tc.now, got, tc.want)
 		}
 	}
-	if got := c.elapsed(from, to); got != want {
-		t.Fatalf("elapsed = %v, minute walk = %v", got, want)
+	// Over a weekend the wait is business time: a Friday reminder
+	// escalates on Wednesday, not on Monday.
+	fri := time.Date(2026, 9, 11, 9, 0, 0, 0, time.UTC)
+	if EscalationDue(c, fri, time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)) {
+		t.Error("escalated on Monday after a Friday reminder")
+	}
+	if !EscalationDue(c, fri, time.Date(2026, 9, 16, 9, 0, 0, 0, time.UTC)) {
+		t.Error("not escalated on Wednesday after a Friday reminder")
 	}
 }

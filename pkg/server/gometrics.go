@@ -1,86 +1,60 @@
 package server
 
 import (
-	"regexp"
-	"sort"
-	"strings"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rcrowley/go-metrics"
 )
 
-// goMetricsCollector exposes go-githubapp's rcrowley/go-metrics registry
-// (client request counts, rate limits, scheduler queue) on /metrics.
-// "github.rate.limit[installation:1]" becomes github_rate_limit{installation="1"}.
+// goMetricsCollector exposes the part of go-githubapp's rcrowley/go-metrics
+// registry that mentorbot's own metrics do not already cover, under names
+// that follow Prometheus conventions. go-githubapp also records request
+// counts by status class, per-installation rate limits, the queue length,
+// busy workers and dropped events: mentorbot_github_requests_total{code},
+// mentorbot_github_rate_limit_remaining, mentorbot_webhook_queue_depth,
+// mentorbot_webhook_handlers_in_flight and mentorbot_webhook_queue_dropped_total
+// measure the same things, so those are not served twice. Only the names
+// listed here are bridged; a series go-githubapp adds in a later version
+// stays off /metrics until someone names it.
 type goMetricsCollector struct {
 	reg metrics.Registry
 }
 
 var _ prometheus.Collector = goMetricsCollector{}
 
-// Describe sends nothing: the families are only known at collection time,
-// which makes this an unchecked collector.
-func (goMetricsCollector) Describe(chan<- *prometheus.Desc) {}
+const (
+	// goMetricsCacheHits is go-githubapp's MetricsKeyRequestsCached.
+	goMetricsCacheHits = "github.requests.cached"
+	// goMetricsEventAge is go-githubapp's MetricsKeyEventAge, in milliseconds.
+	goMetricsEventAge = "github.event.age"
+)
 
-var metricNameRe = regexp.MustCompile(`^([^\[]+)(?:\[([^:\]]+):([^\]]*)\])?$`)
+var (
+	cacheHitsDesc = prometheus.NewDesc("mentorbot_github_cache_hits_total",
+		"GitHub API responses served from the HTTP cache after GitHub answered 304 Not Modified (they do not count against the rate limit).", nil, nil)
+	queueWaitDesc = prometheus.NewDesc("mentorbot_webhook_queue_wait_seconds",
+		"Time a webhook event waited in the queue before a worker took it. Quantiles and the sum are over a recent, exponentially decaying sample; the count is every event.", nil, nil)
+)
 
-type goSample struct {
-	family, labelName, labelValue string
-	metric                        any
+func (goMetricsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- cacheHitsDesc
+	ch <- queueWaitDesc
 }
 
 func (c goMetricsCollector) Collect(ch chan<- prometheus.Metric) {
-	var samples []goSample
-	c.reg.Each(func(name string, m any) {
-		g := metricNameRe.FindStringSubmatch(name)
-		if g == nil {
-			return
-		}
-		samples = append(samples, goSample{
-			family:     "githubapp_" + strings.NewReplacer(".", "_", "-", "_").Replace(strings.TrimPrefix(g[1], "github.")),
-			labelName:  g[2],
-			labelValue: g[3],
-			metric:     m,
-		})
-	})
-	sort.Slice(samples, func(i, j int) bool { return samples[i].family < samples[j].family })
-	// Every sample of one family must carry the same label names.
-	labelOf := map[string]string{}
-	for _, s := range samples {
-		if _, ok := labelOf[s.family]; !ok {
-			labelOf[s.family] = s.labelName
-		}
+	if m, ok := c.reg.Get(goMetricsCacheHits).(metrics.Counter); ok {
+		ch <- prometheus.MustNewConstMetric(cacheHitsDesc, prometheus.CounterValue, float64(m.Count()))
 	}
-	for _, s := range samples {
-		if labelOf[s.family] != s.labelName {
-			continue
+	if m, ok := c.reg.Get(goMetricsEventAge).(metrics.Histogram); ok {
+		snap := m.Snapshot()
+		qs := []float64{0.5, 0.9, 0.99}
+		ps := snap.Percentiles(qs)
+		quantiles := make(map[float64]float64, len(qs))
+		for i, q := range qs {
+			quantiles[q] = ps[i] / 1000
 		}
-		var labels []string
-		var values []string
-		if s.labelName != "" {
-			labels, values = []string{s.labelName}, []string{s.labelValue}
-		}
-		help := "go-githubapp metric " + s.family + "."
-		switch m := s.metric.(type) {
-		case metrics.Counter:
-			desc := prometheus.NewDesc(s.family+"_total", help, labels, nil)
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(m.Count()), values...)
-		case metrics.Gauge:
-			desc := prometheus.NewDesc(s.family, help, labels, nil)
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(m.Value()), values...)
-		case metrics.FunctionalGauge:
-			desc := prometheus.NewDesc(s.family, help, labels, nil)
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(m.Value()), values...)
-		case metrics.Histogram:
-			snap := m.Snapshot()
-			qs := []float64{0.5, 0.9, 0.99}
-			ps := snap.Percentiles(qs)
-			quantiles := map[float64]float64{}
-			for i, q := range qs {
-				quantiles[q] = ps[i]
-			}
-			desc := prometheus.NewDesc(s.family, help+" Sum covers only the decaying sample.", labels, nil)
-			ch <- prometheus.MustNewConstSummary(desc, uint64(snap.Count()), float64(snap.Sum()), quantiles, values...)
-		}
+		// The sample holds only recent values, so its sum does not match
+		// the total count: scale the sample's mean up to the count instead.
+		sum := snap.Mean() * float64(snap.Count()) / 1000
+		ch <- prometheus.MustNewConstSummary(queueWaitDesc, uint64(snap.Count()), sum, quantiles)
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/rcrowley/go-metrics"
 )
 
@@ -23,8 +24,10 @@ type Metrics struct {
 	inflight   prometheus.Gauge
 }
 
-// NewMetrics creates the registry with Go and process collectors, the
-// webhook metrics, and go-githubapp's go-metrics bridged in.
+// NewMetrics creates the registry with Go and process collectors,
+// mentorbot_build_info (from prometheus/common/version, which the build
+// stamps), the webhook metrics, and the part of go-githubapp's go-metrics
+// nothing else measures.
 func NewMetrics() *Metrics {
 	reg := prometheus.NewRegistry()
 	gm := metrics.NewRegistry()
@@ -72,6 +75,7 @@ func NewMetrics() *Metrics {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		versioncollector.NewCollector("mentorbot"),
 		m.received, m.handled, m.failed, m.duration, m.queueDepth, m.dropped, m.rejected, m.duplicates, m.inflight,
 		goMetricsCollector{reg: gm},
 	)

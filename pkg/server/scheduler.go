@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // drainingScheduler wraps go-githubapp's bounded QueueAsyncScheduler so that
@@ -25,6 +28,9 @@ type drainingScheduler struct {
 	// failed remembers deliveries acknowledged but not handled, until a
 	// redelivery succeeds, so the redeliverer can ask GitHub for them.
 	failed *deliveries
+	// notBefore holds, for a failed delivery that hit GitHub's rate limit,
+	// the limit's reset: a redelivery before it would fail the same way.
+	notBefore map[string]time.Time
 
 	// running holds the delivery ids queued or being handled: a second
 	// copy arriving meanwhile (GitHub's redelivery racing the first attempt,
@@ -35,12 +41,32 @@ type drainingScheduler struct {
 	closed   bool
 	inflight sync.WaitGroup
 	pending  atomic.Int64
+
+	// When the drain at shutdown times out, skipping is set: queued events
+	// are skipped; running handlers get abandonWait more to finish, then
+	// abandonCtx is cancelled. The delivery ids of what did not finish
+	// collect in abandoned, to be handed over.
+	skipping   atomic.Bool
+	abandonCtx context.Context
+	abandon    context.CancelFunc
+	abandoned  []string
 }
+
+// abandonWait is how long running handlers may still finish after the
+// drain timed out (queued ones are skipped at once): a handler stopped in
+// the middle of its writes leaves more to settle for its redelivery than
+// one that never started. cancelWait is how long cancelled ones get to
+// return; one that ignores its context is handed over all the same.
+const (
+	abandonWait = 4 * time.Second
+	cancelWait  = time.Second
+)
 
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
 func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
-	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}}
+	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}, notBefore: map[string]time.Time{}}
+	s.abandonCtx, s.abandon = context.WithCancel(context.Background())
 	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
 		githubapp.WithSchedulingMetrics(m.GoMetrics),
 		githubapp.WithAsyncErrorCallback(s.onError),
@@ -96,10 +122,19 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			if r := recover(); r != nil {
 				err = fmt.Errorf("handler panic: %v", r)
 			}
-			if err != nil {
+			switch {
+			case err != nil && s.skipping.Load():
+				// Not failed: handed over to another process at shutdown.
+				s.mu.Lock()
+				s.abandoned = append(s.abandoned, delivery)
+				s.mu.Unlock()
+			case err != nil:
 				s.metrics.failed.WithLabelValues(event, action).Inc()
 				s.failed.add(delivery)
-			} else {
+				if reset, limited := ghclient.RateLimitReset(err); limited {
+					s.retryAfter(delivery, reset)
+				}
+			default:
 				s.metrics.handled.WithLabelValues(event, action).Inc()
 				s.seen.add(delivery)
 				s.failed.remove(delivery)
@@ -108,8 +143,12 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 			s.pending.Add(-1)
 			s.inflight.Done()
 		}()
+		if s.skipping.Load() {
+			return errAbandoned
+		}
 		ctx, cancel := context.WithTimeout(ctx, s.timeout)
 		defer cancel()
+		defer context.AfterFunc(s.abandonCtx, cancel)()
 		return inner.Handle(ctx, event, delivery, payload)
 	}}
 	if err := s.inner.Schedule(ctx, d); err != nil {
@@ -124,6 +163,33 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 	return nil
 }
 
+// retryAfter holds the redelivery of failed delivery id until at.
+func (s *drainingScheduler) retryAfter(id string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.notBefore) >= 10000 {
+		clear(s.notBefore) // bounded: at worst a redelivery comes early
+	}
+	s.notBefore[id] = at
+}
+
+// handlingFailed reports whether delivery id was acknowledged but not
+// handled, and may be redelivered now.
+func (s *drainingScheduler) handlingFailed(id string, now time.Time) bool {
+	if !s.failed.handled(id) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if at, ok := s.notBefore[id]; ok {
+		if now.Before(at) {
+			return false
+		}
+		delete(s.notBefore, id)
+	}
+	return true
+}
+
 func (s *drainingScheduler) release(id string) {
 	s.mu.Lock()
 	delete(s.running, id)
@@ -131,11 +197,21 @@ func (s *drainingScheduler) release(id string) {
 }
 
 func (s *drainingScheduler) onError(ctx context.Context, d githubapp.Dispatch, err error) {
+	if s.skipping.Load() {
+		zerolog.Ctx(ctx).Info().Err(err).Msg("webhook event not finished at shutdown, to be handed over")
+		return
+	}
 	zerolog.Ctx(ctx).Error().Err(err).Msg("handling webhook event failed")
 }
 
+// errAbandoned ends a queued event that the drain at shutdown gave up on.
+var errAbandoned = errors.New("shutting down: delivery handed over")
+
 // Drain refuses new events and waits for queued ones until ctx is done.
-func (s *drainingScheduler) Drain(ctx context.Context) error {
+// Then it skips what is still queued, lets what runs finish for
+// abandonWait, cancels the rest, and returns the delivery ids of what did
+// not finish (oldest first where known) with ctx's error.
+func (s *drainingScheduler) Drain(ctx context.Context) ([]string, error) {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
@@ -146,9 +222,35 @@ func (s *drainingScheduler) Drain(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		return nil
+		return nil, nil
 	case <-ctx.Done():
-		return fmt.Errorf("drain webhook queue: %w", ctx.Err())
+	}
+	s.skipping.Store(true)
+	if !waitFor(done, abandonWait) {
+		s.abandon()
+		waitFor(done, cancelWait)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	left := slices.Clone(s.abandoned)
+	for id := range s.running { // handlers that ignored their cancellation
+		if !slices.Contains(left, id) {
+			left = append(left, id)
+		}
+	}
+	left = slices.DeleteFunc(left, func(id string) bool { return id == "" })
+	return left, fmt.Errorf("drain webhook queue: %w", ctx.Err())
+}
+
+// waitFor reports whether done closed within d.
+func waitFor(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 

@@ -30,10 +30,26 @@ type Options struct {
 	QueueSize     int
 	Workers       int
 	MaxBodyBytes  int64
+	// MaxUnverifiedBodies bounds the large bodies read at once before their
+	// signature is checked, and eight times as many small ones (see
+	// verifyBody); default 4.
+	MaxUnverifiedBodies int
+	// SpillDir holds the part of a body beyond the in-memory part while it
+	// is verified; empty means os.TempDir().
+	SpillDir string
+	// ReadHeaderTimeout and ReadTimeout bound how long a client may take to
+	// send its headers and its whole request (defaults 10s and 60s).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
 	// HandlerTimeout bounds one event's handling.
 	HandlerTimeout time.Duration
 	// Ready is probed until it succeeds; /readyz answers 503 until then.
 	Ready func(ctx context.Context) error
+	// HandOver is given the delivery ids still queued or running when the
+	// drain at shutdown timed out, so that another process handles them
+	// (the app asks GitHub to redeliver them). nil means they are lost and
+	// Serve reports the drain's timeout.
+	HandOver func(ctx context.Context, deliveryIDs []string) error
 }
 
 // Server serves webhooks and operational endpoints.
@@ -42,6 +58,10 @@ type Server struct {
 	scheduler *drainingScheduler
 	handler   http.Handler
 	ready     atomic.Bool
+	// smallSlots and largeSlots bound the webhook bodies read before their
+	// signature is checked (see verifyBody).
+	smallSlots, largeSlots chan struct{}
+	slotWait               time.Duration
 }
 
 // New validates the options and builds the handler tree.
@@ -56,7 +76,21 @@ func New(o Options) (*Server, error) {
 	if o.HandlerTimeout <= 0 {
 		o.HandlerTimeout = 5 * time.Minute
 	}
-	s := &Server{opts: o}
+	if o.MaxUnverifiedBodies <= 0 {
+		o.MaxUnverifiedBodies = 4
+	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = 10 * time.Second
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 60 * time.Second
+	}
+	s := &Server{
+		opts:       o,
+		smallSlots: make(chan struct{}, smallPerLarge*o.MaxUnverifiedBodies),
+		largeSlots: make(chan struct{}, o.MaxUnverifiedBodies),
+		slotWait:   slotWait,
+	}
 	s.scheduler = newDrainingScheduler(o.QueueSize, o.Workers, o.HandlerTimeout, o.Metrics)
 	dispatcher := githubapp.NewEventDispatcher(o.Handlers, o.WebhookSecret,
 		githubapp.WithScheduler(s.scheduler),
@@ -64,7 +98,7 @@ func New(o Options) (*Server, error) {
 	)
 
 	mux := http.NewServeMux()
-	mux.Handle("POST "+githubapp.DefaultWebhookRoute, s.limitBody(dispatcher))
+	mux.Handle("POST "+githubapp.DefaultWebhookRoute, s.verifyBody(dispatcher))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Metrics.Registry, promhttp.HandlerOpts{Registry: o.Metrics.Registry}))
@@ -82,44 +116,21 @@ func (s *Server) Ready() bool { return s.ready.Load() }
 // HandlingFailed reports whether delivery guid was acknowledged by this
 // process but its handling failed (and no later copy succeeded): GitHub
 // recorded it as delivered, so only a redelivery request brings it back.
-func (s *Server) HandlingFailed(guid string) bool { return s.scheduler.failed.handled(guid) }
+// One that failed on a spent rate limit is reported only after the limit's
+// reset, so that its redelivery does not fail the same way.
+func (s *Server) HandlingFailed(guid string) bool {
+	return s.scheduler.handlingFailed(guid, time.Now())
+}
 
 // Handler returns the root HTTP handler (used by tests and benchmarks).
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// limitBody bounds the webhook body before the dispatcher reads it with
-// io.ReadAll; an oversized body then fails signature validation with 400.
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.opts.MaxBodyBytes {
-			s.opts.Metrics.rejected.WithLabelValues("too_large").Inc()
-			zerolog.Ctx(r.Context()).Warn().Int64("content_length", r.ContentLength).
-				Str(githubapp.LogKeyDeliveryID, r.Header.Get("X-GitHub-Delivery")).
-				Msg("webhook body over the limit, rejected with 413")
-			http.Error(w, "payload too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
-		next.ServeHTTP(w, r)
-	})
-}
 
 // onDispatchError answers like go-githubapp's default (400 for invalid
 // signature or payload, 503 for a full queue, 500 otherwise) and meters it.
 func (s *Server) onDispatchError(w http.ResponseWriter, r *http.Request, err error) {
 	log := zerolog.Ctx(r.Context())
 	var ve githubapp.ValidationError
-	var mbe *http.MaxBytesError
-	// ValidationError has no Unwrap: look at its cause for the body limit.
-	cause := err
-	if errors.As(err, &ve) {
-		cause = ve.Cause
-	}
 	switch {
-	case errors.As(cause, &mbe):
-		s.opts.Metrics.rejected.WithLabelValues("too_large").Inc()
-		log.Warn().Err(err).Msg("webhook body over the limit, rejected with 413")
-		http.Error(w, "payload too large", http.StatusRequestEntityTooLarge)
 	case errors.As(err, &ve):
 		s.opts.Metrics.rejected.WithLabelValues("invalid").Inc()
 		log.Warn().Err(ve.Cause).Msg("webhook rejected: invalid headers or signature")
@@ -151,8 +162,8 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": "ready"})
 }
 
-// probeReady calls Ready until it succeeds or ctx ends.
-func (s *Server) probeReady(ctx context.Context) {
+// ProbeReady calls Ready until it succeeds or ctx ends.
+func (s *Server) ProbeReady(ctx context.Context) {
 	if s.opts.Ready == nil {
 		s.ready.Store(true)
 		return
@@ -166,7 +177,7 @@ func (s *Server) probeReady(ctx context.Context) {
 			s.opts.Logger.Info().Msg("ready: the app can reach GitHub")
 			return
 		}
-		s.opts.Logger.Warn().Err(err).Dur("retry_in", backoff).Msg("not ready yet, will retry")
+		s.opts.Logger.Warn().Err(err).Float64("retry_in_seconds", backoff.Seconds()).Msg("not ready yet, will retry")
 		select {
 		case <-ctx.Done():
 			return
@@ -175,21 +186,19 @@ func (s *Server) probeReady(ctx context.Context) {
 	}
 }
 
-// Serve serves on l until ctx is done, then stops accepting, drains the
-// queue within drainTimeout and returns nil on a clean shutdown.
+// Serve serves on l until ctx is done, then stops accepting and drains the
+// queue within drainTimeout. What is still queued or running then is
+// handed over (Options.HandOver); Serve returns nil when the drain finished
+// or its remainder was handed over, so that acknowledged work survives.
 func (s *Server) Serve(ctx context.Context, l net.Listener, drainTimeout time.Duration) error {
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.ReadTimeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return s.opts.Logger.WithContext(context.Background()) },
 	}
-	probeCtx, stopProbe := context.WithCancel(ctx)
-	defer stopProbe()
-	go s.probeReady(probeCtx)
-
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	s.opts.Logger.Info().Str("addr", l.Addr().String()).Str("version", s.opts.Version).Msg("serving webhooks")
@@ -199,16 +208,34 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, drainTimeout time.Du
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
-	s.opts.Logger.Info().Dur("timeout", drainTimeout).Msg("shutting down: no new deliveries, draining the queue")
+	s.opts.Logger.Info().Float64("timeout_seconds", drainTimeout.Seconds()).Msg("shutting down: no new deliveries, draining the queue")
 	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	s.ready.Store(false)
 	if err := srv.Shutdown(sctx); err != nil {
 		s.opts.Logger.Warn().Err(err).Msg("http shutdown did not finish in time")
+		_ = srv.Close()
 	}
-	if err := s.scheduler.Drain(sctx); err != nil {
+	<-errc
+	left, err := s.scheduler.Drain(sctx)
+	if err == nil {
+		s.opts.Logger.Info().Msg("queue drained, bye")
+		return nil
+	}
+	if s.opts.HandOver == nil {
 		return err
 	}
-	s.opts.Logger.Info().Msg("queue drained, bye")
+	s.opts.Logger.Warn().Err(err).Int("deliveries", len(left)).Msg("drain timed out: handing the deliveries still queued or running over")
+	hctx, cancel := context.WithTimeout(context.Background(), handOverTimeout)
+	defer cancel()
+	if herr := s.opts.HandOver(hctx, left); herr != nil {
+		return fmt.Errorf("%w; hand over %d deliveries: %w", err, len(left), herr)
+	}
+	s.opts.Logger.Info().Int("deliveries", len(left)).Msg("queue handed over, bye")
 	return nil
 }
+
+// handOverTimeout bounds the hand-over after the drain. Shutdown takes at
+// most server.shutdown_timeout + abandonWait + cancelWait + handOverTimeout
+// (43 s with the default 30 s), within the Deployment's 45 s grace period.
+const handOverTimeout = 8 * time.Second

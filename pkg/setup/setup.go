@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -147,13 +148,18 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	select {
 	case r := <-f.done:
 		fmt.Fprintf(o.Log, "Created the GitHub App %s (ID %d).\nWrote %s and the private key %s (mode 0600).\n", r.Slug, r.AppID, r.ConfigPath, r.KeyPath)
-		fmt.Fprintf(o.Log, "Next: install it on %s at %s/installations/new, then run: mentorbot serve --config %s\n", o.Org, strings.TrimSuffix(r.HTMLURL, "/"), r.ConfigPath)
+		fmt.Fprintf(o.Log, "Next: install it on %s at %s, then run: mentorbot serve --config %s\n", o.Org, InstallURL(r.HTMLURL), r.ConfigPath)
 		return r, nil
 	case err := <-serveErr:
 		return Result{}, fmt.Errorf("serve the setup page: %w", err)
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
+}
+
+// InstallURL is where an app whose page is htmlURL is installed.
+func InstallURL(htmlURL string) string {
+	return strings.TrimSuffix(htmlURL, "/") + "/installations/new"
 }
 
 // flow is one run of the manifest flow.
@@ -177,13 +183,20 @@ func CreateAppURL(githubURL, org, state string) string {
 		strings.TrimSuffix(githubURL, "/"), url.PathEscape(org), url.QueryEscape(state))
 }
 
+// pageTmpl is what the person running setup sees first: which org, which
+// permissions and events GitHub will ask them to grant, and the button. The
+// form has no JavaScript: a plain POST is what GitHub's manifest flow takes.
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Create mentorbot's GitHub App</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>Create mentorbot's GitHub App on {{.Org}}</h1>
+<h1>Create mentorbot's GitHub App on <span id="org">{{.Org}}</span></h1>
 <p>This posts mentorbot's app manifest to GitHub. GitHub shows the app's name,
 permissions and events and asks you to confirm, then sends you back here, and
 <code>mentorbot setup</code> writes <code>{{.Out}}</code> and the private key.</p>
+<h2>Permissions</h2>
+<ul id="permissions">{{range .Permissions}}<li><code>{{.Name}}</code>: {{.Level}}</li>{{end}}</ul>
+<h2>Events</h2>
+<ul id="events">{{range .Events}}<li><code>{{.}}</code></li>{{end}}</ul>
 <form action="{{.Action}}" method="post">
 <input type="hidden" name="manifest" value="{{.Manifest}}">
 <button type="submit">Create the GitHub App on {{.Org}}</button>
@@ -191,6 +204,26 @@ permissions and events and asks you to confirm, then sends you back here, and
 <details><summary>Manifest</summary><pre>{{.Pretty}}</pre></details>
 </body></html>
 `))
+
+// doneTmpl is the page GitHub's redirect lands on once the files are
+// written: what was created, where the files went, and the next step.
+var doneTmpl = template.Must(template.New("done").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mentorbot's GitHub App is created</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Created the GitHub App {{.Slug}} (ID {{.AppID}})</h1>
+<p>Wrote, readable only by you (mode 0600):</p>
+<ul id="files"><li>the server configuration <code>{{.ConfigPath}}</code></li><li>the app's private key <code>{{.KeyPath}}</code></li></ul>
+<h2>Next</h2>
+<ol>
+<li><a id="install" href="{{.InstallURL}}">Install the app on {{.Org}}</a>, on the repositories mentorbot should work in.</li>
+<li>Run <code>mentorbot serve --config {{.ConfigPath}}</code>.</li>
+</ol>
+<p>You can close this page; <code>mentorbot setup</code> has finished.</p>
+</body></html>
+`))
+
+// permission is one line of the page's permission list.
+type permission struct{ Name, Level string }
 
 func (f *flow) manifest() Manifest {
 	return NewManifest(f.o.Name, f.o.WebhookURL, f.base+"/callback")
@@ -204,13 +237,20 @@ func (f *flow) page(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	pretty, _ := json.MarshalIndent(m, "", "  ")
+	perms := make([]permission, 0, len(m.DefaultPermissions))
+	for name, level := range m.DefaultPermissions {
+		perms = append(perms, permission{name, level})
+	}
+	sort.Slice(perms, func(i, j int) bool { return perms[i].Name < perms[j].Name })
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = pageTmpl.Execute(w, map[string]string{
-		"Org":      f.o.Org,
-		"Out":      f.o.Out,
-		"Action":   CreateAppURL(f.o.GitHubURL, f.o.Org, f.state),
-		"Manifest": string(compact),
-		"Pretty":   string(pretty),
+	_ = pageTmpl.Execute(w, map[string]any{
+		"Org":         f.o.Org,
+		"Out":         f.o.Out,
+		"Permissions": perms,
+		"Events":      m.DefaultEvents,
+		"Action":      CreateAppURL(f.o.GitHubURL, f.o.Org, f.state),
+		"Manifest":    string(compact),
+		"Pretty":      string(pretty),
 	})
 }
 
@@ -231,9 +271,15 @@ func (f *flow) callback(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "Created the GitHub App %s (ID %d) and wrote %s.\nInstall it on %s: %s/installations/new\nYou can close this page.\n",
-		res.Slug, res.AppID, res.ConfigPath, f.o.Org, strings.TrimSuffix(res.HTMLURL, "/"))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = doneTmpl.Execute(w, map[string]any{
+		"Slug":       res.Slug,
+		"AppID":      res.AppID,
+		"ConfigPath": res.ConfigPath,
+		"KeyPath":    res.KeyPath,
+		"Org":        f.o.Org,
+		"InstallURL": InstallURL(res.HTMLURL),
+	})
 	select {
 	case f.done <- res:
 	default: // A second redirect after success: already written.

@@ -12,6 +12,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // ErrNoTrackingRepo means a mentee has no tracking_issue and the policy has
@@ -46,13 +47,15 @@ type Tracker struct {
 	Policy policy.Policy
 	// BotLogin is the bot user, "<slug>[bot]".
 	BotLogin string
+	// Write is how the tracking issue and the checklist are written.
+	Write writeonce.Interface
 
 	lists map[string][]*github.Issue
 }
 
-// NewTracker returns a Tracker for one run.
-func NewTracker(c *github.Client, p policy.Policy, botLogin string) *Tracker {
-	return &Tracker{Client: c, Policy: p, BotLogin: botLogin}
+// NewTracker returns a Tracker for one run, writing through w.
+func NewTracker(c *github.Client, w writeonce.Interface, p policy.Policy, botLogin string) *Tracker {
+	return &Tracker{Client: c, Policy: p, BotLogin: botLogin, Write: w}
 }
 
 func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([]*github.Issue, error) {
@@ -60,7 +63,7 @@ func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([
 	if is, ok := t.lists[key]; ok && !fresh {
 		return is, nil
 	}
-	is, err := ListOpenedByBot(ctx, t.Client, owner, repo, t.BotLogin)
+	is, err := writeonce.ListOpenedBy(ctx, t.Client.Issues, owner, repo, t.BotLogin)
 	if err != nil {
 		return nil, err
 	}
@@ -87,10 +90,9 @@ func lowest(issues []*github.Issue, login string) *github.Issue {
 // in program.tracking_repo, found by its marker; else a new issue titled
 // "Mentorship: @login (<program>)", assigned to the mentee.
 //
-// Two replicas (or two sweeps) may both find nothing and both open one. So
-// after opening, Ensure lists again: the lowest-numbered issue with the
-// marker wins, and a replica whose own issue lost closes it. Every replica
-// then agrees on the same issue, as Find does.
+// Two replicas (or two sweeps) may both find nothing and both open one:
+// writeonce settles that (the lowest number wins, the other is closed), so
+// every replica agrees on the same issue, as Find does.
 func (t *Tracker) Ensure(ctx context.Context, m policy.Mentee) (Issue, error) {
 	if ref, ok := m.TrackingIssueRef(); ok {
 		return Issue{Ref: ref}, nil
@@ -106,31 +108,16 @@ func (t *Tracker) Ensure(ctx context.Context, m policy.Mentee) (Issue, error) {
 	if is := lowest(issues, m.Login); is != nil {
 		return found(owner, repo, is), nil
 	}
-
-	mine, unassigned, err := t.open(ctx, owner, repo, m)
+	is, unassigned, err := t.open(ctx, owner, repo, m)
 	if err != nil {
 		return Issue{}, err
 	}
-	if mine.GetNumber() == 0 {
-		// A dry run answers writes with an empty object: nothing was opened.
-		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo}, Opened: true, Unassigned: unassigned}, nil
+	if is.Written || is.Number == 0 {
+		// Just opened (or a dry run, which opens nothing): no comments yet.
+		delete(t.lists, strings.ToLower(owner+"/"+repo)) // listed again when next asked
+		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}, Opened: true, CommentsKnown: true, Unassigned: unassigned}, nil
 	}
-	issues, err = t.opened(ctx, owner, repo, true)
-	if err != nil {
-		return Issue{}, err
-	}
-	win := lowest(issues, m.Login)
-	if win == nil || win.GetNumber() == mine.GetNumber() {
-		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: mine.GetNumber()}, Opened: true, CommentsKnown: true, Unassigned: unassigned}, nil
-	}
-	// Another replica opened one first: close ours, use theirs.
-	if _, _, err := t.Client.Issues.Edit(ctx, owner, repo, mine.GetNumber(), &github.IssueRequest{
-		State:       github.String("closed"),
-		StateReason: github.String("not_planned"),
-	}); err != nil {
-		return Issue{}, fmt.Errorf("close duplicate tracking issue %s/%s#%d of %s: %w", owner, repo, mine.GetNumber(), m.Login, err)
-	}
-	return found(owner, repo, win), nil
+	return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}, Comments: is.Comments, CommentsKnown: true}, nil
 }
 
 func found(owner, repo string, is *github.Issue) Issue {
@@ -141,34 +128,35 @@ func found(owner, repo string, is *github.Issue) Issue {
 	}
 }
 
-// open creates the tracking issue assigned to the mentee. GitHub refuses
-// (422) assignees who cannot be assigned in the repository; then the login
-// is checked: an unknown login is an error (the roster entry is wrong),
-// anyone else gets the issue unassigned.
-func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee) (*github.Issue, bool, error) {
+// open opens the tracking issue assigned to the mentee, once. GitHub
+// refuses (422) assignees who cannot be assigned in the repository; then
+// the login is checked: an unknown login is an error (the roster entry is
+// wrong), anyone else gets the issue unassigned.
+func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee) (writeonce.Issue, bool, error) {
 	d := onboarding.NewData(t.Policy, m)
-	req := &github.IssueRequest{
-		Title:     github.String(onboarding.TrackingTitle(m.Login, t.Policy.Program.Name)),
-		Body:      github.String(onboarding.TrackingBody(d)),
-		Assignees: &[]string{m.Login},
+	ni := writeonce.NewIssue{
+		Title:     onboarding.TrackingTitle(m.Login, t.Policy.Program.Name),
+		Body:      onboarding.TrackingBody(d),
+		Assignees: []string{m.Login},
 	}
-	is, _, err := t.Client.Issues.Create(ctx, owner, repo, req)
+	kind, key := onboarding.KindTracking, onboarding.Key(m.Login)
+	is, err := t.Write.OpenIssueOnce(ctx, owner, repo, kind, key, ni)
 	if err == nil {
 		return is, false, nil
 	}
 	if !isStatus(err, http.StatusUnprocessableEntity) {
-		return nil, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
+		return is, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
 	}
 	if _, _, uerr := t.Client.Users.Get(ctx, m.Login); uerr != nil {
 		if ghclient.IsNotFound(uerr) {
-			return nil, false, fmt.Errorf("open tracking issue of %s: %w", m.Login, ErrUnknownLogin)
+			return is, false, fmt.Errorf("open tracking issue of %s: %w", m.Login, ErrUnknownLogin)
 		}
-		return nil, false, fmt.Errorf("look up user %s: %w", m.Login, uerr)
+		return is, false, fmt.Errorf("look up user %s: %w", m.Login, uerr)
 	}
-	req.Assignees = nil
-	is, _, err = t.Client.Issues.Create(ctx, owner, repo, req)
+	ni.Assignees = nil
+	is, err = t.Write.OpenIssueOnce(ctx, owner, repo, kind, key, ni)
 	if err != nil {
-		return nil, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
+		return is, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
 	}
 	return is, true, nil
 }

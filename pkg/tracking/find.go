@@ -5,15 +5,12 @@ package tracking
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/google/go-github/v60/github"
 
-	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Find returns the tracking issue of login: the roster's tracking_issue when
@@ -32,7 +29,7 @@ func Find(ctx context.Context, c *github.Client, p policy.Policy, botLogin, logi
 	if !ok {
 		return policy.IssueRef{}, false, nil
 	}
-	issues, err := ListOpenedByBot(ctx, c, owner, repo, botLogin)
+	issues, err := writeonce.ListOpenedBy(ctx, c.Issues, owner, repo, botLogin)
 	if err != nil {
 		return policy.IssueRef{}, false, err
 	}
@@ -42,32 +39,4 @@ func Find(ctx context.Context, c *github.Client, p policy.Policy, botLogin, logi
 		}
 	}
 	return policy.IssueRef{}, false, nil
-}
-
-// ListOpenedByBot lists every issue (open or closed) the bot opened in a
-// repository, lowest number first. One paginated list serves every mentee of
-// a sweep; callers that look up many mentees should call it once.
-func ListOpenedByBot(ctx context.Context, c *github.Client, owner, repo, botLogin string) ([]*github.Issue, error) {
-	opt := &github.IssueListByRepoOptions{
-		Creator:     botLogin,
-		State:       "all",
-		Sort:        "created",
-		Direction:   "asc",
-		ListOptions: github.ListOptions{PerPage: 100},
-	}
-	var out []*github.Issue
-	err := ghclient.Each(0, func(page int) ([]*github.Issue, *github.Response, error) {
-		opt.Page = page
-		return c.Issues.ListByRepo(ctx, owner, repo, opt)
-	}, func(is *github.Issue) bool {
-		if !is.IsPullRequest() && strings.EqualFold(is.GetUser().GetLogin(), botLogin) {
-			out = append(out, is)
-		}
-		return true
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list issues opened by %s in %s/%s: %w", botLogin, owner, repo, err)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].GetNumber() < out[j].GetNumber() })
-	return out, nil
 }

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -99,49 +97,4 @@ func webURL(u string) string {
 		return ""
 	}
 	return p.String()
-}
-
-// guideCache remembers each repository's contributing guide for a while:
-// guides rarely move, and a welcome should cost as few calls as possible.
-// It is bounded; the oldest entries go first.
-type guideCache struct {
-	mu      sync.Mutex
-	ttl     time.Duration
-	max     int
-	entries map[string]guideEntry
-}
-
-type guideEntry struct {
-	url string
-	at  time.Time
-}
-
-func newGuideCache(ttl time.Duration, max int) *guideCache {
-	return &guideCache{ttl: ttl, max: max, entries: map[string]guideEntry{}}
-}
-
-func (c *guideCache) get(key string, now time.Time) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || now.Sub(e.at) >= c.ttl || now.Before(e.at) {
-		return "", false
-	}
-	return e.url, true
-}
-
-func (c *guideCache) put(key, u string, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
-		var oldest string
-		var at time.Time
-		for k, e := range c.entries {
-			if oldest == "" || e.at.Before(at) {
-				oldest, at = k, e.at
-			}
-		}
-		delete(c.entries, oldest)
-	}
-	c.entries[key] = guideEntry{url: u, at: now}
 }

@@ -3,13 +3,13 @@ package welcome
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
-	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
 // Kind is the marker kind of a welcome: `<!-- mentorbot:welcome -->`.
@@ -54,8 +54,9 @@ type Searcher interface {
 // a first issue and a first pull request are each welcomed once, with texts
 // that say different things. The query does not add commenter: on
 // purpose: GitHub documents the app/SLUG form of a bot's login for author:
-// only, and the marker is unique to welcomes anyway. Someone quoting the marker on their own items only
-// silences their own welcome, the safe side. The index lag is covered by
+// only. So the search also finds the marker's text in comments by others;
+// the job then checks that the bot wrote it (welcomedOn), and a stranger
+// who types the marker suppresses nothing. The index lag is covered by
 // the job's memory of what it welcomed recently (see recent).
 func Query(it Item, orgWide bool) (q string, perPage int) {
 	kind := "is:issue"
@@ -119,36 +120,32 @@ func isCurrent(it Item, is *github.Issue) bool {
 	return strings.HasSuffix(strings.ToLower(is.GetRepositoryURL()), suffix)
 }
 
-// CommentLister lists an issue's comments; *github.IssuesService does.
-type CommentLister interface {
-	ListComments(ctx context.Context, owner, repo string, number int, opts *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error)
+// Writer finds and writes the bot's marked comments; *writeonce.Writer is
+// one. Only comments the bot wrote count.
+type Writer interface {
+	FindComment(ctx context.Context, ref policy.IssueRef, kind, key string) (writeonce.Comment, bool, error)
+	CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
+	CommentAfterFind(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
 }
 
-// hasWelcome reports whether the item already carries a welcome by the bot.
-// Only scope org needs it, and only when the item already had comments.
-func hasWelcome(ctx context.Context, c CommentLister, it Item, botLogin string) (bool, error) {
-	_, ok, err := earlierWelcome(ctx, c, it, botLogin, math.MaxInt64)
-	return ok, err
-}
-
-// earlierWelcome returns the id of the bot's first welcome on the item with
-// an id below before, if there is one.
-func earlierWelcome(ctx context.Context, c CommentLister, it Item, botLogin string, before int64) (int64, bool, error) {
-	var (
-		found int64
-		ok    bool
-	)
-	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return c.ListComments(ctx, it.Owner, it.Repo, it.Number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	}, func(cm *github.IssueComment) bool {
-		if cm.GetID() < before && strings.EqualFold(cm.GetUser().GetLogin(), botLogin) && markers.Has(cm.GetBody(), Kind, "") {
-			found, ok = cm.GetID(), true
-			return false
+// welcomedOn reports whether the bot welcomed the author on the item itself
+// or on one of others (search results in the item's repository).
+func welcomedOn(ctx context.Context, w Writer, it Item, others []*github.Issue) (bool, error) {
+	refs := []policy.IssueRef{it.ref()}
+	for _, is := range others {
+		if n := is.GetNumber(); n != it.Number {
+			refs = append(refs, policy.IssueRef{Owner: it.Owner, Repo: it.Repo, Number: n})
 		}
-		return true
-	})
-	if err != nil {
-		return 0, false, fmt.Errorf("list comments of %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
 	}
-	return found, ok, nil
+	for _, ref := range refs {
+		_, ok, err := w.FindComment(ctx, ref, Kind, "")
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+func (it Item) ref() policy.IssueRef {
+	return policy.IssueRef{Owner: it.Owner, Repo: it.Repo, Number: it.Number}
 }

@@ -3,6 +3,7 @@ package welcome
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
@@ -30,13 +32,19 @@ const (
 // PullRequestJob and IssuesJob. Its only state is two bounded in-memory
 // caches; GitHub (the marker) stays the record of who was welcomed.
 type Job struct {
-	guides *guideCache
+	// guides maps installation and repository to the contributing guide's
+	// URL ("" when there is none, remembered as long as a found one).
+	guides *cache.Cache[string]
 	recent *recent
 }
 
-// New returns the welcome job.
-func New() *Job {
-	return &Job{guides: newGuideCache(GuideTTL, maxMemory), recent: newRecent(RecentTTL, maxMemory)}
+// New returns the welcome job; now is the clock its memory is dated with
+// (nil: time.Now).
+func New(now func() time.Time) *Job {
+	return &Job{
+		guides: cache.New(cache.Options[string]{Size: maxMemory, TTL: GuideTTL, Now: now}),
+		recent: newRecent(RecentTTL, maxMemory, now),
+	}
 }
 
 // OnPullRequest welcomes the author of a newly opened pull request. Other
@@ -90,10 +98,8 @@ func ownerIsOrg(r *github.Repository, org *github.Organization) bool {
 type GitHub struct {
 	Search   Searcher
 	Contents Contents
-	Comments interface {
-		CommentLister
-		CreateComment(ctx context.Context, owner, repo string, number int, comment *github.IssueComment) (*github.IssueComment, *github.Response, error)
-	}
+	// Write finds and writes the bot's marked comments (writeonce).
+	Write Writer
 	// Tracking finds a mentee's tracking issue (tracking.Find).
 	Tracking func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error)
 }
@@ -103,7 +109,7 @@ func clientGitHub(env job.Env) GitHub {
 	return GitHub{
 		Search:   c.Search,
 		Contents: c.Repositories,
-		Comments: c.Issues,
+		Write:    env.Writer(),
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
 			return tracking.Find(ctx, c, p, env.Bot.Login(), login)
 		},
@@ -132,31 +138,48 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	// concurrent or recent delivery for the same person waits for nothing
 	// and writes nothing.
 	key := recentKey(it, org)
-	if !j.recent.reserve(key, now) {
+	if !j.recent.reserve(key) {
 		log.Debug().Msg("author welcomed or being welcomed moments ago, no second welcome")
 		return nil
 	}
 	welcomed := false
-	defer func() { j.recent.release(key, welcomed, now) }()
+	defer func() { j.recent.release(key, welcomed) }()
 
 	q, perPage := Query(it, org)
 	res, _, err := gh.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: perPage}})
 	if err != nil {
 		return fmt.Errorf("search earlier welcomes of %s in %s/%s: %w", it.Author, it.Owner, it.Repo, err)
 	}
+	// lookedHere: welcomedOn read this item's comments and found no welcome.
+	lookedHere := false
 	switch Judge(it, org, res) {
 	case Known:
-		log.Debug().Str("query", q).Msg("author welcomed or contributed before, no welcome")
-		return nil
-	case OnlyCurrent:
-		has, err := hasWelcome(ctx, gh.Comments, it, env.Bot.Login())
+		if org {
+			log.Debug().Str("query", q).Msg("author contributed before, no welcome")
+			return nil
+		}
+		// The search matches the marker's text in anybody's comment: only a
+		// welcome the bot wrote counts.
+		mine, err := welcomedOn(ctx, gh.Write, it, res.Issues)
 		if err != nil {
 			return err
 		}
-		if has {
+		if mine {
+			log.Debug().Str("query", q).Msg("author welcomed before, no welcome")
+			return nil
+		}
+		lookedHere = true
+		log.Info().Str("query", q).Msg("the welcome marker was found only in comments by others, welcoming")
+	case OnlyCurrent:
+		mine, err := welcomedOn(ctx, gh.Write, it, nil)
+		if err != nil {
+			return err
+		}
+		if mine {
 			log.Debug().Msg("already welcomed on this item")
 			return nil
 		}
+		lookedHere = true
 	}
 
 	in := Input{Item: it, Policy: p}
@@ -179,17 +202,23 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 		in.ContributingURL = u
 	}
 
-	body, warning := Render(NewData(in), p.Welcome.Message)
+	body, warning := Render(ctx, NewData(in), p.Welcome.Message)
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
-	mine, _, err := gh.Comments.CreateComment(ctx, it.Owner, it.Repo, it.Number, &github.IssueComment{Body: github.String(body)})
+	write := gh.Write.CommentOnce
+	if lookedHere {
+		// welcomedOn has just read this item's comments: write, then settle.
+		write = gh.Write.CommentAfterFind
+	}
+	c, err := write(ctx, it.ref(), Kind, "", body)
 	if err != nil {
-		return fmt.Errorf("comment welcome on %s/%s#%d: %w", it.Owner, it.Repo, it.Number, err)
+		return fmt.Errorf("welcome: %w", err)
 	}
 	welcomed = true
-	if err := keepFirstWelcome(ctx, gh.Comments, it, env.Bot.Login(), mine.GetID()); err != nil {
-		log.Warn().Err(err).Msg("could not check for a concurrent welcome")
+	if !c.Written {
+		log.Info().Int64("comment", c.ID).Msg("welcomed by a concurrent delivery or replica, kept theirs")
+		return nil
 	}
 	log.Info().Bool("first_timer", it.FirstTimer()).Bool("mentee", in.Mentee).Str("contributing_url", in.ContributingURL).Msg("welcomed first-time contributor")
 	return nil
@@ -202,16 +231,11 @@ func (j *Job) guide(ctx context.Context, gh GitHub, env job.Env, it Item) (strin
 	if u := webURL(env.Policy.Program.ContributingURL); u != "" {
 		return u, nil
 	}
-	key := strings.ToLower(it.Owner + "/" + it.Repo)
-	if u, ok := j.guides.get(key, env.Now); ok {
-		return u, nil
-	}
-	u, err := FindGuide(ctx, gh.Contents, it.Owner, it.Repo)
-	if err != nil {
-		return "", err
-	}
-	j.guides.put(key, u, env.Now)
-	return u, nil
+	// A burst of first PRs in one repository looks the guide up once.
+	key := strings.ToLower(strconv.FormatInt(env.InstallationID, 10) + "/" + it.Owner + "/" + it.Repo)
+	return j.guides.GetOrLoad(ctx, key, func(ctx context.Context) (string, error) {
+		return FindGuide(ctx, gh.Contents, it.Owner, it.Repo)
+	})
 }
 
 func recentKey(it Item, org bool) string {
@@ -231,78 +255,34 @@ func recentKey(it Item, org bool) string {
 // lag, not the record: after a restart the marker search takes over.
 type recent struct {
 	mu       sync.Mutex
-	ttl      time.Duration
-	max      int
-	inFlight map[string]bool
-	done     map[string]time.Time
+	inFlight map[string]bool // as many as welcomes run at once
+	done     *cache.Cache[struct{}]
 }
 
-func newRecent(ttl time.Duration, max int) *recent {
-	return &recent{ttl: ttl, max: max, inFlight: map[string]bool{}, done: map[string]time.Time{}}
+func newRecent(ttl time.Duration, max int, now func() time.Time) *recent {
+	return &recent{inFlight: map[string]bool{}, done: cache.New(cache.Options[struct{}]{Size: max, TTL: ttl, Now: now})}
 }
 
 // reserve claims key; false means it is being welcomed or was welcomed
 // less than ttl ago.
-func (r *recent) reserve(key string, now time.Time) bool {
+func (r *recent) reserve(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.inFlight[key] {
+	if r.inFlight[key] || r.done.Contains(key) {
 		return false
-	}
-	if at, ok := r.done[key]; ok {
-		if now.Sub(at) < r.ttl && !now.Before(at) {
-			return false
-		}
-		delete(r.done, key)
 	}
 	r.inFlight[key] = true
 	return true
 }
 
 // release ends a reservation, remembering the key when a welcome was
-// written.
-func (r *recent) release(key string, welcomed bool, now time.Time) {
+// written. When the memory is full the least recently used go first; the
+// marker search still prevents second welcomes.
+func (r *recent) release(key string, welcomed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.inFlight, key)
-	if !welcomed {
-		return
+	if welcomed {
+		r.done.Add(key, struct{}{})
 	}
-	if len(r.done) >= r.max {
-		for k, at := range r.done {
-			if now.Sub(at) >= r.ttl || now.Before(at) {
-				delete(r.done, k)
-			}
-		}
-		if len(r.done) >= r.max {
-			// Still full of fresh entries: forget them all rather than grow;
-			// the marker search still prevents second welcomes.
-			clear(r.done)
-		}
-	}
-	r.done[key] = now
-}
-
-// commentDeleter is implemented by go-github's IssuesService.
-type commentDeleter interface {
-	DeleteComment(ctx context.Context, owner, repo string, id int64) (*github.Response, error)
-}
-
-// keepFirstWelcome settles a race between replicas that both found no
-// welcome and both wrote one: the welcome with the lowest comment ID wins,
-// and the writer of any later one deletes its own.
-func keepFirstWelcome(ctx context.Context, c CommentLister, it Item, botLogin string, mine int64) error {
-	del, ok := c.(commentDeleter)
-	if !ok || mine == 0 {
-		return nil
-	}
-	kept, ok, err := earlierWelcome(ctx, c, it, botLogin, mine)
-	if err != nil || !ok {
-		return err
-	}
-	zerolog.Ctx(ctx).Info().Int64("kept", kept).Int64("deleted", mine).Msg("another replica welcomed first, deleting our welcome")
-	if _, err := del.DeleteComment(ctx, it.Owner, it.Repo, mine); err != nil {
-		return fmt.Errorf("delete duplicate welcome %d on %s/%s#%d: %w", mine, it.Owner, it.Repo, it.Number, err)
-	}
-	return nil
 }

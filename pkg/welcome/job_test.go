@@ -13,16 +13,20 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
-// fakeGitHub records every call and answers from small maps.
+// fakeGitHub records every call and answers from small maps; through
+// issuesOf it also serves writeonce's calls for the welcome's Writer.
 type fakeGitHub struct {
 	mu       sync.Mutex
 	calls    []string
 	files    map[string][]string // "owner/repo" -> paths
 	search   *github.IssuesSearchResult
-	comments []*github.IssueComment // of the current item
+	comments []*github.IssueComment // on every item
 	created  []string
+	written  map[int][]*github.IssueComment // comments the bot wrote, by item
+	nextID   int64
 	tracking *policy.IssueRef
 }
 
@@ -78,9 +82,11 @@ func (f *fakeGitHub) GetContents(_ context.Context, owner, repo, path string, _ 
 	return nil, out, &github.Response{}, nil
 }
 
-func (f *fakeGitHub) ListComments(context.Context, string, string, int, *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
+func (f *fakeGitHub) ListComments(_ context.Context, _, _ string, n int, _ *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
 	f.record("comments")
-	return f.comments, &github.Response{}, nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append(append([]*github.IssueComment(nil), f.comments...), f.written[n]...), &github.Response{}, nil
 }
 
 func (f *fakeGitHub) CreateComment(_ context.Context, owner, repo string, n int, c *github.IssueComment) (*github.IssueComment, *github.Response, error) {
@@ -88,11 +94,32 @@ func (f *fakeGitHub) CreateComment(_ context.Context, owner, repo string, n int,
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.created = append(f.created, c.GetBody())
-	return c, &github.Response{}, nil
+	f.nextID++
+	cm := &github.IssueComment{ID: github.Int64(f.nextID), Body: c.Body, User: &github.User{Login: github.String("mentorbot[bot]")}}
+	if f.written == nil {
+		f.written = map[int][]*github.IssueComment{}
+	}
+	f.written[n] = append(f.written[n], cm)
+	return cm, &github.Response{}, nil
+}
+
+// issuesOf is the part of the issues API the welcome's writes use; any
+// other call panics (the embedded interface is nil).
+type issuesOf struct {
+	writeonce.Issues
+	f *fakeGitHub
+}
+
+func (i issuesOf) ListComments(ctx context.Context, owner, repo string, n int, o *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
+	return i.f.ListComments(ctx, owner, repo, n, o)
+}
+
+func (i issuesOf) CreateComment(ctx context.Context, owner, repo string, n int, c *github.IssueComment) (*github.IssueComment, *github.Response, error) {
+	return i.f.CreateComment(ctx, owner, repo, n, c)
 }
 
 func (f *fakeGitHub) gh() GitHub {
-	return GitHub{Search: f, Contents: f, Comments: f,
+	return GitHub{Search: f, Contents: f, Write: writeonce.New(issuesOf{f: f}, "mentorbot[bot]"),
 		Tracking: func(context.Context, policy.Policy, string) (policy.IssueRef, bool, error) {
 			f.record("tracking")
 			if f.tracking == nil {
@@ -147,12 +174,13 @@ func TestRunCallsAndMemory(t *testing.T) {
 	p.Program.ContributingURL = "https://example.com/CONTRIBUTING.md"
 	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
 	f := &fakeGitHub{}
-	j := New()
+	at := now
+	j := New(func() time.Time { return at })
 	if err := j.Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) != 2 || len(f.created) != 1 {
-		t.Fatalf("calls %v, want a search and a comment", f.calls)
+	if len(f.calls) != 4 || len(f.created) != 1 {
+		t.Fatalf("calls %v, want a search, then writeonce's find, comment and settle", f.calls)
 	}
 	if !strings.Contains(f.created[0], "https://example.com/CONTRIBUTING.md") {
 		t.Errorf("welcome lacks the guide:\n%s", f.created[0])
@@ -161,35 +189,59 @@ func TestRunCallsAndMemory(t *testing.T) {
 	// Immediately again (a redelivery, or a second PR before the index
 	// caught up): nothing, not even a search.
 	f.calls = nil
-	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(time.Minute)), it); err != nil {
+	at = now.Add(time.Minute)
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("calls %v, want none", f.calls)
 	}
 
-	// Later, the search finds the welcome.
+	// Later, the search finds the welcome, and the bot's own comment
+	// confirms it.
 	f.calls = nil
 	f.search = &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(3)}}}
-	if err := j.Run(context.Background(), f.gh(), runEnv(p, now.Add(RecentTTL)), it); err != nil {
+	at = now.Add(RecentTTL)
+	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) != 1 || len(f.created) != 1 {
-		t.Errorf("calls %v, created %d; want one search, no second welcome", f.calls, len(f.created))
+	if len(f.calls) != 2 || len(f.created) != 1 {
+		t.Errorf("calls %v, created %d; want one search and one look at the comments, no second welcome", f.calls, len(f.created))
+	}
+}
+
+// A stranger who types the marker on a newcomer's pull request does not
+// suppress the welcome: the search finds the text, the bot's comments do
+// not have it.
+func TestRunStrangerMarker(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	p.Program.ContributingURL = "https://example.com/CONTRIBUTING.md"
+	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
+	f := &fakeGitHub{
+		search:   &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(3)}}},
+		comments: []*github.IssueComment{{ID: github.Int64(50), User: &github.User{Login: github.String("stranger")}, Body: github.String(Marker())}},
+		nextID:   100,
+	}
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.created) != 1 {
+		t.Errorf("%d welcomes (calls %v), want 1", len(f.created), f.calls)
 	}
 }
 
 func TestRunGuideCached(t *testing.T) {
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	f := &fakeGitHub{files: map[string][]string{"o/r": {"CONTRIBUTING.md"}}}
-	j := New()
+	j := New(nil)
 	for i, author := range []string{"a", "b"} {
 		f.calls = nil
 		it := Item{Owner: "o", Repo: "r", Number: i + 1, PullRequest: true, Author: author, Association: AssocFirstTimer}
 		if err := j.Run(context.Background(), f.gh(), runEnv(policy.Default(), now), it); err != nil {
 			t.Fatal(err)
 		}
-		want := 3 - i // search, (list root), comment
+		want := 5 - i // search, (list root), find, comment, settle
 		if len(f.calls) != want {
 			t.Errorf("welcome %d: calls %v, want %d", i+1, f.calls, want)
 		}
@@ -215,7 +267,7 @@ func TestRunOrgScope(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeGitHub{search: tc.search, comments: tc.comments}
-			if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+			if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 				t.Fatal(err)
 			}
 			if len(f.created) != tc.want {
@@ -237,18 +289,18 @@ func TestRunMentee(t *testing.T) {
 	ref := policy.IssueRef{Owner: "o", Repo: "r", Number: 70}
 	f := &fakeGitHub{tracking: &ref}
 	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "alice", Association: AssocFirstTimeContributor}
-	if err := New().Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 || !strings.Contains(f.created[0], "tracked in o/r#70") {
 		t.Fatalf("want the mentee welcome, got calls %v:\n%v", f.calls, f.created)
 	}
-	if len(f.calls) != 3 {
-		t.Errorf("calls %v, want search, tracking, comment", f.calls)
+	if len(f.calls) != 5 {
+		t.Errorf("calls %v, want search, tracking, then find, comment and settle", f.calls)
 	}
 	// After the term: the generic welcome.
 	f = &fakeGitHub{tracking: &ref, files: map[string][]string{}}
-	if err := New().Run(context.Background(), f.gh(), runEnv(p, now.AddDate(0, 2, 0)), it); err != nil {
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now.AddDate(0, 2, 0)), it); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 || strings.Contains(f.created[0], "tracked in") {
@@ -262,7 +314,7 @@ func TestRunConcurrent(t *testing.T) {
 	p := policy.Default()
 	p.Program.ContributingURL = "https://example.com/C.md"
 	f := &fakeGitHub{}
-	j := New()
+	j := New(nil)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)

@@ -1,6 +1,7 @@
 package welcome
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -146,15 +147,15 @@ Questions? Ask in public, in {{.}}: the community, and other contributors, are h
 // Render renders the welcome: the custom template (welcome.message) when it
 // is set and works, else the built-in one, with the marker appended outside
 // the template's control. warning says why a custom template was not used.
-func Render(d Data, custom string) (body string, warning error) {
+func Render(ctx context.Context, d Data, custom string) (body string, warning error) {
 	if strings.TrimSpace(custom) != "" {
-		out, err := render(custom, d)
+		out, err := render(ctx, custom, d)
 		if err == nil {
 			return withMarker(out), nil
 		}
 		warning = fmt.Errorf("welcome.message template: %w; using the built-in welcome", err)
 	}
-	out, err := render(Builtin, d)
+	out, err := render(ctx, Builtin, d)
 	if err != nil {
 		// The built-in template is tested; failing here is a programming
 		// error, but still no reason to leave a newcomer unwelcomed.
@@ -169,12 +170,12 @@ func Render(d Data, custom string) (body string, warning error) {
 // CheckTemplate reports whether a welcome.message template parses and
 // renders for every kind of welcome (pull request and issue, first-timer,
 // mentee), for `mentorbot check-config`. Empty is valid: the built-in text.
-func CheckTemplate(custom string) error {
+func CheckTemplate(ctx context.Context, custom string) error {
 	if strings.TrimSpace(custom) == "" {
 		return nil
 	}
 	for _, d := range samples() {
-		if _, err := render(custom, d); err != nil {
+		if _, err := render(ctx, custom, d); err != nil {
 			return fmt.Errorf("welcome.message template: %w", err)
 		}
 	}
@@ -199,8 +200,8 @@ func samples() []Data {
 	return []Data{base, first, issue, mentee, bare}
 }
 
-func render(src string, d Data) (string, error) {
-	return usertemplate.Render("welcome", "welcome", src, nil, d, maxBody)
+func render(ctx context.Context, src string, d Data) (string, error) {
+	return usertemplate.Render(ctx, "welcome", "welcome", src, nil, d, maxBody)
 }
 
 func withMarker(body string) string {

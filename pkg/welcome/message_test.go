@@ -1,6 +1,7 @@
 package welcome
 
 import (
+	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -73,7 +74,7 @@ func TestRenderGolden(t *testing.T) {
 		{"hostile_custom", Input{Item: hostile, Policy: hostileTemplate, ContributingURL: guide}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body, warning := Render(NewData(tc.in), tc.in.Policy.Welcome.Message)
+			body, warning := Render(context.Background(), NewData(tc.in), tc.in.Policy.Welcome.Message)
 			if (warning != nil) != tc.wantWarning {
 				t.Errorf("warning = %v, want one: %v", warning, tc.wantWarning)
 			}
@@ -136,7 +137,7 @@ func TestEscapingHostileInput(t *testing.T) {
 		for _, login := range logins {
 			it := Item{Owner: "o", Repo: "r", Number: 1, PullRequest: true, Title: title, Author: login, Association: AssocFirstTimer}
 			for _, custom := range []string{"", tpl} {
-				body, warning := Render(NewData(Input{Item: it, Policy: p, ContributingURL: "https://example.com/C.md"}), custom)
+				body, warning := Render(context.Background(), NewData(Input{Item: it, Policy: p, ContributingURL: "https://example.com/C.md"}), custom)
 				if warning != nil {
 					t.Fatalf("warning: %v", warning)
 				}
@@ -172,7 +173,7 @@ func TestCheckTemplate(t *testing.T) {
 		{"too long", "{{range $i := .Title}}{{end}}" + strings.Repeat("x", maxBody+1), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := CheckTemplate(tc.src); (err != nil) != tc.wantErr {
+			if err := CheckTemplate(context.Background(), tc.src); (err != nil) != tc.wantErr {
 				t.Errorf("CheckTemplate = %v, want error: %v", err, tc.wantErr)
 			}
 		})

@@ -1,4 +1,4 @@
-package digest
+package ghclient
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
-	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // SearchesPerMinute is GitHub's primary rate limit for the search API, per
@@ -49,7 +48,7 @@ func (p *Pacer) sleep(ctx context.Context, d time.Duration) error {
 	if p.Sleep != nil {
 		return p.Sleep(ctx, d)
 	}
-	return ghclient.SleepContext(ctx, d)
+	return SleepContext(ctx, d)
 }
 
 func (p *Pacer) limits() (int, time.Duration) {
@@ -116,4 +115,34 @@ func (p *Pacer) Observe(res *github.Response) {
 	p.reported = res.Rate.Limit
 	p.remaining = res.Rate.Remaining
 	p.reset = res.Rate.Reset.Time
+}
+
+// Pacers holds one Pacer per installation, shared by every job that
+// searches (the digest, its previews, the dashboard): GitHub counts the
+// search budget per installation, not per job.
+type Pacers struct {
+	// New builds an installation's pacer; nil means a Pacer with GitHub's
+	// limits and the real clock.
+	New func() *Pacer
+
+	mu sync.Mutex
+	m  map[int64]*Pacer
+}
+
+// For returns installation id's pacer.
+func (ps *Pacers) For(id int64) *Pacer {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.m == nil {
+		ps.m = map[int64]*Pacer{}
+	}
+	p, ok := ps.m[id]
+	if !ok {
+		p = &Pacer{}
+		if ps.New != nil {
+			p = ps.New()
+		}
+		ps.m[id] = p
+	}
+	return p
 }

@@ -1,4 +1,4 @@
-package digest
+package ghclient
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
-
-	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 // fakeClock is a clock that Sleep moves forward.
@@ -55,21 +53,5 @@ func TestPacer(t *testing.T) {
 				t.Errorf("waited %s, want %s", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestSince(t *testing.T) {
-	from := time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)
-	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2026-09-01")}, from, time.UTC); !got.Equal(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) {
-		t.Errorf("term start: got %s", got)
-	}
-	if got := since(policy.Mentee{Login: "alice", Start: date(t, "")}, from, time.UTC); !got.Equal(from.Add(-lookBack)) {
-		t.Errorf("no start: got %s", got)
-	}
-	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2025-01-01")}, from, time.UTC); !got.Equal(from.Add(-lookBack)) {
-		t.Errorf("old start: got %s", got)
-	}
-	if got := since(policy.Mentee{Login: "alice", Start: date(t, "2026-12-01")}, from, time.UTC); !got.Equal(from) {
-		t.Errorf("future start: got %s", got)
 	}
 }

@@ -1,0 +1,375 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/policy"
+)
+
+// Reads are the GitHub reads one dashboard update makes, each through the
+// narrowest go-github method that answers it. The client's ETag cache turns
+// a read of something unchanged into a free 304, so a sweep that finds
+// nothing new costs conditional requests only.
+type Reads interface {
+	SearchIssues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
+	ListPulls(ctx context.Context, owner, repo string, opts *github.PullRequestListOptions) ([]*github.PullRequest, *github.Response, error)
+	ListTimeline(ctx context.Context, owner, repo string, number int, opts *github.ListOptions) ([]*github.Timeline, *github.Response, error)
+	ListComments(ctx context.Context, owner, repo string, number int, opts *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error)
+}
+
+// ClientReads adapts a go-github client to Reads.
+type ClientReads struct{ C *github.Client }
+
+// SearchIssues implements Reads.
+func (r ClientReads) SearchIssues(ctx context.Context, q string, o *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
+	return r.C.Search.Issues(ctx, q, o)
+}
+
+// ListPulls implements Reads.
+func (r ClientReads) ListPulls(ctx context.Context, owner, repo string, o *github.PullRequestListOptions) ([]*github.PullRequest, *github.Response, error) {
+	return r.C.PullRequests.List(ctx, owner, repo, o)
+}
+
+// ListTimeline implements Reads.
+func (r ClientReads) ListTimeline(ctx context.Context, owner, repo string, n int, o *github.ListOptions) ([]*github.Timeline, *github.Response, error) {
+	return r.C.Issues.ListIssueTimeline(ctx, owner, repo, n, o)
+}
+
+// ListComments implements Reads.
+func (r ClientReads) ListComments(ctx context.Context, owner, repo string, n int, o *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
+	return r.C.Issues.ListComments(ctx, owner, repo, n, o)
+}
+
+// Paced spaces the searches of r with the installation's search pacer,
+// which the digest shares: GitHub counts the search budget per
+// installation.
+func Paced(r Reads, p *ghclient.Pacer) Reads { return paced{Reads: r, p: p} }
+
+type paced struct {
+	Reads
+	p *ghclient.Pacer
+}
+
+func (r paced) SearchIssues(ctx context.Context, q string, o *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
+	if err := r.p.Wait(ctx); err != nil {
+		return nil, nil, err
+	}
+	res, resp, err := r.Reads.SearchIssues(ctx, q, o)
+	r.p.Observe(resp)
+	return res, resp, err
+}
+
+// maxPages bounds every listing of one update.
+const maxPages = 5
+
+// Gather reads what the dashboard shows for the roster of p in owner's
+// repositories: each mentee's PRs of the term (one search each), the other
+// PRs of the repositories they contributed to (one listing each, newest
+// first, until the term's start), every such PR's timeline (first response,
+// reminders), each mentee's tracking issue (onboarding, last digest) and
+// tasks (one search each). trackingIssue resolves a mentee's tracking issue.
+func Gather(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, now time.Time,
+	trackingIssue func(ctx context.Context, login string) (policy.IssueRef, bool, error)) (Programme, error) {
+	prog := Programme{Name: p.Program.Name, AnswerWithin: p.Reviews.Wait.D()}
+	prog.From, prog.To = termBounds(p, now)
+	created := prog.From.Format("2006-01-02")
+	byRef := map[string]*PR{}
+	repos := map[string]bool{}
+	for _, m := range p.Mentees {
+		q := fmt.Sprintf("is:pr author:%s org:%s created:>=%s", m.Login, owner, created)
+		res, _, err := gh.SearchIssues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 100}})
+		if err != nil {
+			return prog, fmt.Errorf("search PRs of %s: %w", m.Login, err)
+		}
+		for _, is := range res.Issues {
+			repo := repoOf(is.GetRepositoryURL())
+			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: true, Created: is.GetCreatedAt().Time}
+			if is.GetState() == "closed" {
+				pr.Closed = is.GetClosedAt().Time
+			}
+			if is.GetPullRequestLinks() != nil && is.GetPullRequestLinks().MergedAt != nil {
+				pr.Merged = is.GetPullRequestLinks().GetMergedAt().Time
+			}
+			byRef[pr.Ref()] = pr
+			repos[repo] = true
+		}
+	}
+	for _, repo := range sortedKeys(repos) {
+		o, r, _ := strings.Cut(repo, "/")
+		opt := &github.PullRequestListOptions{State: "all", Sort: "created", Direction: "desc", ListOptions: github.ListOptions{PerPage: 100}}
+		err := ghclient.Each(maxPages, func(page int) ([]*github.PullRequest, *github.Response, error) {
+			opt.Page = page
+			return gh.ListPulls(ctx, o, r, opt)
+		}, func(pull *github.PullRequest) bool {
+			if pull.GetCreatedAt().Before(prog.From) {
+				return false // newest first: the rest is older
+			}
+			ref := fmt.Sprintf("%s#%d", repo, pull.GetNumber())
+			pr, ok := byRef[ref]
+			if !ok {
+				pr = &PR{Repo: repo, Number: pull.GetNumber(), Title: pull.GetTitle(), Author: pull.GetUser().GetLogin(), Created: pull.GetCreatedAt().Time}
+				byRef[ref] = pr
+			}
+			pr.Merged, pr.Closed = pull.GetMergedAt().Time, pull.GetClosedAt().Time
+			return true
+		})
+		if err != nil {
+			return prog, fmt.Errorf("list PRs of %s: %w", repo, err)
+		}
+	}
+	refs := make([]string, 0, len(byRef))
+	for ref, pr := range byRef {
+		if strings.HasSuffix(strings.ToLower(pr.Author), "[bot]") {
+			delete(byRef, ref) // dependency bots are not contributors
+			continue
+		}
+		refs = append(refs, ref)
+	}
+	sort.Strings(refs)
+	for _, ref := range refs {
+		pr := byRef[ref]
+		tl, err := timeline(ctx, gh, pr)
+		if err != nil {
+			return prog, err
+		}
+		acts, draft := activities(tl, bot)
+		pr.FirstResponse, pr.Responded = FirstResponse(pr.Created, draft, pr.Author, acts)
+		if pr.Mentee {
+			prog.Reminders = append(prog.Reminders, reminders(tl, pr, acts, bot)...)
+		}
+		prog.PRs = append(prog.PRs, *pr)
+	}
+	tasks, err := menteeTasks(ctx, gh, p, owner)
+	if err != nil {
+		return prog, err
+	}
+	for _, m := range p.Mentees {
+		row, err := menteeRow(ctx, gh, p, owner, bot, m, now, prog.PRs, tasks, trackingIssue)
+		if err != nil {
+			return prog, err
+		}
+		prog.Mentees = append(prog.Mentees, row)
+	}
+	return prog, nil
+}
+
+// termBounds is the term as the roster says: the earliest start to the
+// latest end, cut at now. A roster without dates covers the last 12 weeks.
+func termBounds(p policy.Policy, now time.Time) (from, to time.Time) {
+	to = now
+	var end time.Time
+	for _, m := range p.Mentees {
+		if s := m.Start.In(time.UTC); !m.Start.IsZero() && (from.IsZero() || s.Before(from)) {
+			from = s
+		}
+		if e := m.End.In(time.UTC).AddDate(0, 0, 1); !m.End.IsZero() && e.After(end) {
+			end = e
+		}
+	}
+	if from.IsZero() || from.After(now) {
+		from = now.AddDate(0, 0, -7*12)
+	}
+	if !end.IsZero() && end.Before(to) {
+		to = end
+	}
+	return from, to
+}
+
+func timeline(ctx context.Context, gh Reads, pr *PR) ([]*github.Timeline, error) {
+	o, r, _ := strings.Cut(pr.Repo, "/")
+	opt := &github.ListOptions{PerPage: 100}
+	tl, err := ghclient.All(maxPages, func(page int) ([]*github.Timeline, *github.Response, error) {
+		opt.Page = page
+		return gh.ListTimeline(ctx, o, r, pr.Number, opt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("timeline of %s: %w", pr.Ref(), err)
+	}
+	return tl, nil
+}
+
+// activities turns a timeline into what the first-response clock reads.
+// openedDraft is inferred: a PR whose first draft transition is "ready for
+// review" was opened as a draft.
+func activities(tl []*github.Timeline, bot string) (acts []Activity, openedDraft bool) {
+	seenDraftEvent := false
+	for _, ev := range tl {
+		a := Activity{At: eventTime(ev)}
+		switch ev.GetEvent() {
+		case "commented", "reviewed", "line-commented":
+			u := ev.GetActor()
+			if u == nil {
+				u = ev.GetUser()
+			}
+			a.Kind, a.Actor = Comment, u.GetLogin()
+			a.Bot = u.GetType() == "Bot" || strings.EqualFold(a.Actor, bot)
+		case "ready_for_review":
+			if !seenDraftEvent {
+				openedDraft = true
+			}
+			seenDraftEvent = true
+			a.Kind, a.Actor = Ready, ev.GetActor().GetLogin()
+		case "convert_to_draft":
+			seenDraftEvent = true
+			a.Kind, a.Actor = Draft, ev.GetActor().GetLogin()
+		default:
+			continue
+		}
+		acts = append(acts, a)
+	}
+	return acts, openedDraft
+}
+
+func eventTime(ev *github.Timeline) time.Time {
+	if t := ev.GetCreatedAt(); !t.IsZero() {
+		return t.Time
+	}
+	return ev.GetSubmittedAt().Time
+}
+
+// reminders finds the bot's review-wait reminders on a PR, and when a
+// human other than the author first answered after each.
+func reminders(tl []*github.Timeline, pr *PR, acts []Activity, bot string) []Reminder {
+	var out []Reminder
+	for _, ev := range tl {
+		if ev.GetEvent() != "commented" || !strings.EqualFold(ev.GetActor().GetLogin(), bot) {
+			continue
+		}
+		body := ev.GetBody()
+		if hasKind(body, markers.KindReviewEscalate) {
+			pr.Escalated = true
+		}
+		if !hasKind(body, markers.KindReviewWait) {
+			continue
+		}
+		pr.Suggested = true
+		r := Reminder{PR: pr.Ref(), At: eventTime(ev)}
+		for _, a := range acts {
+			if a.Kind == Comment && !a.Bot && !strings.EqualFold(a.Actor, pr.Author) && a.At.After(r.At) {
+				r.AnsweredAt = a.At
+				break
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func hasKind(body, kind string) bool {
+	_, ok := markers.Find(body, kind)
+	return ok
+}
+
+var checkbox = regexp.MustCompile(`(?m)^\s*[-*] \[( |x|X)\] `)
+
+// menteeRow reads one mentee's row: the tracking issue's onboarding
+// checklist and last digest, the mentee's tasks, their open PRs.
+func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, m policy.Mentee, now time.Time, prs []PR, tasks []assignedTask,
+	trackingIssue func(ctx context.Context, login string) (policy.IssueRef, bool, error)) (Mentee, error) {
+	row := Mentee{Login: m.Login}
+	ref, ok, err := trackingIssue(ctx, m.Login)
+	if err != nil {
+		return row, fmt.Errorf("tracking issue of %s: %w", m.Login, err)
+	}
+	if ok {
+		row.TrackingIssue, row.TrackingRef = ref.String(), ref
+		opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+		cms, err := ghclient.All(maxPages, func(page int) ([]*github.IssueComment, *github.Response, error) {
+			opt.Page = page
+			return gh.ListComments(ctx, ref.Owner, ref.Repo, ref.Number, opt)
+		})
+		if err != nil {
+			return row, fmt.Errorf("comments of %s: %w", ref, err)
+		}
+		for _, cm := range cms {
+			if !strings.EqualFold(cm.GetUser().GetLogin(), bot) {
+				continue // only the bot's own checklist and digests count
+			}
+			body := cm.GetBody()
+			if hasKind(body, markers.KindOnboarding) {
+				boxes := checkbox.FindAllStringSubmatch(body, -1)
+				row.OnboardingTotal = len(boxes)
+				for _, b := range boxes {
+					if b[1] != " " {
+						row.OnboardingDone++
+					}
+				}
+			}
+			if markers.Has(body, markers.KindTermReport, strings.ToLower(m.Login)) {
+				row.TermReport = true
+			}
+			if mk, ok := markers.Find(body, markers.KindDigest); ok && mk.Key > row.LastDigest {
+				row.LastDigest = mk.Key
+			}
+		}
+	}
+	for _, t := range tasks {
+		if strings.EqualFold(t.assignee, m.Login) {
+			row.Tasks = append(row.Tasks, t.Task)
+		}
+	}
+	for _, pr := range prs {
+		if pr.Mentee && strings.EqualFold(pr.Author, m.Login) && pr.Closed.IsZero() {
+			if !pr.Responded {
+				pr.NoResponseFor = now.Sub(pr.Created)
+			}
+			row.OpenPRs = append(row.OpenPRs, pr)
+		}
+	}
+	return row, nil
+}
+
+// assignedTask is a mentee task and one of its assignees.
+type assignedTask struct {
+	Task
+	assignee string
+}
+
+// menteeTasks finds every issue of the org with the task label, in one
+// search for the whole roster.
+func menteeTasks(ctx context.Context, gh Reads, p policy.Policy, owner string) ([]assignedTask, error) {
+	label := p.Labels.MenteeTask
+	if label == "" {
+		return nil, nil
+	}
+	q := fmt.Sprintf("is:issue org:%s label:%q", owner, label)
+	res, _, err := gh.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil {
+		return nil, fmt.Errorf("search mentee tasks: %w", err)
+	}
+	var out []assignedTask
+	for _, is := range res.Issues {
+		t := Task{Ref: fmt.Sprintf("%s#%d", repoOf(is.GetRepositoryURL()), is.GetNumber()), Title: is.GetTitle(), Open: is.GetState() == "open"}
+		for _, a := range is.Assignees {
+			out = append(out, assignedTask{Task: t, assignee: a.GetLogin()})
+		}
+	}
+	return out, nil
+}
+
+// repoOf turns https://api.github.com/repos/owner/name into owner/name.
+func repoOf(apiURL string) string {
+	_, after, ok := strings.Cut(apiURL, "/repos/")
+	if !ok {
+		return apiURL
+	}
+	return after
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

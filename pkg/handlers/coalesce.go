@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+
+	"github.com/palantir/go-githubapp/githubapp"
+
+	"github.com/thanos-community/mentorbot/pkg/cache"
+)
+
+// Coalesced handles byte-identical deliveries of an event once. GitHub's
+// redeliveries (and a redelivery storm: the same event resent under 2,000
+// new delivery ids) carry the very payload of the original, while two
+// distinct events never do (each carries its own timestamps and ids), so
+// the payload's digest identifies the event. Concurrent copies wait for the
+// first one's handling and share its outcome; once it succeeded, later
+// copies are answered from memory; a failed handling is not remembered, so
+// the next copy tries again. This spares every copy but one the decoding,
+// the policy lookup and the jobs' work, which on two cores is what an
+// acknowledgement competes with.
+type Coalesced struct {
+	githubapp.EventHandler
+	handled *cache.Cache[struct{}]
+}
+
+// Coalesce wraps h; handled remembers the events handled (and bounds how
+// long a handling may run, with its load timeout: the handling goes on when
+// the delivery that started it gives up).
+func Coalesce(h githubapp.EventHandler, handled *cache.Cache[struct{}]) *Coalesced {
+	return &Coalesced{EventHandler: h, handled: handled}
+}
+
+// Handle implements githubapp.EventHandler.
+func (c *Coalesced) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
+	sum := sha256.Sum256(payload)
+	_, err := c.handled.GetOrLoad(ctx, eventType+":"+string(sum[:]), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.EventHandler.Handle(ctx, eventType, deliveryID, payload)
+	})
+	return err
+}

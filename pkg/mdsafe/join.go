@@ -1,0 +1,16 @@
+package mdsafe
+
+import "strings"
+
+// JoinAnd joins already-safe phrases as people write a list in a sentence:
+// "a", "a and b", "a, b and c". Every text the bot writes lists names this
+// one way.
+func JoinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package usertemplate
+
+const raceEnabled = false
