@@ -193,6 +193,20 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 		t.Errorf("want one meetup issue, got %v; report:\n%s", got, report)
 	}
 
+	// The preview a mentee asks for on the tracking issue counts both orgs
+	// too, as the weekly digest does.
+	id := h.Sim.AddComment("thanos-io/mentorship", tracking[0], "alice", "/mentorbot digest", time.Time{})
+	h.MustDeliver(t, "issue_comment", h.Sim.IssueCommentEvent("created", "thanos-io/mentorship", tracking[0], id))
+	previews := markedOn(h.Sim, "thanos-io/mentorship", tracking[0], "command-reply")
+	if len(previews) != 1 {
+		t.Fatalf("want one preview, got %d; logs:\n%s", len(previews), h.Logs.Tail(20))
+	}
+	for repo, n := range prs {
+		if !strings.Contains(previews[0], fmt.Sprintf(`%s\#%d`, repo, n)) {
+			t.Errorf("the preview does not list %s#%d:\n%s", repo, n, previews[0])
+		}
+	}
+
 	// After the term and collect_after: one learnings issue for the
 	// programme, in the tracking repository, none in the other org.
 	h.Clock.Set(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
