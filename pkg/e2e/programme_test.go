@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/dashboard"
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"
@@ -191,6 +192,22 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 	}
 	if got := botIssues(h.Sim, "thanos-io/mentorship", learnings.MeetupMarkerKind); len(got) != 1 {
 		t.Errorf("want one meetup issue, got %v; report:\n%s", got, report)
+	}
+
+	// The programme's one dashboard, in the tracking repository, counts the
+	// PRs of both orgs.
+	dash := botIssues(h.Sim, "thanos-io/mentorship", dashboard.MarkerKind)
+	if len(dash) != 1 {
+		t.Fatalf("want one dashboard, got %v", dash)
+	}
+	if got := botIssues(h.Sim, "prometheus/prometheus", dashboard.MarkerKind); len(got) != 0 {
+		t.Errorf("a second dashboard in the other org: %v", got)
+	}
+	is, _ := h.Sim.Issue("thanos-io/mentorship", dash[0])
+	for repo, n := range prs {
+		if !strings.Contains(is.Body, fmt.Sprintf("%s#%d", repo, n)) {
+			t.Errorf("the dashboard does not list %s#%d:\n%s", repo, n, is.Body)
+		}
 	}
 
 	// The preview a mentee asks for on the tracking issue counts both orgs
