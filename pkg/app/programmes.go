@@ -69,6 +69,24 @@ func joinProgrammes(ctx context.Context, insts []job.Installation, res []policy.
 	}
 }
 
+// programmePeers returns the other installations of the programme that
+// installation id belongs to (none when its programme is its own), for a
+// webhook job that counts the whole programme's activity: the digest
+// preview. It lists and resolves every installation as a sweep does, so
+// only a command that needs it pays that.
+func (a *App) programmePeers(ctx context.Context, id int64) ([]job.Peer, error) {
+	insts, _, err := a.installations(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, inst := range insts {
+		if inst.ID == id {
+			return inst.Peers, nil
+		}
+	}
+	return nil, nil
+}
+
 // programmeWide runs a sweep job on the lead installation of each
 // programme only: enrolment, digests, learnings and the meetup are the
 // programme's, not each org's, so two orgs sharing a programme get one

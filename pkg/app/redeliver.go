@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/redeliver"
 )
 
@@ -31,8 +32,29 @@ func (a *App) newRedeliverer() *redeliver.Redeliverer {
 			srv := a.srv.Load()
 			return srv != nil && srv.HandlingFailed(guid)
 		},
-		Registerer: a.metrics.Registry,
+		Registerer:  a.metrics.Registry,
+		WaitForRoom: a.waitForRoom,
 	})
+}
+
+// roomPoll is how often waitForRoom looks at the queue.
+const roomPoll = 20 * time.Millisecond
+
+// waitForRoom returns once the webhook queue has room for one more event
+// (queued and running events fewer than the queue and the workers hold),
+// or when ctx ends. Without a server (a command-line run) there is nothing
+// to wait for.
+func (a *App) waitForRoom(ctx context.Context) error {
+	capacity := int64(a.cfg.Server.QueueSize + a.cfg.Server.Workers)
+	for {
+		srv := a.srv.Load()
+		if srv == nil || srv.Pending() < capacity {
+			return nil
+		}
+		if err := ghclient.SleepContext(ctx, roomPoll); err != nil {
+			return err
+		}
+	}
 }
 
 // Redeliver runs one redelivery pass: it lists the app's recent webhook

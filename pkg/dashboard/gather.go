@@ -71,39 +71,48 @@ func (r paced) SearchIssues(ctx context.Context, q string, o *github.SearchOptio
 // maxPages bounds every listing of one update.
 const maxPages = 5
 
-// Gather reads what the dashboard shows for the roster of p in owner's
-// repositories: each mentee's PRs of the term (one search each), the other
-// PRs of the repositories they contributed to (one listing each, newest
-// first, until the term's start), every such PR's timeline (first response,
-// reminders), each mentee's tracking issue (onboarding, last digest) and
-// tasks (one search each). trackingIssue resolves a mentee's tracking issue.
-func Gather(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, now time.Time,
+// Org is one org of the programme and how to read it: with its own
+// installation, for a programme shared by several orgs.
+type Org struct {
+	Owner string
+	Reads Reads
+}
+
+// Gather reads what the dashboard shows for the roster of p in the
+// repositories of orgs (the first is the one that keeps the tracking
+// issues): each mentee's PRs of the term (one search per mentee and org),
+// the other PRs of the repositories they contributed to (one listing each,
+// newest first, until the term's start), every such PR's timeline (first
+// response, reminders), each mentee's tracking issue (onboarding, last
+// digest) and the mentee tasks (one search per org). trackingIssue resolves
+// a mentee's tracking issue.
+func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now time.Time,
 	trackingIssue func(ctx context.Context, login string) (policy.IssueRef, bool, error)) (Programme, error) {
 	prog := Programme{Name: p.Program.Name, AnswerWithin: p.Reviews.Wait.D()}
+	if len(orgs) == 0 {
+		return prog, nil
+	}
 	prog.From, prog.To = termBounds(p, now)
 	created := prog.From.Format("2006-01-02")
+	// readsOf reads a repository with its org's installation.
+	readsOf := func(repo string) Reads {
+		owner, _, _ := strings.Cut(repo, "/")
+		for _, o := range orgs {
+			if strings.EqualFold(o.Owner, owner) {
+				return o.Reads
+			}
+		}
+		return orgs[0].Reads
+	}
 	byRef := map[string]*PR{}
 	repos := map[string]bool{}
-	for _, m := range p.Mentees {
-		q := fmt.Sprintf("is:pr author:%s org:%s created:>=%s", m.Login, owner, created)
-		res, _, err := gh.SearchIssues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 100}})
-		if err != nil {
-			return prog, fmt.Errorf("search PRs of %s: %w", m.Login, err)
-		}
-		for _, is := range res.Issues {
-			repo := repoOf(is.GetRepositoryURL())
-			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: true, Created: is.GetCreatedAt().Time}
-			if is.GetState() == "closed" {
-				pr.Closed = is.GetClosedAt().Time
-			}
-			if is.GetPullRequestLinks() != nil && is.GetPullRequestLinks().MergedAt != nil {
-				pr.Merged = is.GetPullRequestLinks().GetMergedAt().Time
-			}
-			byRef[pr.Ref()] = pr
-			repos[repo] = true
+	for _, org := range orgs {
+		if err := menteePRs(ctx, org, p, created, byRef, repos); err != nil {
+			return prog, err
 		}
 	}
 	for _, repo := range sortedKeys(repos) {
+		gh := readsOf(repo)
 		o, r, _ := strings.Cut(repo, "/")
 		opt := &github.PullRequestListOptions{State: "all", Sort: "created", Direction: "desc", ListOptions: github.ListOptions{PerPage: 100}}
 		err := ghclient.Each(maxPages, func(page int) ([]*github.PullRequest, *github.Response, error) {
@@ -137,7 +146,7 @@ func Gather(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, n
 	sort.Strings(refs)
 	for _, ref := range refs {
 		pr := byRef[ref]
-		tl, err := timeline(ctx, gh, pr)
+		tl, err := timeline(ctx, readsOf(pr.Repo), pr)
 		if err != nil {
 			return prog, err
 		}
@@ -148,18 +157,47 @@ func Gather(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, n
 		}
 		prog.PRs = append(prog.PRs, *pr)
 	}
-	tasks, err := menteeTasks(ctx, gh, p, owner)
-	if err != nil {
-		return prog, err
+	var tasks []assignedTask
+	for _, org := range orgs {
+		more, err := menteeTasks(ctx, org.Reads, p, org.Owner)
+		if err != nil {
+			return prog, err
+		}
+		tasks = append(tasks, more...)
 	}
 	for _, m := range p.Mentees {
-		row, err := menteeRow(ctx, gh, p, owner, bot, m, now, prog.PRs, tasks, trackingIssue)
+		row, err := menteeRow(ctx, orgs[0].Reads, p, bot, m, now, prog.PRs, tasks, trackingIssue)
 		if err != nil {
 			return prog, err
 		}
 		prog.Mentees = append(prog.Mentees, row)
 	}
 	return prog, nil
+}
+
+// menteePRs searches each mentee's PRs of the term in one org, adding them
+// to byRef and their repositories to repos.
+func menteePRs(ctx context.Context, org Org, p policy.Policy, created string, byRef map[string]*PR, repos map[string]bool) error {
+	for _, m := range p.Mentees {
+		q := fmt.Sprintf("is:pr author:%s org:%s created:>=%s", m.Login, org.Owner, created)
+		res, _, err := org.Reads.SearchIssues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 100}})
+		if err != nil {
+			return fmt.Errorf("search PRs of %s in %s: %w", m.Login, org.Owner, err)
+		}
+		for _, is := range res.Issues {
+			repo := repoOf(is.GetRepositoryURL())
+			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: true, Created: is.GetCreatedAt().Time}
+			if is.GetState() == "closed" {
+				pr.Closed = is.GetClosedAt().Time
+			}
+			if is.GetPullRequestLinks() != nil && is.GetPullRequestLinks().MergedAt != nil {
+				pr.Merged = is.GetPullRequestLinks().GetMergedAt().Time
+			}
+			byRef[pr.Ref()] = pr
+			repos[repo] = true
+		}
+	}
+	return nil
 }
 
 // termBounds is the term as the roster says: the earliest start to the
@@ -273,7 +311,7 @@ var checkbox = regexp.MustCompile(`(?m)^\s*[-*] \[( |x|X)\] `)
 
 // menteeRow reads one mentee's row: the tracking issue's onboarding
 // checklist and last digest, the mentee's tasks, their open PRs.
-func menteeRow(ctx context.Context, gh Reads, p policy.Policy, owner, bot string, m policy.Mentee, now time.Time, prs []PR, tasks []assignedTask,
+func menteeRow(ctx context.Context, gh Reads, p policy.Policy, bot string, m policy.Mentee, now time.Time, prs []PR, tasks []assignedTask,
 	trackingIssue func(ctx context.Context, login string) (policy.IssueRef, bool, error)) (Mentee, error) {
 	row := Mentee{Login: m.Login}
 	ref, ok, err := trackingIssue(ctx, m.Login)

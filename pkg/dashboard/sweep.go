@@ -47,7 +47,13 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		return nil
 	}
 	bot := inst.Bot.Login()
-	prog, err := Gather(ctx, Paced(ClientReads{C: inst.Client}, s.pacers.For(inst.ID)), p, inst.Owner, bot, inst.Now,
+	// A programme shared by several orgs counts them all, each read with
+	// its own installation.
+	orgs := []Org{{Owner: inst.Owner, Reads: Paced(ClientReads{C: inst.Client}, s.pacers.For(inst.ID))}}
+	for _, peer := range inst.Peers {
+		orgs = append(orgs, Org{Owner: peer.Owner, Reads: Paced(ClientReads{C: peer.Client}, s.pacers.For(peer.ID))})
+	}
+	prog, err := Gather(ctx, orgs, p, bot, inst.Now,
 		func(ctx context.Context, login string) (policy.IssueRef, bool, error) {
 			return tracking.Find(ctx, inst.Client, p, bot, login)
 		})

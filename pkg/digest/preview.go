@@ -94,6 +94,15 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 		p.To = env.Now
 	}
 	src := s.source(env.Client, env.InstallationID, env.Owner, nil, env.Policy, ref)
+	if s.Peers != nil && src.Qualifier != "" {
+		// The weekly digest counts every org of a shared programme; so does
+		// its preview.
+		peers, err := s.Peers(ctx, env.InstallationID)
+		if err != nil {
+			return fmt.Errorf("find the programme's other installations: %w", err)
+		}
+		s.addPeers(src, peers, env.Policy, ref)
+	}
 	d, err := src.Week(ctx, m.Login, p.From, p.To, since(m, p.From, sched.loc()), env.Now)
 	if err != nil {
 		return fmt.Errorf("gather activity for the preview: %w", err)

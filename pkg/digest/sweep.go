@@ -32,6 +32,10 @@ type Sweep struct {
 	// Pacers paces the searches of each installation, shared with the other
 	// jobs that search; nil means pacers with GitHub's limits.
 	Pacers *ghclient.Pacers
+	// Peers returns the other installations of the programme an
+	// installation belongs to, for the webhook preview (sweeps get them in
+	// job.Installation); nil means none.
+	Peers func(ctx context.Context, installationID int64) ([]job.Peer, error)
 
 	once sync.Once
 }
@@ -68,6 +72,18 @@ func (s *Sweep) source(c *github.Client, instID int64, owner string, repos []*gi
 		}
 	}
 	return src
+}
+
+// addPeers makes src count the activity in every org of a programme shared
+// by several orgs (digest.scope org), each read with its own installation.
+func (s *Sweep) addPeers(src *Source, peers []job.Peer, p policy.Policy, skip policy.IssueRef) {
+	if src.Qualifier == "" {
+		return
+	}
+	for _, peer := range peers {
+		ps := s.source(peer.Client, peer.ID, peer.Owner, peer.Repos, p, skip)
+		src.Peers = append(src.Peers, Peer{Owner: peer.Owner, Client: peer.Client, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
+	}
 }
 
 // since is where a digest looks back to for open PRs and tasks: the term's
@@ -184,13 +200,7 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.Client, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
-	if src.Qualifier != "" {
-		// A programme shared by several orgs: count activity in all of them.
-		for _, peer := range inst.Peers {
-			ps := s.source(peer.Client, peer.ID, peer.Owner, peer.Repos, inst.Policy, ref)
-			src.Peers = append(src.Peers, Peer{Owner: peer.Owner, Client: peer.Client, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
-		}
-	}
+	s.addPeers(src, inst.Peers, inst.Policy, ref)
 
 	if digest && !seen.digest {
 		d, err := src.Week(ctx, m.Login, period.From, period.To, since(m, period.From, sched.loc()), inst.Now)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/dashboard"
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"
@@ -191,6 +192,36 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 	}
 	if got := botIssues(h.Sim, "thanos-io/mentorship", learnings.MeetupMarkerKind); len(got) != 1 {
 		t.Errorf("want one meetup issue, got %v; report:\n%s", got, report)
+	}
+
+	// The programme's one dashboard, in the tracking repository, counts the
+	// PRs of both orgs.
+	dash := botIssues(h.Sim, "thanos-io/mentorship", dashboard.MarkerKind)
+	if len(dash) != 1 {
+		t.Fatalf("want one dashboard, got %v", dash)
+	}
+	if got := botIssues(h.Sim, "prometheus/prometheus", dashboard.MarkerKind); len(got) != 0 {
+		t.Errorf("a second dashboard in the other org: %v", got)
+	}
+	is, _ := h.Sim.Issue("thanos-io/mentorship", dash[0])
+	for repo, n := range prs {
+		if !strings.Contains(is.Body, fmt.Sprintf("%s#%d", repo, n)) {
+			t.Errorf("the dashboard does not list %s#%d:\n%s", repo, n, is.Body)
+		}
+	}
+
+	// The preview a mentee asks for on the tracking issue counts both orgs
+	// too, as the weekly digest does.
+	id := h.Sim.AddComment("thanos-io/mentorship", tracking[0], "alice", "/mentorbot digest", time.Time{})
+	h.MustDeliver(t, "issue_comment", h.Sim.IssueCommentEvent("created", "thanos-io/mentorship", tracking[0], id))
+	previews := markedOn(h.Sim, "thanos-io/mentorship", tracking[0], "command-reply")
+	if len(previews) != 1 {
+		t.Fatalf("want one preview, got %d; logs:\n%s", len(previews), h.Logs.Tail(20))
+	}
+	for repo, n := range prs {
+		if !strings.Contains(previews[0], fmt.Sprintf(`%s\#%d`, repo, n)) {
+			t.Errorf("the preview does not list %s#%d:\n%s", repo, n, previews[0])
+		}
 	}
 
 	// After the term and collect_after: one learnings issue for the

@@ -49,6 +49,12 @@ type Options struct {
 	MaxRequests int
 	// Registerer receives mentorbot_redeliveries_total; nil means none.
 	Registerer prometheus.Registerer
+	// WaitForRoom, when set, is called before each redelivery request of a
+	// pass and returns once the server can take one more delivery: a pass
+	// that asks for many at once would otherwise fill the queue it is
+	// recovering from, and a redelivery refused again is not asked for
+	// twice.
+	WaitForRoom func(ctx context.Context) error
 }
 
 // Redeliverer finds missed deliveries and requests each one's redelivery
@@ -142,6 +148,11 @@ func (r *Redeliverer) Run(ctx context.Context) (Result, error) {
 		}
 		if r.asked[guid] {
 			continue
+		}
+		if r.opts.WaitForRoom != nil {
+			if err := r.opts.WaitForRoom(ctx); err != nil {
+				return res, err
+			}
 		}
 		r.remember(guid)
 		if _, _, err := gh.RedeliverHookDelivery(ctx, newest.GetID()); err != nil && !isAccepted(err) {

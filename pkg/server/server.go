@@ -110,6 +110,9 @@ func New(o Options) (*Server, error) {
 // for it before asserting on GitHub's state.
 func (s *Server) Idle() bool { return s.scheduler.idle() }
 
+// Pending is how many webhook events are queued or running.
+func (s *Server) Pending() int64 { return s.scheduler.pending.Load() }
+
 // Ready reports whether /readyz answers 200.
 func (s *Server) Ready() bool { return s.ready.Load() }
 
