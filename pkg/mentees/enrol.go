@@ -143,4 +143,3 @@ func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *trackin
 	}
 	return res.Issue, true
 }
-
