@@ -66,6 +66,8 @@ type App struct {
 	jobs   *jobSet
 	// pacers space each installation's searches, for every job that searches.
 	pacers *ghclient.Pacers
+	// remote finds the app's installation client on another account.
+	remote *installationClients
 	sweeps *sweepMetrics
 
 	redeliver        *redeliver.Redeliverer
@@ -106,6 +108,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		clients:  cc,
 		policies: loader,
 		resolver: policy.NewResolver(loader),
+		remote:   remote,
 		cached:   policy.NewCached(loader, policyTTL, 10000, o.Now),
 		bot:      &handlers.IdentitySource{Clients: cc},
 		pacers:   &ghclient.Pacers{},

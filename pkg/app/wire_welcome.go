@@ -6,6 +6,7 @@ import "github.com/thanos-community/mentorbot/pkg/welcome"
 // issues when welcome.issues is set.
 func (a *App) wireWelcome(js *jobSet) {
 	w := welcome.New(a.opts.Now)
+	w.ClientFor = a.remote.forOwner
 	js.pullRequest = append(js.pullRequest, w)
 	js.issues = append(js.issues, w)
 }

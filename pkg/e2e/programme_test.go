@@ -151,11 +151,14 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 		"thanos-io/thanos":      addWaitingPull(h, "thanos-io/thanos", "receive: limit tenants"),
 		"prometheus/prometheus": addWaitingPull(h, "prometheus/prometheus", "tsdb: faster head compaction"),
 	}
-	for repo, n := range prs {
-		h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", repo, n, "alice"))
-	}
-	if err := h.Wait(); err != nil {
-		t.Fatal(err)
+	// thanos-io first: its event enrols alice (thanos-io keeps the
+	// programme), so her tracking issue exists when the other org's welcome
+	// looks for it.
+	for _, repo := range []string{"thanos-io/thanos", "prometheus/prometheus"} {
+		h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", repo, prs[repo], "alice"))
+		if err := h.Wait(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for repo, n := range prs {
 		if p, _ := h.Sim.Pull(repo, n); !slices.Contains(p.Labels, "mentee") {
@@ -192,6 +195,22 @@ func TestProgrammeSharedByTwoOrgs(t *testing.T) {
 	}
 	if got := botIssues(h.Sim, "thanos-io/mentorship", learnings.MeetupMarkerKind); len(got) != 1 {
 		t.Errorf("want one meetup issue, got %v; report:\n%s", got, report)
+	}
+
+	// alice's first PR in the other org was welcomed with a link to her
+	// tracking issue, which that org's installation cannot read: the
+	// welcome reads it with the installation on thanos-io.
+	welcomed := false
+	for _, c := range h.Sim.Comments("prometheus/prometheus", prs["prometheus/prometheus"]) {
+		if c.User == h.Sim.BotLogin() && markers.Has(c.Body, "welcome", "") {
+			welcomed = true
+			if !strings.Contains(c.Body, fmt.Sprintf("thanos-io/mentorship#%d", tracking[0])) {
+				t.Errorf("the welcome in the other org does not link the tracking issue:\n%s", c.Body)
+			}
+		}
+	}
+	if !welcomed {
+		t.Errorf("alice's first PR in prometheus/prometheus was not welcomed")
 	}
 
 	// The programme's one dashboard, in the tracking repository, counts the

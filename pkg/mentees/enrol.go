@@ -129,7 +129,7 @@ func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {
 // of failing: the event's own job matters more than the enrolment, which
 // the next sweep retries.
 func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *tracking.Tracker, m policy.Mentee) (tracking.Issue, bool) {
-	if owner := trackingOwner(m, tr.Policy); owner != "" && !strings.EqualFold(owner, env.Owner) {
+	if owner := tracking.Owner(m, tr.Policy); owner != "" && !strings.EqualFold(owner, env.Owner) {
 		// A programme shared by several orgs keeps its tracking issues in
 		// another org, where this installation cannot write: the lead
 		// installation's sweep enrols.
@@ -142,14 +142,4 @@ func (e *Enroller) enrollFromEvent(ctx context.Context, env job.Env, tr *trackin
 		return tracking.Issue{}, false
 	}
 	return res.Issue, true
-}
-
-// trackingOwner is the account holding the mentee's tracking issue: its
-// tracking_issue's, else program.tracking_repo's; "" when neither is set.
-func trackingOwner(m policy.Mentee, p policy.Policy) string {
-	if ref, err := policy.ParseIssueRef(m.TrackingIssue); err == nil && m.TrackingIssue != "" {
-		return ref.Owner
-	}
-	owner, _, _ := strings.Cut(p.Program.TrackingRepo, "/")
-	return owner
 }

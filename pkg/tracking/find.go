@@ -5,6 +5,7 @@ package tracking
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/go-github/v60/github"
 
@@ -39,4 +40,16 @@ func Find(ctx context.Context, c *github.Client, p policy.Policy, botLogin, logi
 		}
 	}
 	return policy.IssueRef{}, false, nil
+}
+
+// Owner is the account that holds m's tracking issue: the owner of the
+// roster's tracking_issue, else of program.tracking_repo ("" when neither
+// is set). In a programme shared by several orgs it may not be the org of
+// the event at hand, whose installation then cannot read it if private.
+func Owner(m policy.Mentee, p policy.Policy) string {
+	if ref, err := policy.ParseIssueRef(m.TrackingIssue); err == nil && m.TrackingIssue != "" {
+		return ref.Owner
+	}
+	owner, _, _ := strings.Cut(p.Program.TrackingRepo, "/")
+	return owner
 }

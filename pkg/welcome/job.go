@@ -36,6 +36,10 @@ type Job struct {
 	// URL ("" when there is none, remembered as long as a found one).
 	guides *cache.Cache[string]
 	recent *recent
+	// ClientFor returns the app's installation client on another account
+	// (nil, nil when the app is not installed there); nil means the event's
+	// client reads everything.
+	ClientFor func(ctx context.Context, owner string) (*github.Client, error)
 }
 
 // New returns the welcome job; now is the clock its memory is dated with
@@ -104,14 +108,29 @@ type GitHub struct {
 	Tracking func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error)
 }
 
-func clientGitHub(env job.Env) GitHub {
+func (j *Job) clientGitHub(env job.Env) GitHub {
 	c := env.Client
 	return GitHub{
 		Search:   c.Search,
 		Contents: c.Repositories,
 		Write:    env.Writer(),
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
-			return tracking.Find(ctx, c, p, env.Bot.Login(), login)
+			tc := c
+			// A programme shared by several orgs keeps its tracking issues in
+			// one of them: read them with the app's installation there, which
+			// can read a private tracking repository.
+			if m, ok := p.Mentee(login); ok && j.ClientFor != nil {
+				if owner := tracking.Owner(m, p); owner != "" && !strings.EqualFold(owner, env.Owner) {
+					oc, err := j.ClientFor(ctx, owner)
+					if err != nil {
+						return policy.IssueRef{}, false, err
+					}
+					if oc != nil {
+						tc = oc
+					}
+				}
+			}
+			return tracking.Find(ctx, tc, p, env.Bot.Login(), login)
 		},
 	}
 }
@@ -122,7 +141,7 @@ func (j *Job) welcome(ctx context.Context, env job.Env, it Item) error {
 		log.Debug().Str("reason", string(why)).Msg("no welcome")
 		return nil
 	}
-	return j.Run(log.WithContext(ctx), clientGitHub(env), env, it)
+	return j.Run(log.WithContext(ctx), j.clientGitHub(env), env, it)
 }
 
 // Run welcomes an eligible item: it asks GitHub once whether the author was
