@@ -185,7 +185,7 @@ func menteePRs(ctx context.Context, org Org, p policy.Policy, created string, by
 			return fmt.Errorf("search PRs of %s in %s: %w", m.Login, org.Owner, err)
 		}
 		for _, is := range res.Issues {
-			repo := repoOf(is.GetRepositoryURL())
+			repo := ghclient.RepoOfURL(is.GetRepositoryURL())
 			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: true, Created: is.GetCreatedAt().Time}
 			if is.GetState() == "closed" {
 				pr.Closed = is.GetClosedAt().Time
@@ -386,21 +386,12 @@ func menteeTasks(ctx context.Context, gh Reads, p policy.Policy, owner string) (
 	}
 	var out []assignedTask
 	for _, is := range res.Issues {
-		t := Task{Ref: fmt.Sprintf("%s#%d", repoOf(is.GetRepositoryURL()), is.GetNumber()), Title: is.GetTitle(), Open: is.GetState() == "open"}
+		t := Task{Ref: fmt.Sprintf("%s#%d", ghclient.RepoOfURL(is.GetRepositoryURL()), is.GetNumber()), Title: is.GetTitle(), Open: is.GetState() == "open"}
 		for _, a := range is.Assignees {
 			out = append(out, assignedTask{Task: t, assignee: a.GetLogin()})
 		}
 	}
 	return out, nil
-}
-
-// repoOf turns https://api.github.com/repos/owner/name into owner/name.
-func repoOf(apiURL string) string {
-	_, after, ok := strings.Cut(apiURL, "/repos/")
-	if !ok {
-		return apiURL
-	}
-	return after
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -88,11 +88,6 @@ func duration(d time.Duration) string {
 	}
 }
 
-// longDate renders a policy date as "Monday 30 November 2026".
-func longDate(d policy.Date) string {
-	return d.In(time.UTC).Format("Monday 2 January 2006")
-}
-
 // shortDate renders a policy date as "30 November 2026".
 func shortDate(d policy.Date) string {
 	return d.In(time.UTC).Format("2 January 2006")

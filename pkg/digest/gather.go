@@ -3,7 +3,6 @@ package digest
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -82,22 +81,6 @@ func (s *Source) client(repo string) *github.Client {
 // searchTime renders t for a search qualifier, in UTC to the second.
 func searchTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
-// repoOf returns "owner/name" from an issue's repository_url.
-func repoOf(is *github.Issue) string {
-	if r := is.GetRepository(); r != nil && r.GetFullName() != "" {
-		return r.GetFullName()
-	}
-	u, err := url.Parse(is.GetRepositoryURL())
-	if err != nil {
-		return ""
-	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) < 2 {
-		return ""
-	}
-	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
-}
-
 func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) {
 	out, err := s.searchWith(ctx, s.Client, s.Pacer, s.Qualifier, s.Repos, q)
 	if err != nil {
@@ -135,7 +118,7 @@ func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *g
 			return nil, fmt.Errorf("search issues %q: %w", q, err)
 		}
 		for _, is := range res.Issues {
-			repo := repoOf(is)
+			repo := ghclient.RepoOf(is)
 			if repo == "" || repos != nil && !repos[strings.ToLower(repo)] {
 				continue
 			}
@@ -156,16 +139,7 @@ func within(t time.Time, from, to time.Time) bool {
 }
 
 func item(is *github.Issue) Item {
-	return Item{Repo: repoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL()}
-}
-
-func hasLabel(is *github.Issue, name string) bool {
-	for _, l := range is.Labels {
-		if strings.EqualFold(l.GetName(), name) {
-			return true
-		}
-	}
-	return false
+	return Item{Repo: ghclient.RepoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL()}
 }
 
 func assigned(is *github.Issue, login string) bool {
@@ -178,7 +152,7 @@ func assigned(is *github.Issue, login string) bool {
 }
 
 func prOf(is *github.Issue) PR {
-	pr := PR{Repo: repoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL(), State: StateOpen}
+	pr := PR{Repo: ghclient.RepoOf(is), Number: is.GetNumber(), Title: is.GetTitle(), URL: is.GetHTMLURL(), State: StateOpen}
 	switch {
 	case !is.GetPullRequestLinks().GetMergedAt().Time.IsZero():
 		pr.State = StateMerged
@@ -231,7 +205,7 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 		return d, err
 	}
 	for _, is := range issues {
-		if s.TaskLabel != "" && hasLabel(is, s.TaskLabel) && assigned(is, login) &&
+		if s.TaskLabel != "" && ghclient.HasLabel(ghclient.LabelNames(is.Labels), s.TaskLabel) && assigned(is, login) &&
 			(is.GetState() != "closed" || within(is.GetClosedAt().Time, from, to)) {
 			d.Tasks = append(d.Tasks, task(is))
 		}
@@ -258,7 +232,7 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 
 func task(is *github.Issue) Task {
 	return Task{
-		Ref: fmt.Sprintf("%s#%d", repoOf(is), is.GetNumber()), Title: is.GetTitle(), URL: is.GetHTMLURL(),
+		Ref: fmt.Sprintf("%s#%d", ghclient.RepoOf(is), is.GetNumber()), Title: is.GetTitle(), URL: is.GetHTMLURL(),
 		State: is.GetState(), LastActivity: is.GetUpdatedAt().Time,
 	}
 }
@@ -279,7 +253,7 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 		return r, err
 	}
 	for _, is := range issues {
-		if s.TaskLabel != "" && hasLabel(is, s.TaskLabel) && assigned(is, t.Mentee) {
+		if s.TaskLabel != "" && ghclient.HasLabel(ghclient.LabelNames(is.Labels), s.TaskLabel) && assigned(is, t.Mentee) {
 			r.Tasks = append(r.Tasks, task(is))
 		}
 		switch {
@@ -303,17 +277,17 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 
 // commented reports whether login commented on the issue in [from, to).
 func (s *Source) commented(ctx context.Context, is *github.Issue, login string, from, to time.Time) (bool, error) {
-	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
 	found := false
 	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
 		s.Calls++
-		return s.client(repoOf(is)).Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+		return s.client(ghclient.RepoOf(is)).Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	}, func(c *github.IssueComment) bool {
 		found = strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to)
 		return !found
 	})
 	if err != nil {
-		return false, fmt.Errorf("list comments of %s#%d: %w", repoOf(is), is.GetNumber(), err)
+		return false, fmt.Errorf("list comments of %s#%d: %w", ghclient.RepoOf(is), is.GetNumber(), err)
 	}
 	return found, nil
 }
@@ -344,13 +318,13 @@ func (s *Source) reviews(ctx context.Context, login string, from, to time.Time) 
 }
 
 func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.PullRequestReview, error) {
-	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
 	out, err := ghclient.All(0, func(page int) ([]*github.PullRequestReview, *github.Response, error) {
 		s.Calls++
-		return s.client(repoOf(is)).PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
+		return s.client(ghclient.RepoOf(is)).PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list reviews of %s#%d: %w", repoOf(is), is.GetNumber(), err)
+		return nil, fmt.Errorf("list reviews of %s#%d: %w", ghclient.RepoOf(is), is.GetNumber(), err)
 	}
 	return out, nil
 }
@@ -358,8 +332,8 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 // wait runs the review-wait clock on an open PR, read the way the
 // review-wait reminders read it (its timeline), so both say the same.
 func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
-	owner, repo, _ := strings.Cut(repoOf(is), "/")
+	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.client(repoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
+	st, _, err := reviews.ReadWait(ctx, s.client(ghclient.RepoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
 	return st, err
 }

@@ -44,7 +44,7 @@ func reminderText(t Term) string {
 		ends = mdsafe.Text(p) + " ends"
 	}
 	if !t.End.IsZero() {
-		ends += " on " + longDate(t.End)
+		ends += " on " + t.End.Long()
 	}
 	fmt.Fprintf(&b, "%s: %s, so next week's meeting is the last one, and it starts with the retrospective. ", t.everyone(), ends)
 	b.WriteString("Over this week, think about what worked and what did not, for the mentee and for the mentors alike. ")
@@ -71,7 +71,7 @@ func RenderRetro(t Term) string {
 		ends = mdsafe.Text(p) + " is ending"
 	}
 	if !t.End.IsZero() {
-		ends += ": its last day is " + longDate(t.End)
+		ends += ": its last day is " + t.End.Long()
 	}
 	fmt.Fprintf(&b, "%s: %s. Thank you for the work together! ", t.everyone(), ends)
 	b.WriteString("Start the last meeting with the retrospective. It is the most important part of the meeting, so do not let project status get in its way. ")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/google/go-github/v60/github"
 )
@@ -72,7 +73,50 @@ func EnsureLabel(ctx context.Context, c *github.Client, owner, repo string, l gi
 }
 
 // IsNotFound reports whether err is GitHub's 404.
-func IsNotFound(err error) bool {
+func IsNotFound(err error) bool { return IsStatus(err, http.StatusNotFound) }
+
+// IsStatus reports whether err is a GitHub API answer with status code.
+func IsStatus(err error, code int) bool {
 	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
+}
+
+// HasLabel reports whether names holds label, compared as GitHub compares
+// label names (case-insensitively).
+func HasLabel(names []string, label string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// LabelNames returns the names of labels.
+func LabelNames(labels []*github.Label) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = l.GetName()
+	}
+	return out
+}
+
+// RepoOf returns "owner/name" of the repository an issue or pull request
+// belongs to: its repository's full name when GitHub sent it, else the
+// last two segments of its repository_url (search results carry only that).
+func RepoOf(is *github.Issue) string {
+	if r := is.GetRepository(); r != nil && r.GetFullName() != "" {
+		return r.GetFullName()
+	}
+	return RepoOfURL(is.GetRepositoryURL())
+}
+
+// RepoOfURL returns "owner/name" from a repository's API URL
+// (https://api.github.com/repos/owner/name, or a GitHub Enterprise one).
+func RepoOfURL(apiURL string) string {
+	parts := strings.Split(strings.Trim(apiURL, "/"), "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }

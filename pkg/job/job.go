@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
@@ -52,7 +54,7 @@ func IsBot(u *github.User) bool {
 	if u == nil {
 		return false
 	}
-	return u.GetType() == "Bot" || strings.HasSuffix(strings.ToLower(u.GetLogin()), "[bot]")
+	return u.GetType() == "Bot" || turn.IsBot(u.GetLogin())
 }
 
 // Installation is one sweep's context: every repository of one

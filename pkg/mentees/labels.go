@@ -54,11 +54,3 @@ func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color
 	_, err = ghclient.AddLabels(ctx, env.Client, env.Owner, env.Repo, number, name)
 	return err
 }
-
-func labelNames(ls []*github.Label) []string {
-	out := make([]string, 0, len(ls))
-	for _, l := range ls {
-		out = append(out, l.GetName())
-	}
-	return out
-}

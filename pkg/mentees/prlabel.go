@@ -2,7 +2,6 @@ package mentees
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -53,7 +52,7 @@ func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.P
 	if active && j.enrol != nil {
 		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login()), m)
 	}
-	if hasLabel(labelNames(pr.Labels), label) {
+	if ghclient.HasLabel(ghclient.LabelNames(pr.Labels), label) {
 		log.Debug().Str("label", label).Msg("pull request already labelled")
 		return nil
 	}
@@ -99,19 +98,14 @@ func closesTask(ctx context.Context, env job.Env, body string) (policy.IssueRef,
 		}
 		is, _, err := env.Client.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
 		if err != nil {
-			if ghclient.IsNotFound(err) || isStatus(err, http.StatusGone) {
+			if ghclient.IsNotFound(err) || ghclient.IsStatus(err, http.StatusGone) {
 				continue // no such issue, or not one the app can see
 			}
 			return policy.IssueRef{}, false, fmt.Errorf("read issue %s closed by the pull request: %w", ref, err)
 		}
-		if !is.IsPullRequest() && hasLabel(labelNames(is.Labels), task) {
+		if !is.IsPullRequest() && ghclient.HasLabel(ghclient.LabelNames(is.Labels), task) {
 			return ref, true, nil
 		}
 	}
 	return policy.IssueRef{}, false, nil
-}
-
-func isStatus(err error, code int) bool {
-	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
 }

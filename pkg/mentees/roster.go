@@ -39,14 +39,3 @@ func Enrollable(m policy.Mentee, now time.Time, loc *time.Location) bool {
 	d := policy.Date{Year: day.Year(), Month: day.Month(), Day: day.Day()}
 	return !m.End.Before(d)
 }
-
-// hasLabel reports whether names holds label, compared as GitHub compares
-// label names (case-insensitively).
-func hasLabel(names []string, label string) bool {
-	for _, n := range names {
-		if strings.EqualFold(n, label) {
-			return true
-		}
-	}
-	return false
-}

@@ -123,7 +123,7 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 		return reply(commands.DeniedReply(cmd.Name, commenter, comment.GetID()))
 	}
 	label := env.Policy.Labels.MenteeTask
-	labelled := hasLabel(labelNames(issue.Labels), label)
+	labelled := ghclient.HasLabel(ghclient.LabelNames(issue.Labels), label)
 	if cmd.Name == commands.MenteeTaskCancel {
 		done, err := t.cancel(ctx, env, issue, labelled)
 		if err != nil {
@@ -188,7 +188,7 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 		}
 		candidates = issue.Assignees
 	case "assigned", "opened":
-		if !hasLabel(labelNames(issue.Labels), label) {
+		if !ghclient.HasLabel(ghclient.LabelNames(issue.Labels), label) {
 			return nil
 		}
 		candidates = issue.Assignees

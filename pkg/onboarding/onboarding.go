@@ -242,7 +242,7 @@ func TrackingBody(d Data) string {
 		b.WriteString(" in " + mdsafe.Text(d.Program))
 	}
 	if !d.Start.IsZero() && !d.End.IsZero() {
-		fmt.Fprintf(&b, ", from %s to %s", longDate(d.Start), longDate(d.End))
+		fmt.Fprintf(&b, ", from %s to %s", d.Start.Long(), d.End.Long())
 	}
 	b.WriteString(".")
 	if len(d.Mentors) > 0 {
@@ -293,5 +293,3 @@ func safeURL(u string) string {
 	}
 	return strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20").Replace(p.String())
 }
-
-func longDate(d policy.Date) string { return d.In(time.UTC).Format("Monday 2 January 2006") }

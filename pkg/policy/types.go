@@ -43,6 +43,9 @@ func (d Date) In(loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
+// Long writes the date as the bot's texts do: "Monday 30 November 2026".
+func (d Date) Long() string { return d.In(time.UTC).Format("Monday 2 January 2006") }
+
 // String writes YYYY-MM-DD, or "" for the zero Date.
 func (d Date) String() string {
 	if d.IsZero() {

@@ -11,6 +11,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/codeowners"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // ReasonKind says why someone is a candidate. Lower values are more
@@ -609,7 +610,7 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 			why = "not a valid GitHub login"
 		case strings.EqualFold(c.login, in.Author):
 			why = "is the author"
-		case bots[c.key] || IsBot(c.login):
+		case bots[c.key] || turn.IsBot(c.login):
 			why = "is a bot"
 		case exclude[c.key]:
 			why = "excluded by reviews.exclude"

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // LabelAction is what to do with the keepalive label.
@@ -92,7 +94,7 @@ func Scope(p *policy.Policy, in ScopeInput) ScopeDecision {
 		return d
 	}
 	d.KeepaliveLabel = label
-	has := hasLabel(in.Labels, label)
+	has := ghclient.HasLabel(in.Labels, label)
 	want := d.InScope && in.Waiting
 	switch {
 	case want && !has:
@@ -111,11 +113,11 @@ func inScope(p *policy.Policy, in ScopeInput, d *ScopeDecision) (bool, string) {
 		return false, "not open"
 	case in.Draft:
 		return false, "draft"
-	case in.AuthorIsBot || IsBot(in.Author):
+	case in.AuthorIsBot || turn.IsBot(in.Author):
 		return false, "author is a bot"
 	}
 	for _, l := range p.Reviews.ExemptLabels {
-		if hasLabel(in.Labels, l) {
+		if ghclient.HasLabel(in.Labels, l) {
 			return false, "exempt label " + l
 		}
 	}
@@ -135,13 +137,4 @@ func inScope(p *policy.Policy, in ScopeInput, d *ScopeDecision) (bool, string) {
 		return false, "author is neither an active mentee nor a first-time contributor"
 	}
 	return false, "author is not an active mentee"
-}
-
-func hasLabel(labels []string, name string) bool {
-	for _, l := range labels {
-		if strings.EqualFold(l, name) {
-			return true
-		}
-	}
-	return false
 }

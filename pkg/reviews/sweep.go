@@ -237,20 +237,11 @@ func (r *run) searchPage(ctx context.Context, q string, page int) ([]*github.Iss
 func (r *run) filter(in []*github.Issue) []*github.Issue {
 	var out []*github.Issue
 	for _, is := range in {
-		if r.repos[strings.ToLower(repoOf(is))] {
+		if r.repos[strings.ToLower(ghclient.RepoOf(is))] {
 			out = append(out, is)
 		}
 	}
 	return out
-}
-
-func repoOf(is *github.Issue) string {
-	u := is.GetRepositoryURL()
-	parts := strings.Split(strings.TrimRight(u, "/"), "/")
-	if len(parts) < 2 {
-		return ""
-	}
-	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }
 
 type prCtx struct {
@@ -270,7 +261,7 @@ func (p *prCtx) String() string { return fmt.Sprintf("%s#%d", p.name, p.number) 
 // otherwise one timeline read, plus the PR's commits only when the verdict
 // rests on a commit whose pusher the timeline does not name.
 func (r *run) pull(ctx context.Context, is *github.Issue) error {
-	name := repoOf(is)
+	name := ghclient.RepoOf(is)
 	owner, repo, _ := strings.Cut(name, "/")
 	p := &prCtx{owner: owner, repo: repo, name: name, number: is.GetNumber(), is: is}
 	for _, l := range is.Labels {
@@ -303,7 +294,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return nil
 	}
 	label := p.pol.Reviews.KeepaliveLabel
-	hasLabel := label != "" && hasLabel(p.labels, label)
+	hasLabel := label != "" && ghclient.HasLabel(p.labels, label)
 	// Cheap pre-check: a waiting period never starts before the PR was
 	// opened, so a PR younger than the wait cannot be over it. A PR with the
 	// keepalive label is read anyway: the label may have to go.

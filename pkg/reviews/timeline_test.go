@@ -16,7 +16,7 @@ var tl0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
 
 func user(login string) *github.User {
 	typ := "User"
-	if IsBot(login) {
+	if turn.IsBot(login) {
 		typ = "Bot"
 	}
 	return &github.User{Login: &login, Type: &typ}

@@ -86,9 +86,6 @@ const (
 	MarkerApproved = "review-approved"
 )
 
-// IsBot reports whether login is a bot by its name ("dependabot[bot]").
-func IsBot(login string) bool { return turn.IsBot(login) }
-
 // Wait runs the wait clock: pkg/turn decides whose turn it is and since
 // when, and the clock measures it. Only the reviewers' turn can be over the
 // wait.

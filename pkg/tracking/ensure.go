@@ -144,7 +144,7 @@ func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee)
 	if err == nil {
 		return is, false, nil
 	}
-	if !isStatus(err, http.StatusUnprocessableEntity) {
+	if !ghclient.IsStatus(err, http.StatusUnprocessableEntity) {
 		return is, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
 	}
 	if _, _, uerr := t.Client.Users.Get(ctx, m.Login); uerr != nil {
@@ -159,9 +159,4 @@ func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee)
 		return is, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
 	}
 	return is, true, nil
-}
-
-func isStatus(err error, code int) bool {
-	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
 }

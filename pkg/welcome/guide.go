@@ -2,13 +2,13 @@ package welcome
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
 // OrgRepo is the organisation's community health repository, whose
@@ -57,7 +57,7 @@ func repoGuide(ctx context.Context, c Contents, owner, repo string) (string, err
 		}
 		_, entries, _, err := c.GetContents(ctx, owner, repo, dir, nil)
 		if err != nil {
-			if isNotFound(err) {
+			if ghclient.IsNotFound(err) {
 				// No such repository (or not visible to the installation),
 				// or an empty one: no guide there.
 				return "", nil
@@ -79,11 +79,6 @@ func repoGuide(ctx context.Context, c Contents, owner, repo string) (string, err
 		}
 	}
 	return "", nil
-}
-
-func isNotFound(err error) bool {
-	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
 }
 
 // webURL returns u when it is an absolute http(s) URL, else "": nothing

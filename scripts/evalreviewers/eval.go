@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/codeowners"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Evaluation settings, the product's defaults.
@@ -113,7 +114,7 @@ func split(s string) []string {
 // git names of bots without a login.
 func bot(id string) bool {
 	l := strings.ToLower(id)
-	return reviews.IsBot(l) || strings.Contains(l, "[bot]") || strings.Contains(l, "renovate") || strings.Contains(l, "dependabot")
+	return turn.IsBot(l) || strings.Contains(l, "[bot]") || strings.Contains(l, "renovate") || strings.Contains(l, "dependabot")
 }
 
 // files turns the data's directories into a file path inside them, which
