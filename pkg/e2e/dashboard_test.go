@@ -125,6 +125,14 @@ func TestDashboard(t *testing.T) {
 		calls[r.Method+" "+r.Route]++
 	}
 	t.Logf("requests of a digest sweep whose dashboard did not change: %v", calls)
+	// The digest has posted this week's digests already, so these reads are
+	// the dashboard's alone: one search per mentee and one for the tasks,
+	// the listing of the one repository, the timeline of each of its 4 PRs.
+	for route, want := range map[string]int{"GET /search/issues": 3, "GET /repos/{owner}/{repo}/pulls": 1, "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline": 4} {
+		if calls[route] != want {
+			t.Errorf("%s: %d calls, want %d", route, calls[route], want)
+		}
+	}
 	if n := issueWrites(sim, number); n != 0 {
 		t.Errorf("a sweep with no change edited the dashboard %d times", n)
 	}
