@@ -109,7 +109,8 @@ func Compute(p Programme) Figures {
 	var f Figures
 	idx := map[string]int{}
 	addWeek := func(t time.Time) {
-		if w := weekOf(t); !hasKey(idx, w) {
+		w := weekOf(t)
+		if _, seen := idx[w]; !seen {
 			idx[w] = len(f.Weeks)
 			f.Weeks = append(f.Weeks, Week{Name: w})
 		}
@@ -171,9 +172,4 @@ func Compute(p Programme) Figures {
 	}
 	sort.SliceStable(f.Weeks, func(i, j int) bool { return f.Weeks[i].Name < f.Weeks[j].Name })
 	return f
-}
-
-func hasKey(m map[string]int, k string) bool {
-	_, ok := m[k]
-	return ok
 }
