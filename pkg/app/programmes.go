@@ -62,7 +62,7 @@ func joinProgrammes(ctx context.Context, insts []job.Installation, res []policy.
 			insts[i].Peers = nil
 			for _, j := range members {
 				if j != i {
-					insts[i].Peers = append(insts[i].Peers, job.Peer{ID: insts[j].ID, Client: insts[j].Client, Owner: insts[j].Owner, Repos: insts[j].Repos})
+					insts[i].Peers = append(insts[i].Peers, job.Peer{ID: insts[j].ID, GitHub: insts[j].GitHub, Owner: insts[j].Owner, Repos: insts[j].Repos})
 				}
 			}
 		}

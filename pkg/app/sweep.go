@@ -161,7 +161,7 @@ func (a *App) installation(ctx context.Context, id int64, owner string, bot job.
 		repoPolicies[k] = r.Policy
 	}
 	return job.Installation{
-		ID: id, Client: client, Owner: owner, Repos: repos,
+		ID: id, GitHub: ghclient.New(client), Owner: owner, Repos: repos,
 		Policy: res.Programme, Org: res.Org.Policy, RepoPolicies: repoPolicies, Lead: true,
 		Now: a.opts.Now(), Bot: bot,
 		Write: writeonce.For(client, bot.Login()),

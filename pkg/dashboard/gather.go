@@ -15,38 +15,15 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
-// Reads are the GitHub reads one dashboard update makes, each through the
-// narrowest go-github method that answers it. The client's ETag cache turns
-// a read of something unchanged into a free 304, so a sweep that finds
-// nothing new costs conditional requests only.
+// Reads are the GitHub reads one dashboard update makes; ghclient.API
+// implements them. The client's ETag cache turns a read of something
+// unchanged into a free 304, so a sweep that finds nothing new costs
+// conditional requests only.
 type Reads interface {
 	SearchIssues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
 	ListPulls(ctx context.Context, owner, repo string, opts *github.PullRequestListOptions) ([]*github.PullRequest, *github.Response, error)
-	ListTimeline(ctx context.Context, owner, repo string, number int, opts *github.ListOptions) ([]*github.Timeline, *github.Response, error)
-	ListComments(ctx context.Context, owner, repo string, number int, opts *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error)
-}
-
-// ClientReads adapts a go-github client to Reads.
-type ClientReads struct{ C *github.Client }
-
-// SearchIssues implements Reads.
-func (r ClientReads) SearchIssues(ctx context.Context, q string, o *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
-	return r.C.Search.Issues(ctx, q, o)
-}
-
-// ListPulls implements Reads.
-func (r ClientReads) ListPulls(ctx context.Context, owner, repo string, o *github.PullRequestListOptions) ([]*github.PullRequest, *github.Response, error) {
-	return r.C.PullRequests.List(ctx, owner, repo, o)
-}
-
-// ListTimeline implements Reads.
-func (r ClientReads) ListTimeline(ctx context.Context, owner, repo string, n int, o *github.ListOptions) ([]*github.Timeline, *github.Response, error) {
-	return r.C.Issues.ListIssueTimeline(ctx, owner, repo, n, o)
-}
-
-// ListComments implements Reads.
-func (r ClientReads) ListComments(ctx context.Context, owner, repo string, n int, o *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
-	return r.C.Issues.ListComments(ctx, owner, repo, n, o)
+	Timeline(ctx context.Context, owner, repo string, number int) ([]ghclient.TimelineEntry, error)
+	Comments(ctx context.Context, owner, repo string, number int, since time.Time, maxPages int) ([]*github.IssueComment, error)
 }
 
 // Paced spaces the searches of r with the installation's search pacer,
@@ -224,13 +201,13 @@ func termBounds(p policy.Policy, now time.Time) (from, to time.Time) {
 
 func timeline(ctx context.Context, gh Reads, pr *PR) ([]*github.Timeline, error) {
 	o, r, _ := strings.Cut(pr.Repo, "/")
-	opt := &github.ListOptions{PerPage: 100}
-	tl, err := ghclient.All(maxPages, func(page int) ([]*github.Timeline, *github.Response, error) {
-		opt.Page = page
-		return gh.ListTimeline(ctx, o, r, pr.Number, opt)
-	})
+	es, err := gh.Timeline(ctx, o, r, pr.Number)
 	if err != nil {
-		return nil, fmt.Errorf("timeline of %s: %w", pr.Ref(), err)
+		return nil, err
+	}
+	tl := make([]*github.Timeline, len(es))
+	for i := range es {
+		tl[i] = &es[i].Timeline
 	}
 	return tl, nil
 }
@@ -320,13 +297,9 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, bot string, m pol
 	}
 	if ok {
 		row.TrackingIssue, row.TrackingRef = ref.String(), ref
-		opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-		cms, err := ghclient.All(maxPages, func(page int) ([]*github.IssueComment, *github.Response, error) {
-			opt.Page = page
-			return gh.ListComments(ctx, ref.Owner, ref.Repo, ref.Number, opt)
-		})
+		cms, err := gh.Comments(ctx, ref.Owner, ref.Repo, ref.Number, time.Time{}, maxPages)
 		if err != nil {
-			return row, fmt.Errorf("comments of %s: %w", ref, err)
+			return row, err
 		}
 		for _, cm := range cms {
 			if !strings.EqualFold(cm.GetUser().GetLogin(), bot) {

@@ -49,23 +49,23 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	bot := inst.Bot.Login()
 	// A programme shared by several orgs counts them all, each read with
 	// its own installation.
-	orgs := []Org{{Owner: inst.Owner, Reads: Paced(ClientReads{C: inst.Client}, s.pacers.For(inst.ID))}}
+	orgs := []Org{{Owner: inst.Owner, Reads: Paced(inst.GitHub, s.pacers.For(inst.ID))}}
 	for _, peer := range inst.Peers {
-		orgs = append(orgs, Org{Owner: peer.Owner, Reads: Paced(ClientReads{C: peer.Client}, s.pacers.For(peer.ID))})
+		orgs = append(orgs, Org{Owner: peer.Owner, Reads: Paced(peer.GitHub, s.pacers.For(peer.ID))})
 	}
 	prog, err := Gather(ctx, orgs, p, bot, inst.Now,
 		func(ctx context.Context, login string) (policy.IssueRef, bool, error) {
-			return tracking.Find(ctx, inst.Client, p, bot, login)
+			return tracking.Find(ctx, inst.Write, p, login)
 		})
 	if err != nil {
 		return fmt.Errorf("dashboard of %s: %w", p.Program.Name, err)
 	}
 	f := Compute(prog)
 	s.metrics.Observe(p.Program.Name, prog, f)
-	if err := Write(ctx, inst.Writer(), p, prog, f, inst.DryRun, inst.Reportf); err != nil {
+	if err := Write(ctx, inst.Write, p, prog, f, inst.DryRun, inst.Reportf); err != nil {
 		return err
 	}
-	return AddTermFigures(ctx, inst.Writer(), prog, f, inst.DryRun, inst.Reportf)
+	return AddTermFigures(ctx, inst.Write, prog, f, inst.DryRun, inst.Reportf)
 }
 
 // Comments is how the figures reach a comment another job wrote: edited in

@@ -9,11 +9,18 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
-	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/reviews"
 	"github.com/thanos-community/mentorbot/pkg/turn"
 )
+
+// GitHub is what the digest reads; ghclient.API implements it. It writes
+// only through writeonce.
+type GitHub interface {
+	turn.Timelines
+	SearchIssues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
+	Comments(ctx context.Context, owner, repo string, number int, since time.Time, maxPages int) ([]*github.IssueComment, error)
+	Reviews(ctx context.Context, owner, repo string, number int) ([]*github.PullRequestReview, error)
+}
 
 // Source gathers a mentee's activity from GitHub. It spends three searches
 // per mentee and period, whatever the amount of activity (one more page per
@@ -32,7 +39,7 @@ import (
 // core API reads (reviews, comments since FROM), which are plentiful (5000
 // an hour) where searches are scarce (30 a minute).
 type Source struct {
-	Client *github.Client
+	GitHub GitHub
 	Pacer  *ghclient.Pacer
 	// Qualifier restricts searches, e.g. "org:thanos-io"; empty searches all
 	// of public GitHub (digest.scope: public).
@@ -58,9 +65,9 @@ type Source struct {
 
 // Peer is one more org a Source covers.
 type Peer struct {
-	// Owner is the org; Client and Pacer are its installation's.
+	// Owner is the org; GitHub and Pacer are its installation's.
 	Owner     string
-	Client    *github.Client
+	GitHub    GitHub
 	Pacer     *ghclient.Pacer
 	Qualifier string
 	Repos     map[string]bool
@@ -68,26 +75,26 @@ type Peer struct {
 
 // client returns the client that reads issues of repo ("owner/name"): the
 // peer's when the repository is in a peer org.
-func (s *Source) client(repo string) *github.Client {
+func (s *Source) client(repo string) GitHub {
 	owner, _, _ := strings.Cut(repo, "/")
 	for _, p := range s.Peers {
 		if strings.EqualFold(p.Owner, owner) {
-			return p.Client
+			return p.GitHub
 		}
 	}
-	return s.Client
+	return s.GitHub
 }
 
 // searchTime renders t for a search qualifier, in UTC to the second.
 func searchTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) {
-	out, err := s.searchWith(ctx, s.Client, s.Pacer, s.Qualifier, s.Repos, q)
+	out, err := s.searchWith(ctx, s.GitHub, s.Pacer, s.Qualifier, s.Repos, q)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range s.Peers {
-		more, err := s.searchWith(ctx, p.Client, p.Pacer, p.Qualifier, p.Repos, q)
+		more, err := s.searchWith(ctx, p.GitHub, p.Pacer, p.Qualifier, p.Repos, q)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Owner, err)
 		}
@@ -96,7 +103,7 @@ func (s *Source) search(ctx context.Context, q string) ([]*github.Issue, error) 
 	return out, nil
 }
 
-func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *ghclient.Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
+func (s *Source) searchWith(ctx context.Context, client GitHub, pacer *ghclient.Pacer, qualifier string, repos map[string]bool, q string) ([]*github.Issue, error) {
 	if qualifier != "" {
 		q += " " + qualifier
 	}
@@ -110,12 +117,12 @@ func (s *Source) searchWith(ctx context.Context, client *github.Client, pacer *g
 		}
 		s.Searches++
 		s.Calls++
-		res, resp, err := client.Search.Issues(ctx, q, opt)
+		res, resp, err := client.SearchIssues(ctx, q, opt)
 		if pacer != nil {
 			pacer.Observe(resp)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("search issues %q: %w", q, err)
+			return nil, err
 		}
 		for _, is := range res.Issues {
 			repo := ghclient.RepoOf(is)
@@ -210,7 +217,7 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 			d.Tasks = append(d.Tasks, task(is))
 		}
 		switch {
-		case job.IsBot(is.GetUser()):
+		case turn.IsBotUser(is.GetUser()):
 			// A bot's issue (this app's meetup or learnings issue, a
 			// dependency dashboard) is not the mentee's contribution.
 		case strings.EqualFold(is.GetUser().GetLogin(), login) && within(is.GetCreatedAt().Time, from, to):
@@ -257,7 +264,7 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 			r.Tasks = append(r.Tasks, task(is))
 		}
 		switch {
-		case job.IsBot(is.GetUser()):
+		case turn.IsBotUser(is.GetUser()):
 			// Not the mentee's activity: see Week.
 		case strings.EqualFold(is.GetUser().GetLogin(), t.Mentee) && !is.GetCreatedAt().Time.Before(since):
 			r.IssuesOpened = append(r.IssuesOpened, item(is))
@@ -278,18 +285,17 @@ func (s *Source) Term(ctx context.Context, t Term, since, now time.Time) (Report
 // commented reports whether login commented on the issue in [from, to).
 func (s *Source) commented(ctx context.Context, is *github.Issue, login string, from, to time.Time) (bool, error) {
 	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
-	found := false
-	err := ghclient.Each(0, func(page int) ([]*github.IssueComment, *github.Response, error) {
-		s.Calls++
-		return s.client(ghclient.RepoOf(is)).Issues.ListComments(ctx, owner, repo, is.GetNumber(), &github.IssueListCommentsOptions{Since: &from, ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	}, func(c *github.IssueComment) bool {
-		found = strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to)
-		return !found
-	})
+	s.Calls++
+	cs, err := s.client(ghclient.RepoOf(is)).Comments(ctx, owner, repo, is.GetNumber(), from, 0)
 	if err != nil {
-		return false, fmt.Errorf("list comments of %s#%d: %w", ghclient.RepoOf(is), is.GetNumber(), err)
+		return false, err
 	}
-	return found, nil
+	for _, c := range cs {
+		if strings.EqualFold(c.GetUser().GetLogin(), login) && within(c.GetCreatedAt().Time, from, to) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // reviews returns the PRs (by others) login reviewed in [from, to).
@@ -319,21 +325,15 @@ func (s *Source) reviews(ctx context.Context, login string, from, to time.Time) 
 
 func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.PullRequestReview, error) {
 	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
-	out, err := ghclient.All(0, func(page int) ([]*github.PullRequestReview, *github.Response, error) {
-		s.Calls++
-		return s.client(ghclient.RepoOf(is)).PullRequests.ListReviews(ctx, owner, repo, is.GetNumber(), &github.ListOptions{PerPage: 100, Page: page})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list reviews of %s#%d: %w", ghclient.RepoOf(is), is.GetNumber(), err)
-	}
-	return out, nil
+	s.Calls++
+	return s.client(ghclient.RepoOf(is)).Reviews(ctx, owner, repo, is.GetNumber())
 }
 
 // wait runs the review-wait clock on an open PR, read the way the
 // review-wait reminders read it (its timeline), so both say the same.
-func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (reviews.WaitState, error) {
+func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (turn.WaitState, error) {
 	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := reviews.ReadWait(ctx, s.client(ghclient.RepoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
+	st, _, err := turn.ReadWait(ctx, s.client(ghclient.RepoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
 	return st, err
 }

@@ -69,7 +69,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
 	commentID := ev.GetComment().GetID()
 	// Gathering a preview costs searches: look for the reply first.
-	_, answered, err := env.Writer().FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
+	_, answered, err := env.Write.FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	if env.Now.Before(p.To) {
 		p.To = env.Now
 	}
-	src := s.source(env.Client, env.InstallationID, env.Owner, nil, env.Policy, ref)
+	src := s.source(env.GitHub, env.InstallationID, env.Owner, nil, env.Policy, ref)
 	if s.Peers != nil && src.Qualifier != "" {
 		// The weekly digest counts every org of a shared programme; so does
 		// its preview.
@@ -116,7 +116,7 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 
 // reply answers the command comment commentID once (its reply marker).
 func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
-	if _, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
+	if _, err := env.Write.CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
 		return fmt.Errorf("reply on %s: %w", ref, err)
 	}
 	return nil

@@ -53,8 +53,8 @@ func (s *Sweep) pacer(id int64) *ghclient.Pacer {
 }
 
 // source builds the activity source for one mentee.
-func (s *Sweep) source(c *github.Client, instID int64, owner string, repos []*github.Repository, p policy.Policy, skip policy.IssueRef) *Source {
-	src := &Source{Client: c, Pacer: s.pacer(instID), TaskLabel: p.Labels.MenteeTask, Skip: skip}
+func (s *Sweep) source(c GitHub, instID int64, owner string, repos []*github.Repository, p policy.Policy, skip policy.IssueRef) *Source {
+	src := &Source{GitHub: c, Pacer: s.pacer(instID), TaskLabel: p.Labels.MenteeTask, Skip: skip}
 	if !strings.EqualFold(p.Digest.Scope, "public") {
 		src.Qualifier = "org:" + owner
 		if repos != nil {
@@ -81,8 +81,8 @@ func (s *Sweep) addPeers(src *Source, peers []job.Peer, p policy.Policy, skip po
 		return
 	}
 	for _, peer := range peers {
-		ps := s.source(peer.Client, peer.ID, peer.Owner, peer.Repos, p, skip)
-		src.Peers = append(src.Peers, Peer{Owner: peer.Owner, Client: peer.Client, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
+		ps := s.source(peer.GitHub, peer.ID, peer.Owner, peer.Repos, p, skip)
+		src.Peers = append(src.Peers, Peer{Owner: peer.Owner, GitHub: peer.GitHub, Pacer: ps.Pacer, Qualifier: ps.Qualifier, Repos: ps.Repos})
 	}
 }
 
@@ -137,7 +137,7 @@ type posted struct {
 	previous                        *Figures
 }
 
-func (s *Sweep) readPosted(ctx context.Context, c *github.Client, ref policy.IssueRef, bot job.Identity, login string, w Week) (posted, error) {
+func (s *Sweep) readPosted(ctx context.Context, c GitHub, ref policy.IssueRef, bot job.Identity, login string, w Week) (posted, error) {
 	var out posted
 	err := botComments(ctx, c, ref, bot, func(body string) {
 		if Posted(body, w) {
@@ -161,8 +161,8 @@ func (s *Sweep) readPosted(ctx context.Context, c *github.Client, ref policy.Iss
 // botComments calls fn with the body of every comment the bot wrote on the
 // issue. Markers in anybody else's comments are ignored: pasting a digest's
 // marker must not silence the next one.
-func botComments(ctx context.Context, c *github.Client, ref policy.IssueRef, bot job.Identity, fn func(body string)) error {
-	cs, err := ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
+func botComments(ctx context.Context, c GitHub, ref policy.IssueRef, bot job.Identity, fn func(body string)) error {
+	cs, err := c.Comments(ctx, ref.Owner, ref.Repo, ref.Number, time.Time{}, 0)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func botComments(ctx context.Context, c *github.Client, ref policy.IssueRef, bot
 
 func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedule, m policy.Mentee, period Period, digest, retro, report bool) error {
 	log := zerolog.Ctx(ctx).With().Str("mentee", m.Login).Logger()
-	ref, ok, err := tracking.Find(ctx, inst.Client, inst.Policy, inst.Bot.Login(), m.Login)
+	ref, ok, err := tracking.Find(ctx, inst.Write, inst.Policy, m.Login)
 	if err != nil {
 		return fmt.Errorf("find tracking issue: %w", err)
 	}
@@ -194,12 +194,12 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 	}
 	var seen posted // a new tracking issue (ref.Number 0) has no comments
 	if ref.Number != 0 {
-		if seen, err = s.readPosted(ctx, inst.Client, ref, inst.Bot, m.Login, period.Week); err != nil {
+		if seen, err = s.readPosted(ctx, inst.GitHub, ref, inst.Bot, m.Login, period.Week); err != nil {
 			return err
 		}
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
-	src := s.source(inst.Client, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
+	src := s.source(inst.GitHub, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
 	s.addPeers(src, inst.Peers, inst.Policy, ref)
 
 	if digest && !seen.digest {
@@ -250,7 +250,7 @@ func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what,
 	default:
 		inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
 	}
-	c, err := inst.Writer().CommentOnce(ctx, ref, kind, key, body)
+	c, err := inst.Write.CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return fmt.Errorf("post %s on %s: %w", what, ref, err)
 	}

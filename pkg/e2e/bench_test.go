@@ -173,8 +173,7 @@ func BenchmarkBurstCalls(b *testing.B) {
 // reason each call cannot go:
 //   - an installation token: every call needs one (one per installation);
 //   - the policy: the repository's file (a 404 here) and the org default,
-//     for which go-githubapp's appconfig first asks the .github
-//     repository's default branch (3; 2 if that lookup went);
+//     one contents request each;
 //   - the contributing guide: one listing of the repository's root, unless
 //     program.contributing_url is set;
 //   - per welcome: the marker search (has this author been welcomed?), the
@@ -184,7 +183,6 @@ var (
 	stormLowerBound = map[string]int{
 		"apps/create-installation-access-token": 1,
 		"repos/get-content mentorbot.yml":       2,
-		"repos/get .github":                     1,
 		"repos/get-content guide":               1,
 		"search/issues-and-pull-requests":       1,
 		"issues/create-comment":                 1,
@@ -193,7 +191,6 @@ var (
 	burstLowerBound = map[string]int{
 		"apps/create-installation-access-token": 1,
 		"repos/get-content mentorbot.yml":       2,
-		"repos/get .github":                     1,
 		"repos/get-content guide":               1,
 		"search/issues-and-pull-requests":       burstPRs,
 		"issues/create-comment":                 burstPRs,

@@ -58,6 +58,9 @@ func NewCreator(o Options) (githubapp.ClientCreator, error) {
 		o.CacheBytes = 4 << 20
 	}
 	mws := []githubapp.ClientMiddleware{
+		// Outermost, so that a coalesced read is one request in the logs,
+		// the metrics and the rate limit.
+		Coalesce(),
 		githubapp.ClientLogging(zerolog.DebugLevel),
 		githubapp.ClientMetrics(o.GoMetrics),
 		o.Metrics.Middleware(),

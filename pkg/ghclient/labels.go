@@ -14,19 +14,19 @@ import (
 // go-github v60 sends AddLabelsToIssue as a bare JSON array (GitHub's
 // description defines {"labels": [...]}) and puts label names into paths
 // unescaped, which breaks on real names like "GSoC/Community Bridge/LFX".
-// These helpers use the documented forms.
+// These methods of GitHub use the documented forms.
 
 // AddLabels adds labels to an issue or PR and returns its labels afterwards.
-func AddLabels(ctx context.Context, c *github.Client, owner, repo string, number int, labels ...string) ([]*github.Label, error) {
+func (g *GitHub) AddLabels(ctx context.Context, owner, repo string, number int, labels ...string) ([]*github.Label, error) {
 	u := fmt.Sprintf("repos/%s/%s/issues/%d/labels", url.PathEscape(owner), url.PathEscape(repo), number)
-	req, err := c.NewRequest(http.MethodPost, u, struct {
+	req, err := g.c.NewRequest(http.MethodPost, u, struct {
 		Labels []string `json:"labels"`
 	}{labels})
 	if err != nil {
 		return nil, fmt.Errorf("add labels %q to %s/%s#%d: %w", labels, owner, repo, number, err)
 	}
 	var out []*github.Label
-	if _, err := c.Do(ctx, req, &out); err != nil {
+	if _, err := g.c.Do(ctx, req, &out); err != nil {
 		return nil, fmt.Errorf("add labels %q to %s/%s#%d: %w", labels, owner, repo, number, err)
 	}
 	return out, nil
@@ -34,13 +34,13 @@ func AddLabels(ctx context.Context, c *github.Client, owner, repo string, number
 
 // RemoveLabel removes a label from an issue or PR; a label that is not there
 // is not an error.
-func RemoveLabel(ctx context.Context, c *github.Client, owner, repo string, number int, name string) error {
+func (g *GitHub) RemoveLabel(ctx context.Context, owner, repo string, number int, name string) error {
 	u := fmt.Sprintf("repos/%s/%s/issues/%d/labels/%s", url.PathEscape(owner), url.PathEscape(repo), number, url.PathEscape(name))
-	req, err := c.NewRequest(http.MethodDelete, u, nil)
+	req, err := g.c.NewRequest(http.MethodDelete, u, nil)
 	if err != nil {
 		return fmt.Errorf("remove label %q from %s/%s#%d: %w", name, owner, repo, number, err)
 	}
-	if _, err := c.Do(ctx, req, nil); err != nil && !IsNotFound(err) {
+	if _, err := g.c.Do(ctx, req, nil); err != nil && !IsNotFound(err) {
 		return fmt.Errorf("remove label %q from %s/%s#%d: %w", name, owner, repo, number, err)
 	}
 	return nil
@@ -48,20 +48,20 @@ func RemoveLabel(ctx context.Context, c *github.Client, owner, repo string, numb
 
 // EnsureLabel creates the repository label when it is missing. It reads
 // first, so an existing label costs no write.
-func EnsureLabel(ctx context.Context, c *github.Client, owner, repo string, l github.Label) error {
+func (g *GitHub) EnsureLabel(ctx context.Context, owner, repo string, l github.Label) error {
 	u := fmt.Sprintf("repos/%s/%s/labels/%s", url.PathEscape(owner), url.PathEscape(repo), url.PathEscape(l.GetName()))
-	req, err := c.NewRequest(http.MethodGet, u, nil)
+	req, err := g.c.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return fmt.Errorf("get label %q of %s/%s: %w", l.GetName(), owner, repo, err)
 	}
-	_, err = c.Do(ctx, req, nil)
+	_, err = g.c.Do(ctx, req, nil)
 	if err == nil {
 		return nil
 	}
 	if !IsNotFound(err) {
 		return fmt.Errorf("get label %q of %s/%s: %w", l.GetName(), owner, repo, err)
 	}
-	if _, _, err := c.Issues.CreateLabel(ctx, owner, repo, &l); err != nil {
+	if _, _, err := g.c.Issues.CreateLabel(ctx, owner, repo, &l); err != nil {
 		var er *github.ErrorResponse
 		// Another replica may have created it in between.
 		if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {

@@ -1,9 +1,6 @@
 package ghclient
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/google/go-github/v60/github"
 )
 
@@ -40,17 +37,4 @@ func Each[T any](maxPages int, list func(page int) ([]T, *github.Response, error
 		page = res.NextPage
 	}
 	return nil
-}
-
-// Comments lists the comments of an issue or pull request, oldest first, at
-// most maxPages pages of 100 (0: all). Every job that looks for its markers
-// reads comments this way.
-func Comments(ctx context.Context, c *github.Client, owner, repo string, number, maxPages int) ([]*github.IssueComment, error) {
-	out, err := All(maxPages, func(page int) ([]*github.IssueComment, *github.Response, error) {
-		return c.Issues.ListComments(ctx, owner, repo, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list comments of %s/%s#%d: %w", owner, repo, number, err)
-	}
-	return out, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/thanos-community/mentorbot/pkg/cache"
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
@@ -68,7 +69,7 @@ func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repos
 		return ctx, job.Env{}, fmt.Errorf("load policy of %s/%s: %w", owner, name, err)
 	}
 	return ctx, job.Env{
-		Client:         client,
+		GitHub:         ghclient.New(client),
 		InstallationID: installationID,
 		Owner:          owner,
 		Repo:           name,

@@ -9,7 +9,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // IssueComment handles issue_comment events: slash commands.
@@ -34,7 +34,7 @@ func (h *IssueComment) Handle(ctx context.Context, _, _ string, payload []byte) 
 	if ev.GetAction() != "created" {
 		return nil
 	}
-	if job.IsBot(ev.GetSender()) || job.IsBot(ev.GetComment().GetUser()) {
+	if turn.IsBotUser(ev.GetSender()) || turn.IsBotUser(ev.GetComment().GetUser()) {
 		zerolog.Ctx(ctx).Debug().Str("sender", ev.GetSender().GetLogin()).Msg("comment by a bot, ignoring")
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Issues handles issues events: welcomes on first issues and hand-added
@@ -35,7 +35,7 @@ func (h *Issues) Handle(ctx context.Context, _, _ string, payload []byte) error 
 	default:
 		return nil
 	}
-	if job.IsBot(ev.GetSender()) {
+	if turn.IsBotUser(ev.GetSender()) {
 		zerolog.Ctx(ctx).Debug().Str("sender", ev.GetSender().GetLogin()).Msg("event caused by a bot, ignoring")
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // PullRequest handles pull_request events: mentee labels and welcomes.
@@ -34,7 +34,7 @@ func (h *PullRequest) Handle(ctx context.Context, _, _ string, payload []byte) e
 	default:
 		return nil
 	}
-	if job.IsBot(ev.GetSender()) {
+	if turn.IsBotUser(ev.GetSender()) {
 		zerolog.Ctx(ctx).Debug().Str("sender", ev.GetSender().GetLogin()).Msg("event caused by a bot, ignoring")
 		return nil
 	}

@@ -1,7 +1,10 @@
 package job
 
 import (
+	"go/ast"
 	"go/build"
+	"go/parser"
+	"go/token"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,18 +18,13 @@ import (
 // import; a job must not import another job.
 var jobPackages = []string{"mentees", "welcome", "reviews", "digest", "learnings", "dashboard"}
 
-// knownEdges are job-to-job imports not yet removed, each with why: a new
-// one fails the test, and removing one must remove it here too.
-var knownEdges = map[string]string{
-	// The digest measures a PR's wait with reviews.ReadWait, which reads the
-	// timeline; the clock itself is pkg/turn. Moving the timeline read there
-	// too removes this edge.
-	"digest -> reviews": "reviews.ReadWait",
-}
+// clientFree are the packages besides the jobs that must not hold a
+// *github.Client: what every job receives, and the shared ideas jobs use.
+// Only pkg/ghclient (the GitHub package) and the wiring hold the client.
+var clientFree = []string{"job", "tracking", "turn", "markers", "onboarding", "commands"}
 
 func TestNoJobImportsAnotherJob(t *testing.T) {
 	const module = "github.com/thanos-community/mentorbot/pkg/"
-	found := map[string]bool{}
 	for _, p := range jobPackages {
 		pkg, err := build.ImportDir(filepath.Join("..", p), 0)
 		if err != nil {
@@ -34,19 +32,51 @@ func TestNoJobImportsAnotherJob(t *testing.T) {
 		}
 		for _, imp := range pkg.Imports {
 			other, ok := strings.CutPrefix(imp, module)
-			if !ok || !slices.Contains(jobPackages, other) {
-				continue
-			}
-			edge := p + " -> " + other
-			found[edge] = true
-			if _, known := knownEdges[edge]; !known {
+			if ok && slices.Contains(jobPackages, other) {
 				t.Errorf("job %s imports job %s: move the shared idea into a package of its own", p, other)
 			}
 		}
 	}
-	for edge := range knownEdges {
-		if !found[edge] {
-			t.Errorf("%s is gone: remove it from knownEdges", edge)
+}
+
+// TestNoJobHoldsTheClient checks that jobs reach GitHub only through the
+// narrow interfaces they declare (ghclient.API implements them all): no
+// job, and nothing jobs receive, names go-github's *github.Client.
+func TestNoJobHoldsTheClient(t *testing.T) {
+	for _, p := range slices.Concat(jobPackages, clientFree) {
+		dir := filepath.Join("..", p)
+		pkg, err := build.ImportDir(dir, 0)
+		if err != nil {
+			t.Fatalf("read package %s: %v", p, err)
+		}
+		fset := token.NewFileSet()
+		for _, name := range pkg.GoFiles {
+			f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatalf("parse %s: %v", name, err)
+			}
+			local := ""
+			for _, imp := range f.Imports {
+				if strings.Trim(imp.Path.Value, `"`) == "github.com/google/go-github/v60/github" {
+					local = "github"
+					if imp.Name != nil {
+						local = imp.Name.Name
+					}
+				}
+			}
+			if local == "" {
+				continue
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if x, ok := sel.X.(*ast.Ident); ok && x.Name == local && sel.Sel.Name == "Client" {
+					t.Errorf("%s: %s names *github.Client: declare the GitHub calls the job needs as an interface (ghclient.API implements it)", fset.Position(sel.Pos()), p)
+				}
+				return true
+			})
 		}
 	}
 }

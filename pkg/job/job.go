@@ -1,5 +1,6 @@
 // Package job holds what every job receives: the installation's GitHub
-// client, the effective policy of the repository, the clock and the bot's own
+// API (ghclient.API, of which each job uses the few methods it declares),
+// the write primitive, the effective policy of the repository, the clock and the bot's own
 // identity. Jobs take an Env instead of reaching for globals.
 package job
 
@@ -9,8 +10,8 @@ import (
 
 	"github.com/google/go-github/v60/github"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/turn"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
@@ -30,9 +31,10 @@ func (i Identity) IsSelf(login string) bool {
 
 // Env is one job run's context for one repository of one installation.
 type Env struct {
-	Client *github.Client
-	// Write is how the job writes comments and issues (see writeonce); nil
-	// means a writeonce.Writer over Client. Use Writer().
+	// GitHub is every read and non-text write jobs make; a job passes it
+	// on as the narrow interface it declares.
+	GitHub ghclient.API
+	// Write is how the job writes comments and issues (see writeonce).
 	Write          writeonce.Interface
 	InstallationID int64
 	Owner, Repo    string
@@ -41,29 +43,12 @@ type Env struct {
 	Bot            Identity
 }
 
-// Writer returns what the job writes through.
-func (e Env) Writer() writeonce.Interface {
-	if e.Write != nil {
-		return e.Write
-	}
-	return writeonce.For(e.Client, e.Bot.Login())
-}
-
-// IsBot reports whether a user is a bot: GitHub's type "Bot" or a [bot] login.
-func IsBot(u *github.User) bool {
-	if u == nil {
-		return false
-	}
-	return u.GetType() == "Bot" || turn.IsBot(u.GetLogin())
-}
-
 // Installation is one sweep's context: every repository of one
 // installation, with the programme's policy and each repository's.
 type Installation struct {
 	ID     int64
-	Client *github.Client
-	// Write is how the sweep writes comments and issues (see writeonce);
-	// nil means a writeonce.Writer over Client. Use Writer().
+	GitHub ghclient.API
+	// Write is how the sweep writes comments and issues (see writeonce).
 	Write writeonce.Interface
 	// Owner is the account (org or user) the app is installed on.
 	Owner string
@@ -95,14 +80,6 @@ type Installation struct {
 	DryRun bool
 }
 
-// Writer returns what the sweep writes through.
-func (i Installation) Writer() writeonce.Interface {
-	if i.Write != nil {
-		return i.Write
-	}
-	return writeonce.For(i.Client, i.Bot.Login())
-}
-
 // Reportf writes a line to the installation's report, if any.
 func (i Installation) Reportf(format string, args ...any) {
 	if i.Report != nil {
@@ -113,7 +90,7 @@ func (i Installation) Reportf(format string, args ...any) {
 // Peer is another installation of the same programme (another org).
 type Peer struct {
 	ID     int64
-	Client *github.Client
+	GitHub ghclient.API
 	Owner  string
 	Repos  []*github.Repository
 }

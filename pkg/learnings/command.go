@@ -55,7 +55,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	commenter := comment.GetUser().GetLogin()
 	here := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
-	w := env.Writer()
+	w := env.Write
 	reply := func(body string) error {
 		_, err := w.CommentOnce(ctx, here, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
@@ -70,7 +70,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	onPlanning := env.Bot.IsSelf(issue.GetUser().GetLogin()) && markers.Has(issue.GetBody(), MeetupMarkerKind, slug)
 	onOwn := false
 	if isMentee && !onPlanning {
-		ref, ok, err := tracking.Find(ctx, env.Client, p, env.Bot.Login(), m.Login)
+		ref, ok, err := tracking.Find(ctx, env.Write, p, m.Login)
 		if err != nil {
 			return fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
 		}
@@ -83,7 +83,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 	if !p.Meetup.Enabled {
 		return reply(NoMeetupReply(commenter, false, comment.GetID()))
 	}
-	issues, ok, err := listBotIssues(ctx, env.Client, p, env.Bot.Login())
+	issues, ok, err := listBotIssues(ctx, env.Write, p)
 	if err != nil {
 		return err
 	}

@@ -3,18 +3,20 @@ package learnings
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
-	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/tracking"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
-// listComments lists every comment of an issue, oldest first.
-func listComments(ctx context.Context, c *github.Client, ref policy.IssueRef) ([]*github.IssueComment, error) {
-	return ghclient.Comments(ctx, c, ref.Owner, ref.Repo, ref.Number, 0)
+// GitHub is the one read the learnings make besides the bot's own issues
+// (writeonce): the comments of tracking issues. ghclient.API implements it.
+type GitHub interface {
+	Comments(ctx context.Context, owner, repo string, number int, since time.Time, maxPages int) ([]*github.IssueComment, error)
 }
 
 // asComment turns an API comment into plain data.
@@ -42,12 +44,12 @@ type botIssues struct {
 	issues []*github.Issue
 }
 
-func listBotIssues(ctx context.Context, c *github.Client, p policy.Policy, botLogin string) (botIssues, bool, error) {
+func listBotIssues(ctx context.Context, w tracking.Opened, p policy.Policy) (botIssues, bool, error) {
 	owner, repo, ok := policy.SplitRepo(p.Program.TrackingRepo)
 	if !ok {
 		return botIssues{}, false, nil
 	}
-	issues, err := writeonce.ListOpenedBy(ctx, c.Issues, owner, repo, botLogin)
+	issues, err := w.OpenedByBot(ctx, owner, repo)
 	if err != nil {
 		return botIssues{}, false, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
 	"github.com/thanos-community/mentorbot/pkg/job"
@@ -36,7 +35,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	}
 	log := zerolog.Ctx(ctx).With().Str("program", p.Program.Name).Logger()
 	ctx = log.WithContext(ctx)
-	issues, ok, err := listBotIssues(ctx, inst.Client, p, inst.Bot.Login())
+	issues, ok, err := listBotIssues(ctx, inst.Write, p)
 	if err != nil {
 		return err
 	}
@@ -65,17 +64,17 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 // template the bot posted (marker retro:<login>), which is a help and not a
 // start line. A mentee without a tracking issue, or with no such comment,
 // has an empty retrospective ("no retrospective yet").
-func Retrospectives(ctx context.Context, c *github.Client, p policy.Policy, bot job.Identity) ([]Retrospective, error) {
+func Retrospectives(ctx context.Context, gh GitHub, w tracking.Opened, p policy.Policy, bot job.Identity) ([]Retrospective, error) {
 	loc := Location(p)
 	var out []Retrospective
 	for _, m := range p.Mentees {
 		r := Retrospective{Mentee: m.Login}
-		ref, ok, err := tracking.Find(ctx, c, p, bot.Login(), m.Login)
+		ref, ok, err := tracking.Find(ctx, w, p, m.Login)
 		if err != nil {
 			return nil, fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
 		}
 		if ok {
-			cms, err := listComments(ctx, c, ref)
+			cms, err := gh.Comments(ctx, ref.Owner, ref.Repo, ref.Number, time.Time{}, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -130,12 +129,12 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 		inst.Reportf("learnings: %s is closed, retrospectives are no longer read", issues.refOf(existing))
 		return nil
 	}
-	retros, err := Retrospectives(ctx, inst.Client, p, inst.Bot)
+	retros, err := Retrospectives(ctx, inst.GitHub, inst.Write, p, inst.Bot)
 	if err != nil {
 		return err
 	}
 	title, body := LearningsTitle(p.Program.Name), LearningsBody(p.Program.Name, retros)
-	w := inst.Writer()
+	w := inst.Write
 	if existing == nil {
 		inst.Reportf("learnings: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
 		is, err := openOnce(ctx, w, issues, IssueMarkerKind, Slug(p.Program.Name), title, body)
@@ -167,7 +166,7 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 		return nil
 	}
 	ref := issues.refOf(planning)
-	_, err := inst.Writer().UpdateIssueBody(ctx, ref, func(body string) (string, error) {
+	_, err := inst.Write.UpdateIssueBody(ctx, ref, func(body string) (string, error) {
 		if a, err := ReadAgenda(body); err == nil && a.LearningsURL == learningsURL {
 			return body, nil
 		}
@@ -195,7 +194,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 		}
 		title := MeetupTitle(p.Program.Name)
 		inst.Reportf("meetup: open %q in %s/%s:\n%s", title, issues.ref.Owner, issues.ref.Repo, body)
-		planning, err = openOnce(ctx, inst.Writer(), issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
+		planning, err = openOnce(ctx, inst.Write, issues, MeetupMarkerKind, Slug(p.Program.Name), title, body)
 		if err != nil {
 			return err
 		}
@@ -214,7 +213,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 // invite asks one mentee on their tracking issue whether they would like to
 // present, once (marker meetup-invite:<login>).
 func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planningURL string) error {
-	ref, ok, err := tracking.Find(ctx, inst.Client, inst.Policy, inst.Bot.Login(), login)
+	ref, ok, err := tracking.Find(ctx, inst.Write, inst.Policy, login)
 	if err != nil {
 		return fmt.Errorf("find tracking issue: %w", err)
 	}
@@ -227,7 +226,7 @@ func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planni
 	if err != nil {
 		return err
 	}
-	c, err := inst.Writer().CommentOnce(ctx, ref, InviteMarkerKind, login, body)
+	c, err := inst.Write.CommentOnce(ctx, ref, InviteMarkerKind, login, body)
 	if err != nil {
 		return err
 	}

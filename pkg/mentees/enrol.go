@@ -84,7 +84,7 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 		log.Warn().Str("mentee", s.Login).Int("line", s.Line).Str("policy_source", s.Source).
 			Msg("roster entry invalid, skipping it (run check-config for details)")
 	}
-	tr := tracking.NewTracker(inst.Client, inst.Writer(), inst.Policy, inst.Bot.Login())
+	tr := tracking.NewTracker(inst.GitHub, inst.Write, inst.Policy)
 	loc := Location(inst.Policy)
 	var errs []error
 	for _, m := range inst.Policy.Mentees {

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/cache"
-	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
 )
 
@@ -44,13 +43,13 @@ func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color
 	// A burst of PRs in one repository creates the label once: the others
 	// wait for that one request.
 	_, err := l.exists.GetOrLoad(ctx, labelKey(env, name), func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, ghclient.EnsureLabel(ctx, env.Client, env.Owner, env.Repo, github.Label{
+		return struct{}{}, env.GitHub.EnsureLabel(ctx, env.Owner, env.Repo, github.Label{
 			Name: github.String(name), Color: github.String(color), Description: github.String(desc),
 		})
 	})
 	if err != nil {
 		return err
 	}
-	_, err = ghclient.AddLabels(ctx, env.Client, env.Owner, env.Repo, number, name)
+	_, err = env.GitHub.AddLabels(ctx, env.Owner, env.Repo, number, name)
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // PRLabeler adds labels.mentee_pr to pull requests opened (reopened, ready
@@ -44,13 +45,13 @@ func NewPRLabeler(enrol *Enroller, now func() time.Time) *PRLabeler {
 func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullRequestEvent) error {
 	pr := ev.GetPullRequest()
 	label := env.Policy.Labels.MenteePR
-	if pr == nil || pr.GetState() != "open" || label == "" || job.IsBot(pr.GetUser()) {
+	if pr == nil || pr.GetState() != "open" || label == "" || turn.IsBotUser(pr.GetUser()) {
 		return nil
 	}
 	log := zerolog.Ctx(ctx)
 	m, active := Active(env.Policy, pr.GetUser().GetLogin(), env.Now)
 	if active && j.enrol != nil {
-		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login()), m)
+		j.enrol.enrollFromEvent(ctx, env, tracking.NewTracker(env.GitHub, env.Write, env.Policy), m)
 	}
 	if ghclient.HasLabel(ghclient.LabelNames(pr.Labels), label) {
 		log.Debug().Str("label", label).Msg("pull request already labelled")
@@ -96,7 +97,7 @@ func closesTask(ctx context.Context, env job.Env, body string) (policy.IssueRef,
 		if !strings.EqualFold(ref.Owner, env.Owner) {
 			continue
 		}
-		is, _, err := env.Client.Issues.Get(ctx, ref.Owner, ref.Repo, ref.Number)
+		is, err := env.GitHub.Issue(ctx, ref.Owner, ref.Repo, ref.Number)
 		if err != nil {
 			if ghclient.IsNotFound(err) || ghclient.IsStatus(err, http.StatusGone) {
 				continue // no such issue, or not one the app can see

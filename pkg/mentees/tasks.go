@@ -64,21 +64,18 @@ func mayUse(ctx context.Context, env job.Env, login, association string) (bool, 
 	if may, known := MayUseTask(env.Policy, login, association); known {
 		return may, nil
 	}
-	member, _, err := env.Client.Organizations.IsMember(ctx, env.Owner, login)
-	if err != nil && !ghclient.IsNotFound(err) {
-		return false, fmt.Errorf("check membership of %s in %s: %w", login, env.Owner, err)
+	member, err := env.GitHub.IsOrgMember(ctx, env.Owner, login)
+	if err != nil {
+		return false, err
 	}
 	if member {
 		return true, nil
 	}
-	perm, _, err := env.Client.Repositories.GetPermissionLevel(ctx, env.Owner, env.Repo, login)
+	perm, err := env.GitHub.Permission(ctx, env.Owner, env.Repo, login)
 	if err != nil {
-		if ghclient.IsNotFound(err) {
-			return false, nil
-		}
-		return false, fmt.Errorf("check permission of %s on %s/%s: %w", login, env.Owner, env.Repo, err)
+		return false, err
 	}
-	switch perm.GetPermission() {
+	switch perm {
 	case "admin", "maintain", "write":
 		return true, nil
 	}
@@ -104,7 +101,7 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
 	reply := func(body string) error {
-		_, err := env.Writer().CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
+		_, err := env.Write.CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
 		return err
 	}
 	if cmd == nil {
@@ -153,9 +150,9 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 		assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
 	}
 	if !assigned {
-		got, _, err := env.Client.Issues.AddAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), []string{m.Login})
+		got, err := env.GitHub.AddAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), []string{m.Login})
 		if err != nil {
-			return fmt.Errorf("assign %s to %s: %w", m.Login, ref, err)
+			return err
 		}
 		for _, a := range got.Assignees {
 			assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
@@ -211,7 +208,7 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 // link comments the task on the mentee's tracking issue, once, enrolling
 // the mentee first if this is the first the bot hears of them.
 func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
-	tr := tracking.NewTracker(env.Client, env.Writer(), env.Policy, env.Bot.Login())
+	tr := tracking.NewTracker(env.GitHub, env.Write, env.Policy)
 	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {
@@ -243,7 +240,7 @@ func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, la
 	task := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	label := env.Policy.Labels.MenteeTask
 	if labelled {
-		if err := ghclient.RemoveLabel(ctx, env.Client, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
+		if err := env.GitHub.RemoveLabel(ctx, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
 			return done, err
 		}
 		done.Label = true
@@ -271,8 +268,8 @@ func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, la
 		}
 	}
 	if len(unassign) > 0 {
-		if _, _, err := env.Client.Issues.RemoveAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), unassign); err != nil {
-			return done, fmt.Errorf("unassign %v from %s: %w", unassign, task, err)
+		if _, err := env.GitHub.RemoveAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), unassign); err != nil {
+			return done, err
 		}
 		done.Unassigned = unassign
 	}
@@ -291,12 +288,12 @@ func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, la
 // assignEvents reads the assigned and unassigned entries of an issue's
 // event log, oldest first.
 func assignEvents(ctx context.Context, env job.Env, number int) ([]AssignEvent, error) {
-	opt := &github.ListOptions{PerPage: 100}
+	evs, err := env.GitHub.IssueEvents(ctx, env.Owner, env.Repo, number)
+	if err != nil {
+		return nil, err
+	}
 	var out []AssignEvent
-	err := ghclient.Each(0, func(page int) ([]*github.IssueEvent, *github.Response, error) {
-		opt.Page = page
-		return env.Client.Issues.ListIssueEvents(ctx, env.Owner, env.Repo, number, opt)
-	}, func(ev *github.IssueEvent) bool {
+	for _, ev := range evs {
 		switch ev.GetEvent() {
 		case "assigned", "unassigned":
 			out = append(out, AssignEvent{
@@ -306,10 +303,6 @@ func assignEvents(ctx context.Context, env job.Env, number int) ([]AssignEvent, 
 				At:       ev.GetCreatedAt().Time,
 			})
 		}
-		return true
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list events of %s/%s#%d: %w", env.Owner, env.Repo, number, err)
 	}
 	return out, nil
 }
@@ -318,11 +311,11 @@ func assignEvents(ctx context.Context, env job.Env, number int) ([]AssignEvent, 
 // there is one, to say the task was withdrawn. It reports whether the link
 // says so now.
 func (t *Tasks) withdrawLink(ctx context.Context, env job.Env, mentee string, task policy.IssueRef, title string) (bool, error) {
-	ref, ok, err := tracking.Find(ctx, env.Client, env.Policy, env.Bot.Login(), mentee)
+	ref, ok, err := tracking.Find(ctx, env.Write, env.Policy, mentee)
 	if err != nil || !ok {
 		return false, err
 	}
 	body := TaskWithdrawnComment(mentee, task, title)
-	_, ok, err = env.Writer().UpdateComment(ctx, ref, KindTaskLink, TaskLinkKey(task), func(string) (string, error) { return body, nil })
+	_, ok, err = env.Write.UpdateComment(ctx, ref, KindTaskLink, TaskLinkKey(task), func(string) (string, error) { return body, nil })
 	return ok, err
 }

@@ -29,7 +29,7 @@ type Reminder struct {
 	Channels string
 	// Requested is true when the bot also requested their review.
 	Requested bool
-	// Period is WaitState.Period, the marker key.
+	// Period is turn.WaitState.Period, the marker key.
 	Period string
 }
 

@@ -43,7 +43,7 @@ type ScopeInput struct {
 	AuthorAssociation string
 	// AuthorIsBot is true when the author's type is Bot.
 	AuthorIsBot bool
-	// Waiting is WaitState.Waiting for this PR.
+	// Waiting is turn.WaitState.Waiting for this PR.
 	Waiting bool
 	// KeepaliveByBot is true when the keepalive label now on the PR was
 	// added by mentorbot. The bot never removes a label a human added.

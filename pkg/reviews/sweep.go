@@ -50,7 +50,7 @@ func NewSweep() *Sweep {
 type run struct {
 	s     *Sweep
 	inst  job.Installation
-	c     *github.Client
+	c     GitHub
 	pol   *policy.Policy // the org's
 	clock Clock          // the org's
 	scope string         // "org:X" or "user:X"
@@ -87,7 +87,7 @@ type repoInfo struct {
 func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	pol := inst.Policy
 	r := &run{
-		s: s, inst: inst, c: inst.Client, pol: &pol,
+		s: s, inst: inst, c: inst.GitHub, pol: &pol,
 		clock: clockOf(&pol),
 		scope: "user:" + inst.Owner, repos: map[string]bool{},
 		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
@@ -139,7 +139,7 @@ func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
 	}
 	pol := r.inst.RepoPolicy(owner, name)
 	ri := &repoInfo{pol: &pol, clock: clockOf(&pol)}
-	_, dir, _, err := r.c.Repositories.GetContents(ctx, owner, name, "", nil)
+	_, dir, err := r.c.Contents(ctx, owner, name, "")
 	switch {
 	case ghclient.IsNotFound(err):
 		ri.root = map[string]string{} // an empty repository
@@ -226,7 +226,7 @@ func (r *run) search(ctx context.Context, q string, maxPages int) ([]*github.Iss
 }
 
 func (r *run) searchPage(ctx context.Context, q string, page int) ([]*github.Issue, int, error) {
-	res, _, err := r.c.Search.Issues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	res, _, err := r.c.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q page %d: %w", q, page, err)
 	}
@@ -250,7 +250,7 @@ type prCtx struct {
 	is                *github.Issue
 	pol               *policy.Policy // the repository's
 	clock             Clock
-	thread            Thread
+	thread            turn.Thread
 	labels            []string
 }
 
@@ -273,7 +273,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	in := ScopeInput{
 		State: is.GetState(), Draft: is.GetDraft(), Merged: is.GetPullRequestLinks().GetMergedAt().Time != (time.Time{}),
 		Labels: p.labels, Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
-		AuthorIsBot: job.IsBot(is.GetUser()), Now: r.inst.Now, Location: r.clock.Loc(),
+		AuthorIsBot: turn.IsBotUser(is.GetUser()), Now: r.inst.Now, Location: r.clock.Loc(),
 	}
 	if d := Scope(r.pol, in); !d.InScope {
 		log.Debug().Str("why", d.Why).Msg("pull request out of scope")
@@ -303,7 +303,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return nil
 	}
 
-	st, thread, err := ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock, peopleOf(p.pol, d))
+	st, thread, err := turn.ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock, peopleOf(p.pol, d))
 	if err != nil {
 		return err
 	}
@@ -341,57 +341,12 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 	return errors.Join(errs...)
 }
 
-// ReadWait reads a PR's timeline and runs the wait clock on it, reading the
-// PR's commits too only when the verdict rests on a push the timeline does
-// not attribute (see TimelineWait). It is the one way the reminders and the
-// digest measure a PR's wait. It also returns the thread, which the sweep
-// reuses for markers, reviewers and the keepalive label.
-func ReadWait(ctx context.Context, c *github.Client, owner, repo string, number int, author string, createdAt time.Time, draft bool, now time.Time, clock Clock, who turn.People) (WaitState, Thread, error) {
-	tl, assoc, err := readTimelineAssoc(ctx, c, owner, repo, number)
-	if err != nil {
-		return WaitState{}, Thread{}, err
-	}
-	th := readThread(tl, assoc)
-	st, confirm := TimelineWait(th, author, createdAt, draft, now, clock, who)
-	if !confirm {
-		return st, th, nil
-	}
-	cs, err := ghclient.All(3, func(page int) ([]*github.RepositoryCommit, *github.Response, error) {
-		return c.PullRequests.ListCommits(ctx, owner, repo, number, &github.ListOptions{PerPage: 100, Page: page})
-	})
-	if err != nil {
-		return WaitState{}, Thread{}, fmt.Errorf("list commits of %s/%s#%d: %w", owner, repo, number, err)
-	}
-	h := th.History(author, createdAt, draft, false, who)
-	for _, c := range cs {
-		at := c.GetCommit().GetCommitter().GetDate().Time
-		if at.IsZero() {
-			at = c.GetCommit().GetAuthor().GetDate().Time
-		}
-		h.Events = append(h.Events, Event{Kind: EventPush, Actor: c.GetAuthor().GetLogin(), At: at})
-	}
-	return Wait(h, now, clock), th, nil
-}
-
-// readTimeline reads a PR's whole timeline (at most 1,000 entries). The
-// client's ETag cache makes a second read of an unchanged timeline a 304,
-// which costs no rate limit.
-func readTimeline(ctx context.Context, c *github.Client, owner, repo string, number int) ([]*github.Timeline, error) {
-	out, err := ghclient.All(10, func(page int) ([]*github.Timeline, *github.Response, error) {
-		return c.Issues.ListIssueTimeline(ctx, owner, repo, number, &github.ListOptions{PerPage: 100, Page: page})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read the timeline of %s/%s#%d: %w", owner, repo, number, err)
-	}
-	return out, nil
-}
-
 // remind posts the reminder once per waiting period, adds the keepalive
 // label, and escalates once after twice the wait and at least reviews.wait
 // after the reminder. A PR found already past twice the wait without a
 // reminder (reopened after weeks, or at install) gets the reminder now and
 // the escalation a whole wait later, so reviewers get a real chance first.
-func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
+func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st turn.WaitState) error {
 	reminder := MarkedComment(p.thread.Comments, r.inst.Bot, MarkerWait, st.Period)
 	if reminder == nil {
 		body, err := r.reminderBody(ctx, p, st)
@@ -402,7 +357,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 		if err != nil || !posted {
 			return err
 		}
-	} else if st.Escalate && !EscalationDue(p.clock, reminder.GetCreatedAt().Time, r.inst.Now) {
+	} else if st.Escalate && !turn.EscalationDue(p.clock, reminder.GetCreatedAt().Time, r.inst.Now) {
 		r.inst.Reportf("%s: escalation held until %s: reviews.wait after the reminder", p, p.clock.Add(reminder.GetCreatedAt().Time, p.clock.Wait).UTC().Format(time.RFC3339))
 	} else if st.Escalate {
 		if err := r.escalate(ctx, p, d, st, reminder); err != nil {
@@ -414,7 +369,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 	if d.Keepalive == LabelAdd {
 		label := p.pol.Reviews.KeepaliveLabel
 		r.inst.Reportf("%s: adding keepalive label %q while it waits", p, label)
-		if _, err := ghclient.AddLabels(ctx, r.c, p.owner, p.repo, p.number, label); err != nil {
+		if _, err := r.c.AddLabels(ctx, p.owner, p.repo, p.number, label); err != nil {
 			return fmt.Errorf("add label %q to %s: %w", label, p, err)
 		}
 	}
@@ -427,7 +382,7 @@ func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st WaitStat
 // run that wrote the same comment at the same moment (the first stays).
 func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
 	ref := policy.IssueRef{Owner: p.owner, Repo: p.repo, Number: p.number}
-	c, err := r.inst.Writer().CommentOnce(ctx, ref, kind, key, body)
+	c, err := r.inst.Write.CommentOnce(ctx, ref, kind, key, body)
 	if err != nil {
 		return false, err
 	}
@@ -447,7 +402,7 @@ func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }
 
-func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState, reminder *github.IssueComment) error {
+func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st turn.WaitState, reminder *github.IssueComment) error {
 	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerEscalate, st.Period) != nil {
 		r.inst.Reportf("%s: already escalated for the waiting period starting %s", p, st.Period)
 		return nil
@@ -475,7 +430,7 @@ func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st WaitSt
 // that only when its labeled event names the bot).
 func (r *run) removeKeepalive(ctx context.Context, p *prCtx, label string) error {
 	r.inst.Reportf("%s: removing keepalive label %q the bot added (the wait is over)", p, label)
-	if err := ghclient.RemoveLabel(ctx, r.c, p.owner, p.repo, p.number, label); err != nil && !ghclient.IsNotFound(err) {
+	if err := r.c.RemoveLabel(ctx, p.owner, p.repo, p.number, label); err != nil && !ghclient.IsNotFound(err) {
 		return fmt.Errorf("remove label %q from %s: %w", label, p, err)
 	}
 	return nil

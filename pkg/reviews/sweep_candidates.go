@@ -12,8 +12,8 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/codeowners"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
-	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/maintainers"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // reminderBody gathers the evidence of one PR, chooses among the
@@ -26,7 +26,7 @@ import (
 // did not show) go down that ranking one group of equally ranked candidates
 // at a time and stop once a group leaves at least max_suggestions kept, or
 // the lookup budget is spent: the strongest evidence is checked first.
-func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string, error) {
+func (r *run) reminderBody(ctx context.Context, p *prCtx, st turn.WaitState) (string, error) {
 	files, err := r.files(ctx, p)
 	if err != nil {
 		return "", err
@@ -39,7 +39,7 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 	}
 	for _, rv := range p.thread.Reviews {
 		u := rv.GetUser()
-		if job.IsBot(u) {
+		if turn.IsBotUser(u) {
 			in.Bots = append(in.Bots, u.GetLogin())
 		}
 		if !strings.EqualFold(rv.GetState(), "PENDING") {
@@ -96,7 +96,7 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 		for _, s := range sugg {
 			logins = append(logins, s.Login)
 		}
-		if _, _, err := r.c.PullRequests.RequestReviewers(ctx, p.owner, p.repo, p.number, github.ReviewersRequest{Reviewers: logins}); err != nil {
+		if err := r.c.RequestReviewers(ctx, p.owner, p.repo, p.number, logins); err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Strs("reviewers", logins).Msg("review request refused, suggesting without requesting")
 			r.inst.Reportf("%s: review request for %s refused: %v", p, strings.Join(logins, ", "), err)
 		} else {
@@ -114,7 +114,7 @@ func (r *run) reminderBody(ctx context.Context, p *prCtx, st WaitState) (string,
 // remindApproved comments once per approval on an approved PR that is still
 // not merged after reviews.approved_wait, addressing the mentors or, without
 // them, the pool or two general maintainers (as the escalation does).
-func (r *run) remindApproved(ctx context.Context, p *prCtx, d ScopeDecision, st WaitState) error {
+func (r *run) remindApproved(ctx context.Context, p *prCtx, d ScopeDecision, st turn.WaitState) error {
 	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerApproved, st.Period) != nil {
 		r.inst.Reportf("%s: already reminded that the approval of %s is not merged", p, st.Period)
 		return nil
@@ -279,11 +279,9 @@ func candidatesOf(in ChooseInput) []string {
 }
 
 func (r *run) files(ctx context.Context, p *prCtx) ([]string, error) {
-	fs, err := ghclient.All(3, func(page int) ([]*github.CommitFile, *github.Response, error) {
-		return r.c.PullRequests.ListFiles(ctx, p.owner, p.repo, p.number, &github.ListOptions{PerPage: 100, Page: page})
-	})
+	fs, err := r.c.PullFiles(ctx, p.owner, p.repo, p.number, 3)
 	if err != nil {
-		return nil, fmt.Errorf("list files of %s: %w", p, err)
+		return nil, err
 	}
 	out := make([]string, 0, len(fs))
 	for _, f := range fs {
@@ -297,7 +295,7 @@ func (r *run) files(ctx context.Context, p *prCtx) ([]string, error) {
 // directory (or itself, at the root) is not there: most repositories have
 // no docs/ directory and one CODEOWNERS at most.
 type getter struct {
-	c           *github.Client
+	c           GitHub
 	owner, repo string
 	root        map[string]string // nil: unknown
 }
@@ -313,7 +311,7 @@ func (g getter) GetFile(ctx context.Context, p string) ([]byte, bool, error) {
 			return nil, false, nil
 		}
 	}
-	fc, _, _, err := g.c.Repositories.GetContents(ctx, g.owner, g.repo, p, nil)
+	fc, _, err := g.c.Contents(ctx, g.owner, g.repo, p)
 	if ghclient.IsNotFound(err) {
 		return nil, false, nil
 	}
@@ -379,17 +377,11 @@ func (r *run) teamMembers(ctx context.Context, team string) ([]string, bool) {
 		r.teams[team] = nil
 		return nil, false
 	}
-	us, err := ghclient.All(5, func(page int) ([]*github.User, *github.Response, error) {
-		return r.c.Teams.ListTeamMembersBySlug(ctx, org, slug, &github.TeamListTeamMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-	})
+	out, err := r.c.TeamMembers(ctx, org, slug, 5)
 	if err != nil {
 		zerolog.Ctx(ctx).Debug().Err(err).Str("team", team).Msg("team members unreadable, showing the team")
 		r.teams[team] = nil
 		return nil, false
-	}
-	out := make([]string, 0, len(us))
-	for _, u := range us {
-		out = append(out, u.GetLogin())
 	}
 	r.teams[team], r.teamOK[team] = out, true
 	return out, true
@@ -441,9 +433,9 @@ func (r *run) activity(ctx context.Context, p *prCtx, files []string) ([]Activit
 	var out []Activity
 	placed := map[string]bool{}
 	for _, d := range dirs {
-		cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Path: d, Since: since, ListOptions: github.ListOptions{PerPage: 100}})
+		cs, err := r.c.Commits(ctx, p.owner, p.repo, &github.CommitsListOptions{Path: d, Since: since, ListOptions: github.ListOptions{PerPage: 100}})
 		if err != nil {
-			return nil, nil, fmt.Errorf("list commits of %s touching %s: %w", p.name, d, err)
+			return nil, nil, fmt.Errorf("touching %s: %w", d, err)
 		}
 		for _, c := range cs {
 			at := c.GetCommit().GetCommitter().GetDate().Time
@@ -451,11 +443,11 @@ func (r *run) activity(ctx context.Context, p *prCtx, files []string) ([]Activit
 				at = c.GetCommit().GetAuthor().GetDate().Time
 			}
 			a, cm := c.GetAuthor(), c.GetCommitter()
-			if a.GetLogin() != "" && !job.IsBot(a) {
+			if a.GetLogin() != "" && !turn.IsBotUser(a) {
 				out = append(out, Activity{Login: a.GetLogin(), Kind: ActAuthored, Paths: []string{d + "/"}, At: at})
 				seen(last, a.GetLogin(), at)
 			}
-			if l := cm.GetLogin(); l != "" && l != "web-flow" && !job.IsBot(cm) && !strings.EqualFold(l, a.GetLogin()) {
+			if l := cm.GetLogin(); l != "" && l != "web-flow" && !turn.IsBotUser(cm) && !strings.EqualFold(l, a.GetLogin()) {
 				out = append(out, Activity{Login: l, Kind: ActCommitted, Paths: []string{d + "/"}, At: at})
 				seen(last, l, at)
 			}
@@ -499,14 +491,14 @@ func (r *run) merges(ctx context.Context, p *prCtx, since time.Time) (map[string
 	if ri := r.repoInfo[key]; ri != nil && ri.merges != nil {
 		return ri.merges, cloneTimes(ri.last), nil
 	}
-	cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Since: since, ListOptions: github.ListOptions{PerPage: 100}})
+	cs, err := r.c.Commits(ctx, p.owner, p.repo, &github.CommitsListOptions{Since: since, ListOptions: github.ListOptions{PerPage: 100}})
 	if err != nil {
-		return nil, nil, fmt.Errorf("list recent commits of %s: %w", p.name, err)
+		return nil, nil, err
 	}
 	ms, last := map[string]merge{}, map[string]time.Time{}
 	for _, c := range cs {
 		a := c.GetAuthor()
-		if a.GetLogin() == "" || job.IsBot(a) {
+		if a.GetLogin() == "" || turn.IsBotUser(a) {
 			continue
 		}
 		at := c.GetCommit().GetCommitter().GetDate().Time
@@ -540,9 +532,9 @@ func (r *run) lastCommit(ctx context.Context, p *prCtx, login string, since time
 	if at, ok := r.active[ck]; ok {
 		return at, nil
 	}
-	cs, _, err := r.c.Repositories.ListCommits(ctx, p.owner, p.repo, &github.CommitsListOptions{Author: login, Since: since, ListOptions: github.ListOptions{PerPage: 1}})
+	cs, err := r.c.Commits(ctx, p.owner, p.repo, &github.CommitsListOptions{Author: login, Since: since, ListOptions: github.ListOptions{PerPage: 1}})
 	if err != nil {
-		return time.Time{}, fmt.Errorf("list commits of %s by %s: %w", p.name, login, err)
+		return time.Time{}, fmt.Errorf("by %s: %w", login, err)
 	}
 	var at time.Time
 	if len(cs) > 0 {
@@ -565,16 +557,14 @@ func (r *run) eligible(ctx context.Context, p *prCtx, login string) (bool, error
 	if r.isOrg && !r.membersLoaded {
 		r.membersLoaded = true
 		r.members = map[string]bool{}
-		us, err := ghclient.All(20, func(page int) ([]*github.User, *github.Response, error) {
-			return r.c.Organizations.ListMembers(ctx, r.inst.Owner, &github.ListMembersOptions{ListOptions: github.ListOptions{PerPage: 100, Page: page}})
-		})
+		us, err := r.c.OrgMembers(ctx, r.inst.Owner, 20)
 		if err != nil {
 			zerolog.Ctx(ctx).Debug().Err(err).Msg("org members unreadable, checking collaborators instead")
 		} else {
 			r.membersOK = true
 		}
 		for _, u := range us {
-			r.members[strings.ToLower(u.GetLogin())] = true
+			r.members[strings.ToLower(u)] = true
 		}
 	}
 	if r.members[key] {
@@ -584,9 +574,9 @@ func (r *run) eligible(ctx context.Context, p *prCtx, login string) (bool, error
 	if v, ok := r.collab[ck]; ok {
 		return v, nil
 	}
-	ok, _, err := r.c.Repositories.IsCollaborator(ctx, p.owner, p.repo, login)
-	if err != nil && !ghclient.IsNotFound(err) {
-		return false, fmt.Errorf("check collaborator %s on %s: %w", login, p.name, err)
+	ok, err := r.c.IsCollaborator(ctx, p.owner, p.repo, login)
+	if err != nil {
+		return false, err
 	}
 	r.collab[ck] = ok
 	return ok, nil
@@ -600,7 +590,7 @@ func (r *run) openRequests(ctx context.Context, login string) (int, error) {
 		return n, nil
 	}
 	q := "is:pr is:open review-requested:" + login + " " + r.scope
-	res, _, err := r.c.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 1}})
+	res, _, err := r.c.SearchIssues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: 1}})
 	if err != nil {
 		return 0, fmt.Errorf("count open review requests of %s: %w", login, err)
 	}

@@ -43,10 +43,9 @@ type Issue struct {
 // repository once per run, however many mentees it looks up. It is not safe
 // for concurrent use; make one per run.
 type Tracker struct {
-	Client *github.Client
+	// Users looks a login up when GitHub refuses to assign it.
+	Users  Users
 	Policy policy.Policy
-	// BotLogin is the bot user, "<slug>[bot]".
-	BotLogin string
 	// Write is how the tracking issue and the checklist are written.
 	Write writeonce.Interface
 
@@ -54,8 +53,14 @@ type Tracker struct {
 }
 
 // NewTracker returns a Tracker for one run, writing through w.
-func NewTracker(c *github.Client, w writeonce.Interface, p policy.Policy, botLogin string) *Tracker {
-	return &Tracker{Client: c, Policy: p, BotLogin: botLogin, Write: w}
+func NewTracker(u Users, w writeonce.Interface, p policy.Policy) *Tracker {
+	return &Tracker{Users: u, Policy: p, Write: w}
+}
+
+// Users is the one read the Tracker makes besides its own issues
+// (ghclient.API implements it).
+type Users interface {
+	User(ctx context.Context, login string) (*github.User, error)
 }
 
 func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([]*github.Issue, error) {
@@ -63,7 +68,7 @@ func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([
 	if is, ok := t.lists[key]; ok && !fresh {
 		return is, nil
 	}
-	is, err := writeonce.ListOpenedBy(ctx, t.Client.Issues, owner, repo, t.BotLogin)
+	is, err := t.Write.OpenedByBot(ctx, owner, repo)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +152,11 @@ func (t *Tracker) open(ctx context.Context, owner, repo string, m policy.Mentee)
 	if !ghclient.IsStatus(err, http.StatusUnprocessableEntity) {
 		return is, false, fmt.Errorf("open tracking issue of %s in %s/%s: %w", m.Login, owner, repo, err)
 	}
-	if _, _, uerr := t.Client.Users.Get(ctx, m.Login); uerr != nil {
+	if _, uerr := t.Users.User(ctx, m.Login); uerr != nil {
 		if ghclient.IsNotFound(uerr) {
 			return is, false, fmt.Errorf("open tracking issue of %s: %w", m.Login, ErrUnknownLogin)
 		}
-		return is, false, fmt.Errorf("look up user %s: %w", m.Login, uerr)
+		return is, false, uerr
 	}
 	ni.Assignees = nil
 	is, err = t.Write.OpenIssueOnce(ctx, owner, repo, kind, key, ni)

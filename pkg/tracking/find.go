@@ -11,14 +11,19 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
-	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
+
+// Opened lists the issues the bot opened in a repository;
+// writeonce.Interface implements it.
+type Opened interface {
+	OpenedByBot(ctx context.Context, owner, repo string) ([]*github.Issue, error)
+}
 
 // Find returns the tracking issue of login: the roster's tracking_issue when
 // set, else the issue the bot opened in program.tracking_repo, found again by
 // its marker. Several issues with the marker (two replicas raced) resolve to
 // the lowest number, so every replica agrees on the same one.
-func Find(ctx context.Context, c *github.Client, p policy.Policy, botLogin, login string) (policy.IssueRef, bool, error) {
+func Find(ctx context.Context, w Opened, p policy.Policy, login string) (policy.IssueRef, bool, error) {
 	m, ok := p.Mentee(login)
 	if !ok {
 		return policy.IssueRef{}, false, nil
@@ -30,7 +35,7 @@ func Find(ctx context.Context, c *github.Client, p policy.Policy, botLogin, logi
 	if !ok {
 		return policy.IssueRef{}, false, nil
 	}
-	issues, err := writeonce.ListOpenedBy(ctx, c.Issues, owner, repo, botLogin)
+	issues, err := w.OpenedByBot(ctx, owner, repo)
 	if err != nil {
 		return policy.IssueRef{}, false, err
 	}

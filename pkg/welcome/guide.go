@@ -19,9 +19,9 @@ const OrgRepo = ".github"
 // order they are looked at: the root, then .github/, then docs/.
 var guideDirs = []string{"", ".github", "docs"}
 
-// Contents reads a repository directory; *github.RepositoriesService does.
+// Contents reads a repository directory; ghclient.API does.
 type Contents interface {
-	GetContents(ctx context.Context, owner, repo, path string, opts *github.RepositoryContentGetOptions) (*github.RepositoryContent, []*github.RepositoryContent, *github.Response, error)
+	Contents(ctx context.Context, owner, repo, path string) (*github.RepositoryContent, []*github.RepositoryContent, error)
 }
 
 // isGuide reports whether a file name is a contributing guide as GitHub
@@ -55,7 +55,7 @@ func repoGuide(ctx context.Context, c Contents, owner, repo string) (string, err
 		if dir != "" && !dirs[dir] {
 			continue
 		}
-		_, entries, _, err := c.GetContents(ctx, owner, repo, dir, nil)
+		_, entries, err := c.Contents(ctx, owner, repo, dir)
 		if err != nil {
 			if ghclient.IsNotFound(err) {
 				// No such repository (or not visible to the installation),

@@ -24,10 +24,10 @@ func Marker() string { return markers.New(Kind, "") }
 // keeps them a phrase (unquoted, "x:y" would be read as a qualifier).
 const markerPhrase = `"mentorbot:welcome"`
 
-// Searcher is the one GitHub call the history check makes. go-github's
-// *github.SearchService implements it.
+// Searcher is the one GitHub call the history check makes; ghclient.API
+// implements it.
 type Searcher interface {
-	Issues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
+	SearchIssues(ctx context.Context, query string, opts *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error)
 }
 
 // Query returns the one search that tells whether it.Author must not be

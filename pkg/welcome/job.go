@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Defaults of the job's in-memory state.
@@ -36,10 +37,10 @@ type Job struct {
 	// URL ("" when there is none, remembered as long as a found one).
 	guides *cache.Cache[string]
 	recent *recent
-	// ClientFor returns the app's installation client on another account
-	// (nil, nil when the app is not installed there); nil means the event's
-	// client reads everything.
-	ClientFor func(ctx context.Context, owner string) (*github.Client, error)
+	// OpenedOn lists, with the app's installation on another account, the
+	// issues the bot opened there (nil, nil when the app is not installed
+	// there); nil means the event's installation reads everything.
+	OpenedOn func(ctx context.Context, owner, botLogin string) (tracking.Opened, error)
 }
 
 // New returns the welcome job; now is the clock its memory is dated with
@@ -66,7 +67,7 @@ func (j *Job) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullReq
 		PullRequest: true,
 		Title:       pr.GetTitle(),
 		Author:      pr.GetUser().GetLogin(),
-		AuthorIsBot: job.IsBot(pr.GetUser()),
+		AuthorIsBot: turn.IsBotUser(pr.GetUser()),
 		Association: pr.GetAuthorAssociation(),
 	}
 	return j.welcome(ctx, env, it)
@@ -85,7 +86,7 @@ func (j *Job) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent) 
 		Number:      is.GetNumber(),
 		Title:       is.GetTitle(),
 		Author:      is.GetUser().GetLogin(),
-		AuthorIsBot: job.IsBot(is.GetUser()),
+		AuthorIsBot: turn.IsBotUser(is.GetUser()),
 		Association: is.GetAuthorAssociation(),
 	}
 	return j.welcome(ctx, env, it)
@@ -109,28 +110,27 @@ type GitHub struct {
 }
 
 func (j *Job) clientGitHub(env job.Env) GitHub {
-	c := env.Client
 	return GitHub{
-		Search:   c.Search,
-		Contents: c.Repositories,
-		Write:    env.Writer(),
+		Search:   env.GitHub,
+		Contents: env.GitHub,
+		Write:    env.Write,
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
-			tc := c
+			var opened tracking.Opened = env.Write
 			// A programme shared by several orgs keeps its tracking issues in
 			// one of them: read them with the app's installation there, which
 			// can read a private tracking repository.
-			if m, ok := p.Mentee(login); ok && j.ClientFor != nil {
+			if m, ok := p.Mentee(login); ok && j.OpenedOn != nil {
 				if owner := tracking.Owner(m, p); owner != "" && !strings.EqualFold(owner, env.Owner) {
-					oc, err := j.ClientFor(ctx, owner)
+					o, err := j.OpenedOn(ctx, owner, env.Bot.Login())
 					if err != nil {
 						return policy.IssueRef{}, false, err
 					}
-					if oc != nil {
-						tc = oc
+					if o != nil {
+						opened = o
 					}
 				}
 			}
-			return tracking.Find(ctx, tc, p, env.Bot.Login(), login)
+			return tracking.Find(ctx, opened, p, login)
 		},
 	}
 }
@@ -165,12 +165,10 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	defer func() { j.recent.release(key, welcomed) }()
 
 	q, perPage := Query(it, org)
-	res, _, err := gh.Search.Issues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: perPage}})
+	res, _, err := gh.Search.SearchIssues(ctx, q, &github.SearchOptions{ListOptions: github.ListOptions{PerPage: perPage}})
 	if err != nil {
 		return fmt.Errorf("search earlier welcomes of %s in %s/%s: %w", it.Author, it.Owner, it.Repo, err)
 	}
-	// lookedHere: welcomedOn read this item's comments and found no welcome.
-	lookedHere := false
 	switch Judge(it, org, res) {
 	case Known:
 		if org {
@@ -187,7 +185,6 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 			log.Debug().Str("query", q).Msg("author welcomed before, no welcome")
 			return nil
 		}
-		lookedHere = true
 		log.Info().Str("query", q).Msg("the welcome marker was found only in comments by others, welcoming")
 	case OnlyCurrent:
 		mine, err := welcomedOn(ctx, gh.Write, it, nil)
@@ -198,7 +195,6 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 			log.Debug().Msg("already welcomed on this item")
 			return nil
 		}
-		lookedHere = true
 	}
 
 	in := Input{Item: it, Policy: p}
@@ -225,12 +221,17 @@ func (j *Job) Run(ctx context.Context, gh GitHub, env job.Env, it Item) error {
 	if warning != nil {
 		log.Warn().Err(warning).Msg("welcome.message template unusable, using the built-in welcome")
 	}
-	write := gh.Write.CommentOnce
-	if lookedHere {
-		// welcomedOn has just read this item's comments: write, then settle.
-		write = gh.Write.CommentAfterFind
-	}
-	c, err := write(ctx, it.ref(), Kind, "", body)
+	// Write, then settle; no look for the marker on this item before
+	// writing. The search has just said whether the author was welcomed
+	// (and welcomedOn read this item's comments when the index showed a
+	// marker here), and this process's memory (recent) covers its own
+	// redeliveries. What a look would add is one case: the same event
+	// delivered again to another replica, or after a restart, within the
+	// index's lag (seconds) after the first welcome; the settling read then
+	// deletes the second copy, which was visible for one round trip. Two
+	// deliveries at the same instant race past a look as well, and settle
+	// the same way. This keeps a first PR at two reads (issue #16).
+	c, err := gh.Write.CommentAfterFind(ctx, it.ref(), Kind, "", body)
 	if err != nil {
 		return fmt.Errorf("welcome: %w", err)
 	}

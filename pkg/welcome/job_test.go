@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -40,7 +41,7 @@ func notFound() error {
 	return &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: "Not Found"}
 }
 
-func (f *fakeGitHub) Issues(_ context.Context, q string, _ *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
+func (f *fakeGitHub) SearchIssues(_ context.Context, q string, _ *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
 	f.record("search " + q)
 	if f.search == nil {
 		return &github.IssuesSearchResult{Total: github.Int(0)}, &github.Response{}, nil
@@ -48,11 +49,11 @@ func (f *fakeGitHub) Issues(_ context.Context, q string, _ *github.SearchOptions
 	return f.search, &github.Response{}, nil
 }
 
-func (f *fakeGitHub) GetContents(_ context.Context, owner, repo, path string, _ *github.RepositoryContentGetOptions) (*github.RepositoryContent, []*github.RepositoryContent, *github.Response, error) {
+func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*github.RepositoryContent, []*github.RepositoryContent, error) {
 	f.record("list " + owner + "/" + repo + "/" + path)
 	paths, ok := f.files[owner+"/"+repo]
 	if !ok {
-		return nil, nil, nil, notFound()
+		return nil, nil, notFound()
 	}
 	seen := map[string]bool{}
 	var out []*github.RepositoryContent
@@ -77,9 +78,9 @@ func (f *fakeGitHub) GetContents(_ context.Context, owner, repo, path string, _ 
 			HTMLURL: github.String("https://github.com/" + owner + "/" + repo + "/blob/main/" + strings.TrimPrefix(path+"/"+name, "/"))})
 	}
 	if len(out) == 0 {
-		return nil, nil, nil, notFound()
+		return nil, nil, notFound()
 	}
-	return nil, out, &github.Response{}, nil
+	return nil, out, nil
 }
 
 func (f *fakeGitHub) ListComments(_ context.Context, _, _ string, n int, _ *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
@@ -179,8 +180,9 @@ func TestRunCallsAndMemory(t *testing.T) {
 	if err := j.Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) != 4 || len(f.created) != 1 {
-		t.Fatalf("calls %v, want a search, then writeonce's find, comment and settle", f.calls)
+	want := []string{`search repo:o/r is:pr author:newbie in:comments "mentorbot:welcome"`, "comment o/r#3", "comments"}
+	if !slices.Equal(f.calls, want) || len(f.created) != 1 {
+		t.Fatalf("calls %q, want %q: the search, then the comment and the settling read (no look before writing)", f.calls, want)
 	}
 	if !strings.Contains(f.created[0], "https://example.com/CONTRIBUTING.md") {
 		t.Errorf("welcome lacks the guide:\n%s", f.created[0])
@@ -241,7 +243,7 @@ func TestRunGuideCached(t *testing.T) {
 		if err := j.Run(context.Background(), f.gh(), runEnv(policy.Default(), now), it); err != nil {
 			t.Fatal(err)
 		}
-		want := 5 - i // search, (list root), find, comment, settle
+		want := 4 - i // search, (list root), comment, settle
 		if len(f.calls) != want {
 			t.Errorf("welcome %d: calls %v, want %d", i+1, f.calls, want)
 		}
@@ -295,8 +297,8 @@ func TestRunMentee(t *testing.T) {
 	if len(f.created) != 1 || !strings.Contains(f.created[0], "tracked in o/r#70") {
 		t.Fatalf("want the mentee welcome, got calls %v:\n%v", f.calls, f.created)
 	}
-	if len(f.calls) != 5 {
-		t.Errorf("calls %v, want search, tracking, then find, comment and settle", f.calls)
+	if len(f.calls) != 4 {
+		t.Errorf("calls %v, want search, tracking, then comment and settle", f.calls)
 	}
 	// After the term: the generic welcome.
 	f = &fakeGitHub{tracking: &ref, files: map[string][]string{}}

@@ -70,6 +70,9 @@ type Interface interface {
 	FindIssue(ctx context.Context, owner, repo, kind, key string) (Issue, bool, error)
 	UpdateIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error)
 	MergeIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error)
+	// OpenedByBot lists the issues the bot opened in owner/repo (see
+	// ListOpenedBy), for callers that look many markers up in one list.
+	OpenedByBot(ctx context.Context, owner, repo string) ([]*github.Issue, error)
 }
 
 var _ Interface = (*Writer)(nil)
@@ -443,6 +446,11 @@ func (w *Writer) markedIssues(ctx context.Context, owner, repo, kind, key string
 // IssueLister lists a repository's issues; *github.IssuesService does.
 type IssueLister interface {
 	ListByRepo(ctx context.Context, owner, repo string, opts *github.IssueListByRepoOptions) ([]*github.Issue, *github.Response, error)
+}
+
+// OpenedByBot implements Interface.
+func (w *Writer) OpenedByBot(ctx context.Context, owner, repo string) ([]*github.Issue, error) {
+	return ListOpenedBy(ctx, w.gh, owner, repo, w.bot)
 }
 
 // ListOpenedBy lists every issue (open or closed, not pull requests) login

@@ -1,4 +1,4 @@
-package reviews
+package turn
 
 import (
 	"testing"
@@ -155,14 +155,14 @@ func TestWait(t *testing.T) {
 			// author's turn is measured but never over the wait.
 			name: "the author's turn is measured, not reminded",
 			h: open(u("2026-09-07 09:00"),
-				Event{Kind: EventReview, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "CHANGES_REQUESTED"}),
+				Event{Kind: Review, Actor: "bob", At: u("2026-09-08 09:00"), ReviewState: "CHANGES_REQUESTED"}),
 			now: u("2026-09-20 09:00"), clock: bizUTC, why: "waiting for the author since 2026-09-08T09:00:00Z (changes requested by @bob)",
 			since: u("2026-09-08 09:00"), waited: 207 * time.Hour, // Tue 15h, Wed-Fri 72h, Mon-Fri 120h
 		},
 		{
 			name: "reopened weeks later waits from the reopen",
 			h: open(u("2026-08-03 09:00"),
-				Event{Kind: EventReopened, Actor: "alice", At: u("2026-09-08 09:00")}),
+				Event{Kind: Reopened, Actor: "alice", At: u("2026-09-08 09:00")}),
 			now: u("2026-09-08 10:00"), clock: bizUTC,
 			waiting: true, why: "waiting since reopened", since: u("2026-09-08 09:00"), waited: time.Hour,
 			overAt: u("2026-09-11 09:00"),
@@ -218,13 +218,13 @@ func TestWaitPeriodStable(t *testing.T) {
 	}
 	// The author's push alone does not restart the reviewers' turn; after
 	// a response it starts a new one.
-	h.Events = append(h.Events, Event{Kind: EventPush, Actor: "alice", At: created.Add(90 * time.Hour)})
+	h.Events = append(h.Events, Event{Kind: Push, Actor: "alice", At: created.Add(90 * time.Hour)})
 	if p3 := Wait(h, created.Add(100*time.Hour), c).Period; p3 != p1 {
 		t.Fatalf("a push with no response restarted the period: %q", p3)
 	}
 	h.Events = append(h.Events,
-		Event{Kind: EventReview, Actor: "bob", At: created.Add(95 * time.Hour), ReviewState: "CHANGES_REQUESTED"},
-		Event{Kind: EventPush, Actor: "alice", At: created.Add(99 * time.Hour)})
+		Event{Kind: Review, Actor: "bob", At: created.Add(95 * time.Hour), ReviewState: "CHANGES_REQUESTED"},
+		Event{Kind: Push, Actor: "alice", At: created.Add(99 * time.Hour)})
 	if p4 := Wait(h, created.Add(100*time.Hour), c).Period; p4 == p1 {
 		t.Fatalf("push after changes requested did not start a new period: %q", p4)
 	}

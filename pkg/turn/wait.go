@@ -1,36 +1,9 @@
-// Package reviews decides when a pull request has waited too long for a human
-// response, whom to suggest as reviewers and why, and writes the reminder and
-// escalation comments. Everything here is a pure function of plain data: the
-// caller gathers the PR's timeline, CODEOWNERS, MAINTAINERS.md and history
-// from GitHub and passes them in, along with the current time. Whose turn it
-// is on a PR is decided by pkg/turn, which the digest shares.
-package reviews
+package turn
 
 import (
 	"strings"
 	"time"
-
-	"github.com/thanos-community/mentorbot/pkg/turn"
 )
-
-// EventKind is what happened on a pull request's timeline.
-type EventKind = turn.Kind
-
-// Timeline event kinds, as pkg/turn names them.
-const (
-	EventPush          = turn.Push
-	EventComment       = turn.Comment
-	EventReview        = turn.Review
-	EventReviewComment = turn.ReviewComment
-	EventReopened      = turn.Reopened
-	EventReviewRequest = turn.ReviewRequest
-)
-
-// Event is one entry of the PR's timeline.
-type Event = turn.Event
-
-// Clock configures the wait.
-type Clock = turn.Clock
 
 // History is what the wait clock needs to know about a pull request.
 type History struct {
@@ -44,24 +17,24 @@ type History struct {
 	Merged bool
 	Events []Event
 	// People names machine users and reviewers beyond what events say.
-	People turn.People
+	People People
 }
 
 // WaitState is the wait clock's verdict.
 type WaitState struct {
-	// Turn is whose turn it is (pkg/turn), and By who started it (the
+	// Turn is whose turn it is, and By who started it (the
 	// approver of an approved PR).
-	Turn turn.State
+	Turn State
 	By   string
 	// Waiting is true when the PR is open, ready, and it is the reviewers'
-	// turn.
+	//
 	Waiting bool
 	// Why explains the verdict in a few words, for logs and --dry-run.
 	Why string
 	// Since is when the current turn started.
 	Since time.Time
 	// Waited is how long the current turn has lasted (business time when
-	// configured), for the reviewers', the author's and the approved turn.
+	// configured), for the reviewers', the author's and the approved
 	Waited time.Duration
 	// Over is true once the reviewers' turn exceeds the wait; Escalate once
 	// it exceeds twice the wait.
@@ -77,38 +50,29 @@ type WaitState struct {
 	Period string
 }
 
-// Marker kinds for the two comments, with Period as the key.
-const (
-	MarkerWait     = "review-wait"
-	MarkerEscalate = "review-escalate"
-	// MarkerApproved keys the optional reminder that an approved PR is not
-	// merged (reviews.approved_wait), by the approval's time.
-	MarkerApproved = "review-approved"
-)
-
-// Wait runs the wait clock: pkg/turn decides whose turn it is and since
+// Wait runs the wait clock: Whose decides whose turn it is and since
 // when, and the clock measures it. Only the reviewers' turn can be over the
 // wait.
 func Wait(h History, now time.Time, cfg Clock) WaitState {
-	pr := turn.PR{
+	pr := PR{
 		Author: h.Author, OpenedAt: h.CreatedAt, Draft: h.Draft, Merged: h.Merged,
 		Closed: !strings.EqualFold(h.State, "open") && h.State != "",
 		Events: h.Events,
 	}
 	if !h.ReadyForReviewAt.IsZero() {
-		pr.Events = append(append([]Event(nil), h.Events...), Event{Kind: turn.Ready, At: h.ReadyForReviewAt})
+		pr.Events = append(append([]Event(nil), h.Events...), Event{Kind: Ready, At: h.ReadyForReviewAt})
 	}
-	t := turn.Whose(pr, h.People)
+	t := Whose(pr, h.People)
 	st := WaitState{Turn: t.State, Since: t.Since, By: t.By}
 	switch t.State {
-	case turn.Merged, turn.Closed, turn.Draft:
+	case Merged, Closed, Draft:
 		st.Why = string(t.State)
 		return st
-	case turn.Author:
+	case Author:
 		st.Why = "waiting for the author since " + t.Since.UTC().Format(time.RFC3339) + " (" + t.Why + ")"
 		st.Waited = cfg.Elapsed(t.Since, now)
 		return st
-	case turn.Approved:
+	case Approved:
 		st.Why = "approved, waiting for a merge since " + t.Since.UTC().Format(time.RFC3339) + " (" + t.Why + ")"
 		st.Waited = cfg.Elapsed(t.Since, now)
 		// The approved reminder's marker key: one per approval.
