@@ -18,8 +18,8 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/e2e"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // Seed files are verbatim copies of real Thanos and Prometheus files (see
@@ -92,7 +92,7 @@ func Run(ctx context.Context, out io.Writer, o Options) error {
 	if o.Verbose {
 		lvl = zerolog.DebugLevel
 	}
-	h, err := e2e.Start(nil, e2e.Options{Start: start, LogLevel: lvl, Addr: o.Serve})
+	h, err := simbot.Start(nil, simbot.Options{Start: start, LogLevel: lvl, Addr: o.Serve})
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func Run(ctx context.Context, out io.Writer, o Options) error {
 		return fmt.Errorf("the bot made requests GitHub does not define: %v", v)
 	}
 	if o.Serve != "" {
-		fmt.Fprintf(out, "\nServing: the bot at %s (webhooks at %s/api/github/hook, secret %q), the simulated GitHub at %s.\n", h.URL, h.URL, e2e.Secret, sim.URL())
+		fmt.Fprintf(out, "\nServing: the bot at %s (webhooks at %s/api/github/hook, secret %q), the simulated GitHub at %s.\n", h.URL, h.URL, simbot.Secret, sim.URL())
 		fmt.Fprintf(out, "Send your own webhooks (README.md, \"Try it by hand\"); the bot's writes are printed below as they happen. Ctrl-C stops.\n")
 		if o.Ready != nil {
 			o.Ready(h.URL, sim.URL())
@@ -291,7 +291,7 @@ func seed(sim *githubsim.Server, now time.Time) {
 // timeline prints events and the bot's writes.
 type timeline struct {
 	out     io.Writer
-	h       *e2e.Harness
+	h       *simbot.Bot
 	verbose bool
 	seen    int
 	logged  int // bytes of the bot's logs already printed

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
@@ -235,7 +236,7 @@ func sendLoad(b *testing.B, client *http.Client, url string, body []byte, prefix
 	lat := make([]time.Duration, n)
 	reqs := make([]*http.Request, n)
 	for k := range n {
-		reqs[k], _ = NewDelivery(url+"/api/github/hook", Secret, "pull_request", fmt.Sprintf("%s-%d", prefix, k), body)
+		reqs[k], _ = simbot.NewDelivery(url+"/api/github/hook", simbot.Secret, "pull_request", fmt.Sprintf("%s-%d", prefix, k), body)
 	}
 	var failed atomic.Int64
 	var wg sync.WaitGroup
@@ -284,7 +285,7 @@ func sendLoad(b *testing.B, client *http.Client, url string, body []byte, prefix
 // mem.out. The figures of record are BenchmarkWebhookAck's (a real process,
 // without the simulator and the load in its heap).
 func BenchmarkWebhookAckInProcess(b *testing.B) {
-	h := stormHarness(b)
+	h := stormBot(b)
 	h.Sim.SetFirstTimer("newbie")
 	n := h.Sim.AddPull(stormRepo, githubsim.Pull{Issue: githubsim.Issue{Title: "docs: fix a typo", User: "newbie"}})
 	body := h.Sim.PullRequestEvent("opened", stormRepo, n, "newbie")
@@ -308,7 +309,7 @@ func BenchmarkWebhookAckInProcess(b *testing.B) {
 // for the policy reads. `make bench` runs it.
 func BenchmarkSweepPolicies(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		h := MustStart(b, Options{})
+		h := simbot.MustStart(b, simbot.Options{})
 		h.Sim.AddOrg("octo-org", "mentor-one")
 		h.Sim.AddRepo("octo-org/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": "program:\n  name: Term\n  tracking_repo: octo-org/mentorship\nreviews:\n  wait: 72h\n"}})
 		h.Sim.AddRepo("octo-org/mentorship", githubsim.RepoOptions{})
@@ -356,7 +357,7 @@ func (c sweepCost) policy() int { return c.policyConditional + c.policyFull }
 
 // sweepCalls runs `remind` and counts its GitHub calls (token minting
 // aside); policy reads are the contents and repository-metadata reads.
-func sweepCalls(b *testing.B, h *Harness) sweepCost {
+func sweepCalls(b *testing.B, h *simbot.Bot) sweepCost {
 	b.Helper()
 	h.Sim.ResetRequests()
 	report := runRemind(b, h)

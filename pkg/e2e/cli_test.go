@@ -14,13 +14,14 @@ import (
 
 	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // runCLI runs the built binary with the webhook secret in the environment.
 func runCLI(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
-	cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+	cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/dashboard"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 const dashPolicy = `program:
@@ -78,7 +79,7 @@ func dashboards(sim *githubsim.Server) []int {
 // figure, and one issue when two sweeps run at once.
 func TestDashboard(t *testing.T) {
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	clock := NewClock(now)
+	clock := simbot.NewClock(now)
 	// Five `mentorbot digest` runs within seconds search more than GitHub's
 	// 30 a minute allow one installation; each process paces only its own.
 	sim := githubsim.NewTest(t, githubsim.Options{Now: clock.Now, SearchRateLimit: 300})
@@ -203,7 +204,7 @@ func TestDashboardTwoSweepsAtOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			cmd := exec.Command(bin, "digest", "--config", cfg, "--now="+now.Format(time.RFC3339))
-			cmd.Env = append(cmd.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+			cmd.Env = append(cmd.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 			outs[i], errs[i] = cmd.CombinedOutput()
 		}()
 	}
@@ -230,7 +231,7 @@ var metricNameRe = regexp.MustCompile(`\bmentorbot_[a-z0-9_]+\b`)
 // Every query of deploy/grafana-dashboard.json names a metric that
 // `mentorbot serve` serves once its sweeps have run.
 func TestGrafanaDashboardQueriesServedMetrics(t *testing.T) {
-	h := MustStart(t, Options{Start: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC), Config: func(c *config.Config) {
+	h := simbot.MustStart(t, simbot.Options{Start: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC), Config: func(c *config.Config) {
 		c.Schedule.Digest = true
 		c.Schedule.RemindEvery = time.Hour
 	}})

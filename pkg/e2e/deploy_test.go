@@ -20,9 +20,9 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/demo"
-	"github.com/thanos-community/mentorbot/pkg/e2e"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/setup"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // deploy/github-app.yml is generated from pkg/setup, the manifest setup
@@ -51,7 +51,7 @@ func TestDeployManifestIsGenerated(t *testing.T) {
 // The manifest subscribes to exactly the events the handlers handle, less
 // the ones GitHub delivers to every app anyway.
 func TestManifestEventsAreTheHandledEvents(t *testing.T) {
-	h := e2e.MustStart(t, e2e.Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	handled := map[string]bool{}
 	for _, hd := range h.App.Handlers() {
 		for _, ev := range hd.Handles() {
@@ -443,7 +443,7 @@ func TestKubernetesManifests(t *testing.T) {
 	}
 
 	// The probed paths answer on a running server.
-	h := e2e.MustStart(t, e2e.Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	for _, p := range []string{"/healthz", "/readyz"} {
 		res, err := http.Get(h.URL + p)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // The digest tests run in November 2026 with the default schedule (Monday
@@ -99,7 +100,7 @@ func writes(sim *githubsim.Server) []githubsim.Request {
 	return out
 }
 
-func runDigest(t testing.TB, h *Harness) string {
+func runDigest(t testing.TB, h *simbot.Bot) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := h.App.RunSweep(context.Background(), "digest", &buf); err != nil {
@@ -153,7 +154,7 @@ func seedAliceWeek(sim *githubsim.Server) (merged, waiting, reviewed, task int) 
 // digest saying so; a mentee past end + 7 days gets none; a second run
 // writes nothing.
 func TestDigestWeek(t *testing.T) {
-	h := MustStart(t, Options{Start: day(16, 10)})
+	h := simbot.MustStart(t, simbot.Options{Start: day(16, 10)})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	merged, waiting, reviewed, task := seedAliceWeek(h.Sim)
 
@@ -239,7 +240,7 @@ func TestDigestWeek(t *testing.T) {
 func TestDigestProgrammeEnd(t *testing.T) {
 	// Many runs in a few seconds: lift the search limit so that the pacer
 	// does not stretch the test to minutes.
-	h := MustStart(t, Options{Start: day(9, 8), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
+	h := simbot.MustStart(t, simbot.Options{Start: day(9, 8), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	merged, _, _, _ := seedAliceWeek(h.Sim)
 	// The bot's own meetup planning issue, on which alice said she will
@@ -326,7 +327,7 @@ func TestDigestProgrammeEnd(t *testing.T) {
 // Acceptance: --dry-run writes nothing and prints the comments it would
 // have posted.
 func TestDigestDryRun(t *testing.T) {
-	h := MustStart(t, Options{Start: day(16, 10), DryRun: true})
+	h := simbot.MustStart(t, simbot.Options{Start: day(16, 10), DryRun: true})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	seedAliceWeek(h.Sim)
 	h.Sim.ResetRequests()
@@ -350,7 +351,7 @@ func TestDigestDryRun(t *testing.T) {
 // yet it previews their digest: the enrolment says what it would open and
 // the digest what it would post there, and nothing is written.
 func TestDigestDryRunPreviewsNewMentee(t *testing.T) {
-	h := MustStart(t, Options{Start: day(16, 10), DryRun: true})
+	h := simbot.MustStart(t, simbot.Options{Start: day(16, 10), DryRun: true})
 	policy := strings.Replace(digestPolicy, "program:\n", "program:\n  tracking_repo: org/mentorship\n", 1) + `
 `
 	policy = strings.Replace(policy, "reviews:\n", `  - login: dave
@@ -415,7 +416,7 @@ func commentEvent(t *testing.T, sim *githubsim.Server, repo string, number int, 
 // which does not count as the week's digest; anyone else gets a short,
 // polite reply; a redelivery is answered once.
 func TestDigestPreviewCommand(t *testing.T) {
-	h := MustStart(t, Options{Start: day(18, 12)})
+	h := simbot.MustStart(t, simbot.Options{Start: day(18, 12)})
 	seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 	_, waiting, _, _ := seedAliceWeek(h.Sim)
 
@@ -474,7 +475,7 @@ func BenchmarkDigestSearchCost(b *testing.B) {
 	var searches, calls int
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		h := MustStart(b, Options{Start: day(16, 10), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
+		h := simbot.MustStart(b, simbot.Options{Start: day(16, 10), Sim: func(o *githubsim.Options) { o.SearchRateLimit = 1000 }})
 		seedDigestOrg(b, h.Sim, roster.String(), logins...)
 		for _, l := range logins {
 			// Per mentee: a merged PR, an open PR, an issue opened, a task.
@@ -521,7 +522,7 @@ func TestDigestScope(t *testing.T) {
 		upstream bool
 	}{{"org", false}, {"public", true}} {
 		t.Run(tc.scope, func(t *testing.T) {
-			h := MustStart(t, Options{Start: day(16, 10)})
+			h := simbot.MustStart(t, simbot.Options{Start: day(16, 10)})
 			seedDigestOrg(t, h.Sim, digestPolicy+"digest:\n  scope: "+tc.scope+"\n", "alice", "bob")
 			h.Sim.AddRepo("grpc-ecosystem/go-grpc-middleware", githubsim.RepoOptions{})
 			up := h.Sim.AddPull("grpc-ecosystem/go-grpc-middleware", githubsim.Pull{

@@ -17,6 +17,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // The scenario of the fault-injection tests: one programme week in org
@@ -56,10 +57,10 @@ func seedFaultOrg(sim *githubsim.Server, now time.Time) {
 
 // playScenario runs the programme week through the real server; each
 // webhook is delivered and handled before the next step.
-func playScenario(t testing.TB, h *Harness) { t.Helper(); playScenarioTitled(t, h, "") }
+func playScenario(t testing.TB, h *simbot.Bot) { t.Helper(); playScenarioTitled(t, h, "") }
 
 // playScenarioTitled is playScenario with prefix put before every title.
-func playScenarioTitled(t testing.TB, h *Harness, prefix string) {
+func playScenarioTitled(t testing.TB, h *simbot.Bot, prefix string) {
 	t.Helper()
 	now := h.Clock.Now()
 	seedFaultOrg(h.Sim, now)
@@ -143,7 +144,7 @@ func faulty(count *atomic.Int64) func(*http.Request, int) *githubsim.Fault {
 // same GitHub state as a clean run.
 func TestFaultInjectionSameFinalState(t *testing.T) {
 	t.Parallel() // Retry-After: 1 makes the faulted run wait ~10 s in all
-	clean := MustStart(t, Options{})
+	clean := simbot.MustStart(t, simbot.Options{})
 	playScenario(t, clean)
 	want := snapshot(clean.Sim, faultRepos...)
 	for _, must := range []string{"mentorbot:welcome", "mentorbot:review-wait", "mentorbot:digest", "mentorbot:onboarding", "mentee-task"} {
@@ -152,7 +153,7 @@ func TestFaultInjectionSameFinalState(t *testing.T) {
 		}
 	}
 
-	faulted := MustStart(t, Options{})
+	faulted := simbot.MustStart(t, simbot.Options{})
 	var count atomic.Int64
 	faulted.Sim.SetFault(faulty(&count))
 	start := time.Now()
@@ -180,7 +181,7 @@ func TestFaultInjectionSameFinalState(t *testing.T) {
 
 // welcomeOnce seeds org with a new first-time contributor's PR and returns
 // its number and payload (a welcome is once per author and repository).
-func welcomeOnce(t testing.TB, h *Harness, title string) (int, []byte) {
+func welcomeOnce(t testing.TB, h *simbot.Bot, title string) (int, []byte) {
 	t.Helper()
 	login := "newcomer-" + strings.NewReplacer(" ", "-").Replace(title)
 	h.Sim.AddUser(login, "User")
@@ -202,12 +203,12 @@ func botCommentCount(sim *githubsim.Server, repo string, n int) int {
 // concurrent deliveries (same id and new ids), a write that timed out but
 // happened, and two replicas all leave one welcome and one label.
 func TestExactlyOnce(t *testing.T) {
-	h := MustStart(t, Options{Config: func(c *config.Config) { c.Server.GitHubTimeout = 400 * time.Millisecond }})
+	h := simbot.MustStart(t, simbot.Options{Config: func(c *config.Config) { c.Server.GitHubTimeout = 400 * time.Millisecond }})
 	seedFaultOrg(h.Sim, h.Clock.Now())
 
 	t.Run("redelivered and replayed", func(t *testing.T) {
 		n, ev := welcomeOnce(t, h, "redelivered")
-		id := NextDeliveryID()
+		id := simbot.NextDeliveryID()
 		for i := 0; i < 2; i++ {
 			if code, err := h.DeliverID("pull_request", id, ev); err != nil || code/100 != 2 {
 				t.Fatalf("deliver: %d %v", code, err)
@@ -228,7 +229,7 @@ func TestExactlyOnce(t *testing.T) {
 
 	t.Run("concurrent copies", func(t *testing.T) {
 		n, ev := welcomeOnce(t, h, "concurrent")
-		id := NextDeliveryID()
+		id := simbot.NextDeliveryID()
 		var wg sync.WaitGroup
 		for i := 0; i < 6; i++ {
 			wg.Add(1)
@@ -236,7 +237,7 @@ func TestExactlyOnce(t *testing.T) {
 				defer wg.Done()
 				did := id
 				if i%2 == 1 {
-					did = NextDeliveryID()
+					did = simbot.NextDeliveryID()
 				}
 				if code, err := h.DeliverID("pull_request", did, ev); err != nil || code/100 != 2 {
 					t.Errorf("deliver: %d %v", code, err)
@@ -305,7 +306,7 @@ func TestExactlyOnce(t *testing.T) {
 					wg.Add(1)
 					go func(url string, body []byte) {
 						defer wg.Done()
-						req, _ := NewDelivery(url+"/api/github/hook", Secret, "pull_request", NextDeliveryID(), body)
+						req, _ := simbot.NewDelivery(url+"/api/github/hook", simbot.Secret, "pull_request", simbot.NextDeliveryID(), body)
 						if code, err := h.Send(req); err != nil || code/100 != 2 {
 							t.Errorf("deliver: %d %v", code, err)
 						}
@@ -335,7 +336,7 @@ var liveMention = regexp.MustCompile("(^|[\\s(\\[>])@everyone")
 // Hostile titles (a mention and HTML) go through every job that quotes a
 // title: no bot comment mentions @everyone or carries raw HTML from them.
 func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	playScenarioTitled(t, h, "@everyone <img src=x> \u202Eevil\u2066\u200B ")
 	n, quoted := 0, 0
 	for _, repo := range faultRepos {
@@ -374,7 +375,7 @@ func TestHostileTitlesNeverMentionOrInject(t *testing.T) {
 // Payloads for installations and repositories the app does not have, and
 // events caused by the app itself, get 2xx, no failure and no write.
 func TestHostilePayloads(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	seedFaultOrg(h.Sim, h.Clock.Now())
 	issue := h.Sim.AddIssue("org/app", githubsim.Issue{Title: "task", User: "maint"})
 	own := h.Sim.AddComment("org/app", issue, h.Sim.BotLogin(), "/mentee-task @alice\n/mentorbot digest", h.Clock.Now())
@@ -439,7 +440,7 @@ func TestPolicyWithThousandsOfMentees(t *testing.T) {
 	for i := 0; i < 5000; i++ {
 		fmt.Fprintf(&short, "  - login: mentee-%d\n", i)
 	}
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	h.Sim.AddOrg("big", "mentor-one")
 	h.Sim.AddUser("mentee-4999", "User")
 	h.Sim.AddRepo("big/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": short.String()}})
@@ -456,7 +457,7 @@ func TestPolicyWithThousandsOfMentees(t *testing.T) {
 // retries under faults) no log line carries the private key or any
 // installation token the simulator handed out.
 func TestLogsCarryNoSecrets(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	var tokens sync.Map
 	var count atomic.Int64
 	fault := faulty(&count)

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // memoryRequest reads the Deployment's memory request (e.g. "64Mi") in bytes.
@@ -90,7 +91,7 @@ func TestUnsignedFloodStaysUnderMemoryRequest(t *testing.T) {
 	}
 	limit := memoryRequest(t)
 	sim := githubsim.NewTest(t, githubsim.Options{})
-	mtSeed(t, &Harness{Sim: sim})
+	mtSeed(t, &simbot.Bot{Sim: sim})
 	// The binary runs on the real clock: keep alice's term open.
 	sim.PutFile("thanos-io/.github", "mentorbot.yml", strings.ReplaceAll(mtPolicy, "end: 2026-11-30", "end: 2099-11-30"))
 	const repo = "thanos-io/objstore"
@@ -116,7 +117,7 @@ func TestUnsignedFloodStaysUnderMemoryRequest(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("X-GitHub-Event", "pull_request")
-			req.Header.Set("X-GitHub-Delivery", NextDeliveryID())
+			req.Header.Set("X-GitHub-Delivery", simbot.NextDeliveryID())
 			req.Header.Set("X-Hub-Signature-256", forged)
 			res, err := client.Do(req)
 			if err != nil {
@@ -136,7 +137,7 @@ func TestUnsignedFloodStaysUnderMemoryRequest(t *testing.T) {
 
 	// A real delivery in the middle of the flood.
 	time.Sleep(300 * time.Millisecond)
-	req, err := NewDelivery(hook, Secret, "pull_request", NextDeliveryID(), sim.PullRequestEvent("opened", repo, pr, "alice"))
+	req, err := simbot.NewDelivery(hook, simbot.Secret, "pull_request", simbot.NextDeliveryID(), sim.PullRequestEvent("opened", repo, pr, "alice"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // seedExampleInstallations makes the simulator know the installations and
@@ -87,7 +88,7 @@ func TestReplayRealWebhookExamples(t *testing.T) {
 	if err != nil || len(files) < 80 {
 		t.Fatalf("want the committed webhook examples, got %d files (%v)", len(files), err)
 	}
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	seedExampleInstallations(t, h.Sim, files)
 	for _, f := range files {
 		event := strings.SplitN(filepath.Base(f), ".", 2)[0]
@@ -130,7 +131,7 @@ func grepLines(s, sub string) string {
 
 // Bad deliveries get a 4xx and a log line, and the server keeps serving.
 func TestWebhookRejectsBadInput(t *testing.T) {
-	h := MustStart(t, Options{Config: func(c *config.Config) { c.Server.MaxBodyBytes = 1 << 20 }})
+	h := simbot.MustStart(t, simbot.Options{Config: func(c *config.Config) { c.Server.MaxBodyBytes = 1 << 20 }})
 	ping, err := os.ReadFile("../../testdata/webhooks/ping.ping.1.json")
 	if err != nil {
 		t.Fatal(err)
@@ -146,39 +147,39 @@ func TestWebhookRejectsBadInput(t *testing.T) {
 		wantLog string
 	}{
 		{"signed ping is accepted", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), ping)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), ping)
 			return r
 		}, http.StatusOK, ""},
 		{"missing signature", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), ping)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), ping)
 			r.Header.Del("X-Hub-Signature-256")
 			r.Header.Del("X-Hub-Signature")
 			return r
 		}, http.StatusBadRequest, "invalid headers or signature"},
 		{"wrong secret", func() *http.Request {
-			r, _ := NewDelivery(url, "not-the-secret", "ping", NextDeliveryID(), ping)
+			r, _ := simbot.NewDelivery(url, "not-the-secret", "ping", simbot.NextDeliveryID(), ping)
 			return r
 		}, http.StatusBadRequest, "invalid headers or signature"},
 		{"body changed after signing", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), ping)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), ping)
 			r.Body = ioNop(append([]byte(nil), bytes.Replace(ping, []byte("zen"), []byte("zan"), 1)...))
 			return r
 		}, http.StatusBadRequest, "invalid headers or signature"},
 		{"missing event header", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), ping)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), ping)
 			r.Header.Del("X-GitHub-Event")
 			return r
 		}, http.StatusBadRequest, ""},
 		{"malformed JSON, correctly signed", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "pull_request", NextDeliveryID(), []byte(`{"action":"opened",`))
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "pull_request", simbot.NextDeliveryID(), []byte(`{"action":"opened",`))
 			return r
 		}, http.StatusBadRequest, "malformed payload"},
 		{"body over the limit", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), big)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), big)
 			return r
 		}, http.StatusRequestEntityTooLarge, "over the limit"},
 		{"body over the limit without content length", func() *http.Request {
-			r, _ := NewDelivery(url, Secret, "ping", NextDeliveryID(), big)
+			r, _ := simbot.NewDelivery(url, simbot.Secret, "ping", simbot.NextDeliveryID(), big)
 			r.ContentLength = -1
 			r.Body = ioNop(big)
 			return r
@@ -229,7 +230,7 @@ func (nopCloser) Close() error { return nil }
 // /healthz, /readyz and /metrics answer; /metrics shows mentorbot's series,
 // go-githubapp's own go-metrics, and GitHub API requests by route template.
 func TestOperationalEndpoints(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	res, err := http.Get(h.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)

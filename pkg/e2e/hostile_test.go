@@ -14,6 +14,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
@@ -47,7 +48,7 @@ func indent(s string, n int) string {
 func TestHostileWelcomeTemplateServe(t *testing.T) {
 	for name, tmpl := range hostileTemplates() {
 		t.Run(name, func(t *testing.T) {
-			h := MustStart(t, Options{
+			h := simbot.MustStart(t, simbot.Options{
 				Config: func(c *config.Config) { c.Server.Workers = 1 },
 				Sim:    func(so *githubsim.Options) { so.SearchRateLimit = 10000 },
 			})
@@ -75,7 +76,7 @@ func TestHostileWelcomeTemplateServe(t *testing.T) {
 				t.Errorf("two events took %v", d)
 			}
 			for _, n := range prs {
-				w := (&welcomeWorld{Harness: h, t: t}).one(wRepo, n)
+				w := (&welcomeWorld{Bot: h, t: t}).one(wRepo, n)
 				if !strings.Contains(w, "Thank you for your first pull request") {
 					t.Errorf("#%d did not get the built-in welcome:\n%s", n, w)
 				}
@@ -101,7 +102,7 @@ func TestHostileOnboardingTemplateDigest(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, buildBinary(t), "digest", "--config", cfg, "--now", now.Format(time.RFC3339))
-			cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+			cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 			start := time.Now()
 			out, err := cmd.CombinedOutput()
 			if err != nil {
@@ -215,7 +216,7 @@ func TestCheckConfigTrackingIssues(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(bin, "check-config", "--config", cfg, path)
-		cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+		cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -267,7 +268,7 @@ mentees:
 // code, `<details>` folds it away. The same comment's plain command after
 // the block still runs.
 func TestCommandInHTMLBlockIgnored(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 	const repo = "thanos-io/thanos"
 	for _, body := range []string{

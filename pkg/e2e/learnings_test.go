@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/learnings"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // The programme-end tests use one term that ends on Monday 30 November
@@ -71,7 +72,7 @@ func seedLearnOrg(t testing.TB, sim *githubsim.Server) {
 	sim.AddInstallation(1, "org", "org/.github", "org/mentorship")
 }
 
-func learnSweep(t testing.TB, h *Harness) string {
+func learnSweep(t testing.TB, h *simbot.Bot) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := h.App.RunSweep(context.Background(), "digest", &buf); err != nil {
@@ -176,7 +177,7 @@ func seedRetrospectives(t testing.TB, sim *githubsim.Server) map[string]int64 {
 }
 
 func TestLearningsRollUp(t *testing.T) {
-	h := MustStart(t, Options{Start: learnAt(time.November, 30, 12)})
+	h := simbot.MustStart(t, simbot.Options{Start: learnAt(time.November, 30, 12)})
 	seedLearnOrg(t, h.Sim)
 	ids := seedRetrospectives(t, h.Sim)
 
@@ -247,7 +248,7 @@ func TestLearningsRollUp(t *testing.T) {
 }
 
 func TestMeetupPlanning(t *testing.T) {
-	h := MustStart(t, Options{Start: learnAt(time.November, 2, 9)})
+	h := simbot.MustStart(t, simbot.Options{Start: learnAt(time.November, 2, 9)})
 	seedLearnOrg(t, h.Sim)
 
 	// The evening before three weeks before the last day: too early.
@@ -369,7 +370,7 @@ func TestMeetupPlanning(t *testing.T) {
 // issue, the invitations and the learnings issue it would open, and writes
 // nothing.
 func TestLearningsAndMeetupDryRun(t *testing.T) {
-	h := MustStart(t, Options{Start: learnAt(time.November, 9, 9), DryRun: true})
+	h := simbot.MustStart(t, simbot.Options{Start: learnAt(time.November, 9, 9), DryRun: true})
 	seedLearnOrg(t, h.Sim)
 	seedRetrospectives(t, h.Sim)
 	h.Sim.ResetRequests()

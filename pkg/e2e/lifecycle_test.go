@@ -12,9 +12,10 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
-func seedWaitingPulls(h *Harness) {
+func seedWaitingPulls(h *simbot.Bot) {
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "carol"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -32,7 +33,7 @@ func seedWaitingPulls(h *Harness) {
 // server.shutdown_timeout or is cut off at it, and the sweep run again
 // ends in the state of a clean run, without a duplicate.
 func TestShutdownWaitsForTheRunningSweep(t *testing.T) {
-	clean := MustStart(t, Options{})
+	clean := simbot.MustStart(t, simbot.Options{})
 	seedWaitingPulls(clean)
 	for range 2 {
 		if err := clean.App.RunSweep(context.Background(), "remind", nil); err != nil {
@@ -49,7 +50,7 @@ func TestShutdownWaitsForTheRunningSweep(t *testing.T) {
 		{"sweep cut off at the shutdown timeout", 200 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := MustStart(t, Options{})
+			h := simbot.MustStart(t, simbot.Options{})
 			seedWaitingPulls(h)
 			var posts atomic.Int32
 			var returned atomic.Bool
@@ -108,7 +109,7 @@ func TestShutdownWaitsForTheRunningSweep(t *testing.T) {
 // it exits, exits 0, and a `mentorbot remind` afterwards leaves one reminder
 // per waiting pull request.
 func TestServeBinarySIGTERMDuringSweep(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	seedWaitingPulls(h)
 	// The binary runs on the real clock: keep alice's term open.
 	h.Sim.PutFile("org/.github", "mentorbot.yml", strings.ReplaceAll(reviewsPolicy("  business_days: false\n"), "end: 2026-12-31", "end: 2099-12-31"))

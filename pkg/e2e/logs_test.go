@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/config"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // decodeStrict decodes one JSON value from dec and fails on a key that
@@ -95,7 +96,7 @@ func TestDecodeStrict(t *testing.T) {
 // redelivery) and a command-line sweep is one JSON object with no key
 // twice, so strict log pipelines accept all of them.
 func TestLogLinesAreStrictJSON(t *testing.T) {
-	h := MustStart(t, Options{Start: day(16, 10), Config: func(c *config.Config) {
+	h := simbot.MustStart(t, simbot.Options{Start: day(16, 10), Config: func(c *config.Config) {
 		c.Schedule.RemindEvery = 100 * time.Millisecond
 		c.Schedule.Digest = true
 	}})
@@ -110,7 +111,7 @@ func TestLogLinesAreStrictJSON(t *testing.T) {
 	}
 	h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", "org/app", waiting, "alice"))
 	ev := commentEvent(t, h.Sim, "org/mentorship", 1, "alice", "/mentorbot digest")
-	id := NextDeliveryID()
+	id := simbot.NextDeliveryID()
 	for i := 0; i < 2; i++ { // the second is a redelivery, skipped
 		if code, err := h.DeliverID("issue_comment", id, ev); err != nil || code != 200 {
 			t.Fatalf("deliver: %d %v", code, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // Two replicas each handle one `/meetup present` at the same moment,
@@ -62,7 +63,7 @@ func TestMeetupPresentOnTwoReplicasAtOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			body := sim.IssueCommentEvent("created", "org/mentorship", planning, tk.id)
-			req, err := NewDelivery(replicas[i].url+"/api/github/hook", Secret, "issue_comment", NextDeliveryID(), body)
+			req, err := simbot.NewDelivery(replicas[i].url+"/api/github/hook", simbot.Secret, "issue_comment", simbot.NextDeliveryID(), body)
 			if err != nil {
 				t.Error(err)
 				return

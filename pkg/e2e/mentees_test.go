@@ -14,6 +14,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 func mtGolden(t *testing.T, name, got string) {
@@ -66,7 +67,7 @@ welcome:
 // and the installation on all of them. alice is a read collaborator of
 // thanos (so she can be assigned there), maint an org member, writer a
 // write collaborator; mentor-one is only a mentor in the policy.
-func mtSeed(t testing.TB, h *Harness) {
+func mtSeed(t testing.TB, h *simbot.Bot) {
 	t.Helper()
 	s := h.Sim
 	s.AddOrg("thanos-io", "maint")
@@ -98,14 +99,14 @@ func mtHasLabel(labels []string, name string) bool {
 	return false
 }
 
-func mtOpenPR(t testing.TB, h *Harness, repo, author, body string, labels ...string) int {
+func mtOpenPR(t testing.TB, h *simbot.Bot, repo, author, body string, labels ...string) int {
 	t.Helper()
 	n := h.Sim.AddPull(repo, githubsim.Pull{Issue: githubsim.Issue{Title: "Change by " + author, User: author, Body: body, Labels: labels}})
 	h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", repo, n, author))
 	return n
 }
 
-func mtPRLabels(t testing.TB, h *Harness, repo string, n int) []string {
+func mtPRLabels(t testing.TB, h *simbot.Bot, repo string, n int) []string {
 	t.Helper()
 	p, ok := h.Sim.Pull(repo, n)
 	if !ok {
@@ -116,7 +117,7 @@ func mtPRLabels(t testing.TB, h *Harness, repo string, n int) []string {
 
 // mtTrackingIssues returns the numbers of the issues in repo the bot opened
 // as login's tracking issue, open ones first listed in open.
-func mtTrackingIssues(h *Harness, repo, login string) (open, closed []int) {
+func mtTrackingIssues(h *simbot.Bot, repo, login string) (open, closed []int) {
 	for n := 1; ; n++ {
 		is, ok := h.Sim.Issue(repo, n)
 		if !ok {
@@ -136,7 +137,7 @@ func mtTrackingIssues(h *Harness, repo, login string) (open, closed []int) {
 	}
 }
 
-func mtBotComments(h *Harness, repo string, n int, kind string) []string {
+func mtBotComments(h *simbot.Bot, repo string, n int, kind string) []string {
 	var out []string
 	for _, c := range h.Sim.Comments(repo, n) {
 		if c.User == h.Sim.BotLogin() {
@@ -154,7 +155,7 @@ func mtBotComments(h *Harness, repo string, n int, kind string) []string {
 // whoever wrote it; a label a human set stays, and one already there costs
 // no write.
 func TestMenteePRLabels(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 	h.Sim.AddLabel("thanos-io/thanos", githubsim.Label{Name: "kind/bug"})
 
@@ -183,7 +184,7 @@ func TestMenteePRLabels(t *testing.T) {
 	t.Run("redelivery writes nothing", func(t *testing.T) {
 		n := h.Sim.AddPull("thanos-io/objstore", githubsim.Pull{Issue: githubsim.Issue{Title: "x", User: "alice"}})
 		payload := h.Sim.PullRequestEvent("opened", "thanos-io/objstore", n, "alice")
-		id := NextDeliveryID()
+		id := simbot.NextDeliveryID()
 		for i := 0; i < 2; i++ {
 			if i == 1 {
 				h.Sim.ResetRequests()
@@ -256,7 +257,7 @@ func TestMenteePRLabels(t *testing.T) {
 // cannot use (unknown login, malformed date) is skipped with a warning and
 // the others still work; a later sweep writes nothing.
 func TestMenteeEnrolment(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 
 	var wg sync.WaitGroup
@@ -338,19 +339,19 @@ func TestMenteeEnrolment(t *testing.T) {
 	}
 }
 
-// mtCtx carries the harness's logger, so that sweep logs are kept.
-func mtCtx(h *Harness) context.Context {
+// mtCtx carries the simbot.Bot's logger, so that sweep logs are kept.
+func mtCtx(h *simbot.Bot) context.Context {
 	return zerolog.New(h.Logs).WithContext(context.Background())
 }
 
-func mtComment(t testing.TB, h *Harness, repo string, n int, login, body string) int64 {
+func mtComment(t testing.TB, h *simbot.Bot, repo string, n int, login, body string) int64 {
 	t.Helper()
 	id := h.Sim.AddComment(repo, n, login, body, h.Clock.Now())
 	h.MustDeliver(t, "issue_comment", h.Sim.IssueCommentEvent("created", repo, n, id))
 	return id
 }
 
-func mtIssue(t testing.TB, h *Harness, repo string, n int) githubsim.Issue {
+func mtIssue(t testing.TB, h *simbot.Bot, repo string, n int) githubsim.Issue {
 	t.Helper()
 	is, ok := h.Sim.Issue(repo, n)
 	if !ok {
@@ -364,7 +365,7 @@ func mtIssue(t testing.TB, h *Harness, repo string, n int) githubsim.Issue {
 // nothing; cancel removes the label and says so; the replies' texts are
 // golden.
 func TestMenteeTaskCommand(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 	const repo = "thanos-io/thanos"
 
@@ -558,7 +559,7 @@ func TestMenteeTaskCommand(t *testing.T) {
 // the first in a repository (label missing, mentee not yet enrolled), then
 // the steady state.
 func TestMenteePRAPICalls(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 	// Enrol first, so that the counts are about labelling.
 	if err := h.App.RunSweep(context.Background(), "remind", nil); err != nil {

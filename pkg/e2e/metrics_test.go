@@ -21,6 +21,7 @@ import (
 	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // busyScrape runs a bot through what makes its metrics move, then returns
@@ -29,7 +30,7 @@ import (
 // a duplicate delivery and one with a bad signature.
 func busyScrape(t *testing.T) string {
 	t.Helper()
-	h := MustStart(t, Options{Start: day(16, 10), Config: func(c *config.Config) {
+	h := simbot.MustStart(t, simbot.Options{Start: day(16, 10), Config: func(c *config.Config) {
 		c.Schedule.RemindEvery = 100 * time.Millisecond
 		c.Schedule.Digest = true
 	}})
@@ -60,7 +61,7 @@ func busyScrape(t *testing.T) string {
 		return nil
 	})
 	ev := commentEvent(t, h.Sim, "org/mentorship", 1, "alice", "/mentorbot digest")
-	id := NextDeliveryID()
+	id := simbot.NextDeliveryID()
 	for i := 0; i < 2; i++ { // the second is a duplicate
 		if code, err := h.DeliverID("issue_comment", id, ev); err != nil || code != 200 {
 			t.Fatalf("deliver: %d %v", code, err)
@@ -74,7 +75,7 @@ func busyScrape(t *testing.T) string {
 	mu.Unlock()
 	h.MustDeliver(t, "pull_request", h.Sim.PullRequestEvent("opened", "org/app", first, "someone"))
 	h.Sim.SetFault(nil)
-	req, err := NewDelivery(h.URL+"/api/github/hook", "wrong-secret", "ping", NextDeliveryID(), []byte(`{"zen":"x"}`))
+	req, err := simbot.NewDelivery(h.URL+"/api/github/hook", "wrong-secret", "ping", simbot.NextDeliveryID(), []byte(`{"zen":"x"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

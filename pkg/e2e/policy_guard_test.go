@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // An org policy emptied after a good one (a botched edit, a truncated
 // commit) does not stop the programme: the bot warns in its logs and
 // metrics, and the last good roster keeps labelling mentee PRs.
 func TestEmptyOrgPolicyKeepsLastGoodRoster(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 
 	n := mtOpenPR(t, h, "thanos-io/thanos", "alice", "First change.")

@@ -14,6 +14,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/learnings"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // programmePolicy is a roster of one mentee, alice, whose term ends on
@@ -37,7 +38,7 @@ meetup:
 }
 
 // addWaitingPull opens a PR by alice in repo five days before now.
-func addWaitingPull(h *Harness, repo, title string) int {
+func addWaitingPull(h *simbot.Bot, repo, title string) int {
 	at := h.Clock.Now().Add(-days(5))
 	return h.Sim.AddPull(repo, githubsim.Pull{
 		Issue:   githubsim.Issue{Title: title, User: "alice", CreatedAt: at},
@@ -89,7 +90,7 @@ func markedOn(sim *githubsim.Server, repo string, number int, kind string) []str
 // in a repository's own .github/mentorbot.yml: the sweeps remind, open the
 // tracking issue, post the digest and the retrospective template.
 func TestProgrammeRosterInRepositoryPolicy(t *testing.T) {
-	h := MustStart(t, Options{}) // Monday 2 November 2026, 09:00 UTC
+	h := simbot.MustStart(t, simbot.Options{}) // Monday 2 November 2026, 09:00 UTC
 	h.Sim.AddOrg("prometheus", "mentor-one", "pool-person")
 	h.Sim.AddRepo("prometheus/prometheus", githubsim.RepoOptions{Files: map[string]string{
 		".github/mentorbot.yml":   programmePolicy("Prometheus Mentorship 2026", "prometheus/prometheus"),
@@ -135,7 +136,7 @@ func TestProgrammeRosterInRepositoryPolicy(t *testing.T) {
 // issue, one digest a week listing the PRs of both orgs, one meetup issue
 // and one learnings issue for the programme.
 func TestProgrammeSharedByTwoOrgs(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	const program = "Thanos / Prometheus Open Source Mentorship"
 	h.Sim.AddOrg("thanos-io", "mentor-one", "pool-person")
 	h.Sim.AddOrg("prometheus", "mentor-one", "pool-person")

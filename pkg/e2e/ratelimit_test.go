@@ -12,6 +12,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // spendRateLimit spends installation inst's core rate limit on sim, as
@@ -77,7 +78,7 @@ func TestSweepWithSpentRateLimit(t *testing.T) {
 		{"reset within the deadline: wait for it", time.Hour, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := MustStart(t, Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = window, 300 }})
+			h := simbot.MustStart(t, simbot.Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = window, 300 }})
 			seedWaitingPulls(h)
 			spendRateLimit(t, h.Sim, 100)
 			spent := time.Now()
@@ -133,7 +134,7 @@ func TestSweepWithSpentRateLimit(t *testing.T) {
 // The `remind` command with the rate limit spent and its reset beyond
 // what it may wait exits non-zero, writes nothing and says when to retry.
 func TestRemindCommandFailsOnSpentRateLimit(t *testing.T) {
-	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { o.CoreRateLimit = 300 }})
+	h := simbot.MustStart(t, simbot.Options{Sim: func(o *githubsim.Options) { o.CoreRateLimit = 300 }})
 	seedWaitingPulls(h)
 	spendRateLimit(t, h.Sim, 100)
 	cfg, _ := writeConfig(t, h.Sim, "")
@@ -161,7 +162,7 @@ func lastLines(s string, n int) string {
 // and the event is handled once.
 func TestWebhookOnSpentRateLimitRedeliveredAfterReset(t *testing.T) {
 	const window = 6 * time.Second
-	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = window, 300 }})
+	h := simbot.MustStart(t, simbot.Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = window, 300 }})
 	mtSeed(t, h)
 	const repo = "thanos-io/objstore"
 	pr := h.Sim.AddPull(repo, githubsim.Pull{Issue: githubsim.Issue{Title: "mentee work", User: "alice"}})
@@ -197,7 +198,7 @@ func TestWebhookOnSpentRateLimitRedeliveredAfterReset(t *testing.T) {
 
 // A sweep waiting for a rate limit's reset does not hold up shutdown.
 func TestShutdownDuringRateLimitWait(t *testing.T) {
-	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = time.Minute, 300 }})
+	h := simbot.MustStart(t, simbot.Options{Sim: func(o *githubsim.Options) { o.CoreRateWindow, o.CoreRateLimit = time.Minute, 300 }})
 	seedWaitingPulls(h)
 	spendRateLimit(t, h.Sim, 100)
 	b := startBot(t, h, func(c *config.Config) { c.Schedule.RemindEvery = time.Hour })

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/internal/golden"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // commentExamples are the texts docs/comments.md shows, one per kind of
@@ -247,7 +248,7 @@ func TestReadmeCommands(t *testing.T) {
 		// of 8080, which may be taken on the machine running the tests.
 		port := strconv.Itoa(freePort(t))
 		demo := exec.Command(bin, "demo", "--serve", "127.0.0.1:"+port)
-		var out SyncBuffer
+		var out simbot.SyncBuffer
 		demo.Stdout, demo.Stderr = &out, &out
 		if err := demo.Start(); err != nil {
 			t.Fatal(err)

@@ -17,26 +17,27 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
-// bot is one more mentorbot process on a harness's simulator: a second
+// bot is one more mentorbot process on a simbot.Bot's simulator: a second
 // replica, or the bot started again after a crash.
 type bot struct {
 	App  *app.App
 	URL  string
-	Logs *SyncBuffer
+	Logs *simbot.SyncBuffer
 	stop func() error
 }
 
 // startBot starts another mentorbot on h's simulator and clock. It does not
 // point the simulator's webhook at itself; callers do when they want.
-func startBot(t testing.TB, h *Harness, adjust func(*config.Config)) *bot {
+func startBot(t testing.TB, h *simbot.Bot, adjust func(*config.Config)) *bot {
 	t.Helper()
 	cfg := config.Default()
 	cfg.GitHub.V3APIURL = h.Sim.URL()
 	cfg.GitHub.V4APIURL = h.Sim.URL() + "graphql"
 	cfg.GitHub.App.IntegrationID = h.Sim.AppID()
-	cfg.GitHub.App.WebhookSecret = Secret
+	cfg.GitHub.App.WebhookSecret = simbot.Secret
 	cfg.GitHub.App.PrivateKey = string(h.Sim.PrivateKey())
 	cfg.Server.GitHubTimeout = 10 * time.Second
 	// Loopback on a free port unless adjust picks one: the default
@@ -50,7 +51,7 @@ func startBot(t testing.TB, h *Harness, adjust func(*config.Config)) *bot {
 	if adjust != nil {
 		adjust(&cfg)
 	}
-	logs := &SyncBuffer{}
+	logs := &simbot.SyncBuffer{}
 	a, err := app.New(cfg, app.Options{
 		Version: "e2e-replica",
 		Logger:  zerolog.New(logs).Level(zerolog.DebugLevel).With().Timestamp().Logger(),
@@ -169,7 +170,7 @@ func closedPortURL(t testing.TB) string {
 // Deliveries answered 503 while the queue was full are redelivered once
 // and handled once each; a second pass asks for nothing.
 func TestRedeliverQueueFull(t *testing.T) {
-	h := MustStart(t, Options{Config: func(c *config.Config) { c.Server.QueueSize = 1; c.Server.Workers = 1 }})
+	h := simbot.MustStart(t, simbot.Options{Config: func(c *config.Config) { c.Server.QueueSize = 1; c.Server.Workers = 1 }})
 	mtSeed(t, h)
 	const repo = "thanos-io/objstore"
 	var prs []int
@@ -238,11 +239,11 @@ func TestRedeliverQueueFull(t *testing.T) {
 // Deliveries sent while the bot was down are redelivered by the next bot
 // at start (before it reports ready), and handled exactly once.
 func TestRedeliverAfterDowntime(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	mtSeed(t, h)
 	const repo = "thanos-io/objstore"
 	// The bot is down: GitHub's deliveries go nowhere.
-	h.Sim.SetWebhook(closedPortURL(t), Secret)
+	h.Sim.SetWebhook(closedPortURL(t), simbot.Secret)
 	var prs []int
 	for i := 0; i < 3; i++ {
 		n := h.Sim.AddPull(repo, githubsim.Pull{Issue: githubsim.Issue{Title: "while down " + strconv.Itoa(i), User: "alice"}})
@@ -273,7 +274,7 @@ func TestRedeliverAfterDowntime(t *testing.T) {
 
 // startBotAt starts a bot whose address is known before it starts, so that
 // the simulator's webhook points at it when its pass at start runs.
-func startBotAt(t testing.TB, h *Harness) *bot {
+func startBotAt(t testing.TB, h *simbot.Bot) *bot {
 	t.Helper()
 	// Reserve the port, point GitHub at it, then start the bot there.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -282,7 +283,7 @@ func startBotAt(t testing.TB, h *Harness) *bot {
 	}
 	addr := l.Addr().(*net.TCPAddr)
 	_ = l.Close()
-	h.Sim.SetWebhook("http://"+addr.String()+"/api/github/hook", Secret)
+	h.Sim.SetWebhook("http://"+addr.String()+"/api/github/hook", simbot.Secret)
 	return startBot(t, h, func(c *config.Config) {
 		c.Server.Address = "127.0.0.1"
 		c.Server.Port = addr.Port

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // A sweep stopped halfway (the process killed after some of its writes,
@@ -18,12 +19,12 @@ func TestRestartMidSweep(t *testing.T) {
 	cases := []struct {
 		name  string
 		sweep string
-		seed  func(h *Harness)
+		seed  func(h *simbot.Bot)
 		repos []string
 	}{
 		{
 			name: "remind", sweep: "remind", repos: []string{"org/.github", "org/app"},
-			seed: func(h *Harness) {
+			seed: func(h *simbot.Bot) {
 				now := h.Clock.Now()
 				seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "carol"},
 					map[string]githubsim.RepoOptions{"org/app": {}})
@@ -37,7 +38,7 @@ func TestRestartMidSweep(t *testing.T) {
 		},
 		{
 			name: "digest", sweep: "digest", repos: []string{"org/.github", "org/app", "org/mentorship"},
-			seed: func(h *Harness) {
+			seed: func(h *simbot.Bot) {
 				h.Clock.Set(day(16, 9))
 				seedDigestOrg(t, h.Sim, digestPolicy, "alice", "bob", "carol")
 				seedAliceWeek(h.Sim)
@@ -50,7 +51,7 @@ func TestRestartMidSweep(t *testing.T) {
 			// restarted bot does (interrupted run, then a whole one): a
 			// second sweep may legitimately write more (the remind sweep
 			// escalates to the mentors once a reminder exists).
-			clean := MustStart(t, Options{})
+			clean := simbot.MustStart(t, simbot.Options{})
 			tc.seed(clean)
 			for i := 0; i < 2; i++ {
 				if err := clean.App.RunSweep(context.Background(), tc.sweep, nil); err != nil {
@@ -59,7 +60,7 @@ func TestRestartMidSweep(t *testing.T) {
 			}
 			want := snapshot(clean.Sim, tc.repos...)
 
-			h := MustStart(t, Options{})
+			h := simbot.MustStart(t, simbot.Options{})
 			tc.seed(h)
 			ctx, kill := context.WithCancel(context.Background())
 			var posts atomic.Int32

@@ -8,6 +8,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // Retrospectives however and whenever people write them, through the real
@@ -22,7 +23,7 @@ import (
 //     8 December), a sweep reads nothing of the programme.
 func TestRetrospectivesWhenever(t *testing.T) {
 	now := learnAt(time.November, 29, 20)
-	clock := NewClock(now)
+	clock := simbot.NewClock(now)
 	sim := githubsim.NewTest(t, githubsim.Options{Now: clock.Now})
 	seedLearnOrg(t, sim)
 	cfg, _ := writeConfig(t, sim, "")

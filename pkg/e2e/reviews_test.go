@@ -15,6 +15,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // reviewsPolicy is the org policy of the review-wait tests; extra is
@@ -37,7 +38,7 @@ reviews:
 
 // seedReviewsOrg creates org with members, its .github repository holding
 // the policy, the given repositories and one installation on all of them.
-func seedReviewsOrg(h *Harness, org, pol string, members []string, repos map[string]githubsim.RepoOptions) {
+func seedReviewsOrg(h *simbot.Bot, org, pol string, members []string, repos map[string]githubsim.RepoOptions) {
 	h.Sim.AddOrg(org, members...)
 	h.Sim.AddRepo(org+"/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": pol}})
 	names := []string{org + "/.github"}
@@ -53,7 +54,7 @@ func seedReviewsOrg(h *Harness, org, pol string, members []string, repos map[str
 	h.Sim.AddInstallation(100, org, names...)
 }
 
-func runRemind(t testing.TB, h *Harness) string {
+func runRemind(t testing.TB, h *simbot.Bot) string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := h.App.RunSweep(context.Background(), "remind", &buf); err != nil {
@@ -63,7 +64,7 @@ func runRemind(t testing.TB, h *Harness) string {
 }
 
 // remindWrites counts the requests that change GitHub, apart from token minting.
-func remindWrites(h *Harness) []githubsim.Request {
+func remindWrites(h *simbot.Bot) []githubsim.Request {
 	var out []githubsim.Request
 	for _, r := range h.Sim.Requests() {
 		if r.Method != "GET" && r.Method != "HEAD" && !strings.HasPrefix(r.Path, "/app/") {
@@ -73,7 +74,7 @@ func remindWrites(h *Harness) []githubsim.Request {
 	return out
 }
 
-func reviewBotComments(h *Harness, repo string, number int, kind string) []githubsim.Comment {
+func reviewBotComments(h *simbot.Bot, repo string, number int, kind string) []githubsim.Comment {
 	var out []githubsim.Comment
 	for _, c := range h.Sim.Comments(repo, number) {
 		if c.User == h.Sim.BotLogin() {
@@ -99,7 +100,7 @@ func suggested(body string) map[string]string {
 func days(n float64) time.Duration { return time.Duration(n * 24 * float64(time.Hour)) }
 
 func TestRemindSuggestsOnceForWaitingMenteePR(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"),
 		[]string{"carol", "pool-person", "mentor-one"},
@@ -151,7 +152,7 @@ func TestRemindPrometheusCodeownersTSDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	owners := []string{"jesusvazquez", "codesome", "bwplotka", "krajorama"}
 	seedReviewsOrg(h, "prometheus", reviewsPolicy("  business_days: false\n"),
@@ -196,7 +197,7 @@ func TestRemindThanosMaintainersAndHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	members := []string{"GiedriusS", "yeya24", "fpetkovski", "saswatamcode", "MichaHoffmann", "bwplotka", "squat", "onprem", "mentor-one"}
 	seedReviewsOrg(h, "thanos-io", strings.Replace(reviewsPolicy("  business_days: false\n"), "reviewers: [pool-person]", "reviewers: []", 1),
@@ -233,7 +234,7 @@ func TestRemindThanosMaintainersAndHistory(t *testing.T) {
 
 func TestRemindBusinessDaysFridayEvening(t *testing.T) {
 	// Monday 2026-11-02 09:00 UTC; the PR was opened on Friday at 19:00.
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: true\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
 	n := h.Sim.AddPull("org/app", githubsim.Pull{
@@ -247,7 +248,7 @@ func TestRemindBusinessDaysFridayEvening(t *testing.T) {
 }
 
 func TestRemindNeverRemindsDraftMergedClosedOrReviewed(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "bob"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -280,7 +281,7 @@ func TestRemindNeverRemindsDraftMergedClosedOrReviewed(t *testing.T) {
 }
 
 func TestRemindEscalatesOnceAfterTwiceTheWait(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -316,7 +317,7 @@ func TestRemindEscalatesOnceAfterTwiceTheWait(t *testing.T) {
 }
 
 func TestRemindDryRunWritesNothing(t *testing.T) {
-	h := MustStart(t, Options{DryRun: true})
+	h := simbot.MustStart(t, simbot.Options{DryRun: true})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -336,7 +337,7 @@ func TestRemindDryRunWritesNothing(t *testing.T) {
 }
 
 func TestRemindKeepaliveLabel(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -378,7 +379,7 @@ func containsLabel(ls []string, name string) bool {
 }
 
 func TestRemindConcurrentSweepsWriteOneComment(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -411,7 +412,7 @@ func TestRemindConcurrentSweepsWriteOneComment(t *testing.T) {
 // the wait). first_sweep_calls includes writing the 4 reminders; calls/op
 // and searches/op are a steady-state sweep (what runs every hour).
 func BenchmarkRemindSweepAPICalls(b *testing.B) {
-	h := MustStart(b, Options{LogLevel: 1})
+	h := simbot.MustStart(b, simbot.Options{LogLevel: 1})
 	now := h.Clock.Now()
 	var pol strings.Builder
 	pol.WriteString("program:\n  name: bench\nmentees:\n")
@@ -493,7 +494,7 @@ func BenchmarkRemindSweepAPICalls(b *testing.B) {
 }
 
 func TestRemindDraftTimeDoesNotCount(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -526,7 +527,7 @@ func TestRemindDraftTimeDoesNotCount(t *testing.T) {
 }
 
 func TestRemindRepositoryPolicyOverridesOrg(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "fast-reviewer"},
 		map[string]githubsim.RepoOptions{
@@ -565,7 +566,7 @@ func TestRemindRepositoryPolicyOverridesOrg(t *testing.T) {
 }
 
 func TestRemindKeepaliveReaddedByHumanStays(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  keepalive_label: keepalive\n"), []string{"pool-person"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -594,7 +595,7 @@ func TestRemindKeepaliveReaddedByHumanStays(t *testing.T) {
 // reminder comes reviews.wait after it, not on the next sweep, and no
 // escalation follows an hour later (issue #20 (f)).
 func TestRemindReopenedPRWaitsFromTheReopen(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -631,7 +632,7 @@ func TestRemindReopenedPRWaitsFromTheReopen(t *testing.T) {
 // A PR already past twice the wait when the app is installed gets the
 // reminder now and the escalation no earlier than reviews.wait later.
 func TestRemindPastTwiceTheWaitAtInstall(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n"), []string{"pool-person", "mentor-one"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -666,7 +667,7 @@ func TestRemindPastTwiceTheWaitAtInstall(t *testing.T) {
 // (d), (e)). Whether a commenter can review comes from the timeline's
 // author_association.
 func TestRemindIgnoresDriveByAndMachineUsers(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  bots: [benchbot]\n"), []string{"pool-person", "mentor-one", "carol", "benchbot"},
 		map[string]githubsim.RepoOptions{"org/app": {}})
@@ -697,7 +698,7 @@ func TestRemindIgnoresDriveByAndMachineUsers(t *testing.T) {
 // reviews.approved_wait it gets one comment to the mentors once the approval
 // is that old and still not merged (issue #20 (g)).
 func TestRemindApprovedNotMerged(t *testing.T) {
-	h := MustStart(t, Options{})
+	h := simbot.MustStart(t, simbot.Options{})
 	now := h.Clock.Now()
 	seedReviewsOrg(h, "org", reviewsPolicy("  business_days: false\n  approved_wait: 72h\n"), []string{"pool-person", "mentor-one", "carol"},
 		map[string]githubsim.RepoOptions{"org/app": {}})

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // binary is the mentorbot binary built once for this test run.
@@ -68,7 +69,7 @@ func freePort(t testing.TB) int {
 type serveProcess struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *SyncBuffer
+	logs *simbot.SyncBuffer
 }
 
 // writeConfig writes a config.yml for sim (the private key as a 0600 file;
@@ -113,12 +114,12 @@ func startServe(t testing.TB, sim *githubsim.Server, serverExtra string, args ..
 // with args after the defaults.
 func startServeConfig(t testing.TB, path string, port int, args ...string) *serveProcess {
 	t.Helper()
-	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &SyncBuffer{}}
+	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &simbot.SyncBuffer{}}
 	if !slices.Contains(args, "--log.level") {
 		args = append([]string{"--log.level", "debug"}, args...)
 	}
 	p.cmd = exec.Command(buildBinary(t), append([]string{"serve", "--config", path}, args...)...)
-	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+	p.cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -154,7 +155,7 @@ func TestServeBinaryLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := NewDelivery(p.url+"/api/github/hook", Secret, "ping", NextDeliveryID(), ping)
+	req, _ := simbot.NewDelivery(p.url+"/api/github/hook", simbot.Secret, "ping", simbot.NextDeliveryID(), ping)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("ping: %v %v", res, err)
@@ -163,7 +164,7 @@ func TestServeBinaryLifecycle(t *testing.T) {
 	// Queue a batch of real events, then stop at once: all are handled.
 	for i := 0; i < 20; i++ {
 		body := sim.PullRequestEvent("opened", "octo-org/app", 1, "someone")
-		req, _ := NewDelivery(p.url+"/api/github/hook", Secret, "pull_request", NextDeliveryID(), body)
+		req, _ := simbot.NewDelivery(p.url+"/api/github/hook", simbot.Secret, "pull_request", simbot.NextDeliveryID(), body)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil || res.StatusCode != http.StatusOK {
 			t.Fatalf("pull_request: %v %v", res, err)
@@ -257,7 +258,7 @@ mentees:
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "check-config", "--config", cfg, "../../deploy/mentorbot.yml")
-	cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+	cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 	out, err = cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "warning: private key file") || !strings.Contains(string(out), "0644") {
 		t.Errorf("check-config --config with a 0644 key: %v\n%s", err, out)

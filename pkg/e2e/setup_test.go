@@ -18,6 +18,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/setup"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // `mentorbot setup` end to end against the simulator: the page posts the
@@ -161,11 +162,11 @@ func waitReady(base string, timeout time.Duration) bool {
 // startSetup starts `mentorbot setup` with args and a free --addr, waits
 // for its first line (the page's address) and returns the process, the
 // address and its output so far.
-func startSetup(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *SyncBuffer) {
+func startSetup(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *simbot.SyncBuffer) {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	cmd := exec.Command(bin, append(append([]string{"setup"}, args...), "--addr", addr)...)
-	var stdout, stderr SyncBuffer
+	var stdout, stderr simbot.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -224,7 +225,7 @@ func checkSetupWrote(t *testing.T, bin string, sim *githubsim.Server, out, secre
 		t.Fatal(err)
 	}
 	serveURL := fmt.Sprintf("http://127.0.0.1:%d", port)
-	var logs SyncBuffer
+	var logs simbot.SyncBuffer
 	srv := exec.Command(bin, "serve", "--config", out)
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {
@@ -238,7 +239,7 @@ func checkSetupWrote(t *testing.T, bin string, sim *githubsim.Server, out, secre
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := NewDelivery(serveURL+"/api/github/hook", secret, "ping", NextDeliveryID(), ping)
+	req, _ := simbot.NewDelivery(serveURL+"/api/github/hook", secret, "ping", simbot.NextDeliveryID(), ping)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // stopServe sends SIGTERM and returns the exit code.
@@ -46,7 +47,7 @@ func stopServe(t *testing.T, p *serveProcess, within time.Duration) int {
 // once.
 func TestShutdownHandsQueuedDeliveriesOver(t *testing.T) {
 	sim := githubsim.NewTest(t, githubsim.Options{})
-	mtSeed(t, &Harness{Sim: sim})
+	mtSeed(t, &simbot.Bot{Sim: sim})
 	sim.PutFile("thanos-io/.github", "mentorbot.yml", strings.ReplaceAll(mtPolicy, "end: 2026-11-30", "end: 2099-11-30"))
 	const repo = "thanos-io/objstore"
 	var prs []int
@@ -62,7 +63,7 @@ func TestShutdownHandsQueuedDeliveriesOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startServeConfig(t, path, port)
-	sim.SetWebhook(p.url+"/api/github/hook", Secret)
+	sim.SetWebhook(p.url+"/api/github/hook", simbot.Secret)
 
 	// Slow GitHub: two workers need several seconds for 30 events.
 	sim.SetFault(func(r *http.Request, _ int) *githubsim.Fault {

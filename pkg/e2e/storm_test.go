@@ -14,6 +14,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
@@ -49,12 +50,12 @@ func (c stormCalls) policyReads() int {
 
 func (c stormCalls) guideReads() int { return c.ops["repos/get-content guide"] }
 
-// stormHarness starts the bot on an org with a policy in its .github
+// stormBot starts the bot on an org with a policy in its .github
 // repository (no contributing_url: the guide is looked up) and a repository
 // with its own CONTRIBUTING.md, the usual case.
-func stormHarness(t testing.TB) *Harness {
+func stormBot(t testing.TB) *simbot.Bot {
 	t.Helper()
-	h := MustStart(t, Options{
+	h := simbot.MustStart(t, simbot.Options{
 		// Debug logs in memory would measure the logger, not the bot.
 		LogLevel: zerolog.InfoLevel,
 		Config:   func(c *config.Config) { c.Server.QueueSize = 2 * stormDeliveries },
@@ -68,7 +69,7 @@ func stormHarness(t testing.TB) *Harness {
 }
 
 // countCalls classifies the simulator's requests since the last reset.
-func countCalls(h *Harness) stormCalls {
+func countCalls(h *simbot.Bot) stormCalls {
 	c := stormCalls{ops: map[string]int{}}
 	for _, r := range h.Sim.Requests() {
 		op := r.OperationID
@@ -87,7 +88,7 @@ func countCalls(h *Harness) stormCalls {
 }
 
 // welcomes counts the bot's welcomes on a PR.
-func welcomes(h *Harness, n int) int {
+func welcomes(h *simbot.Bot, n int) int {
 	k := 0
 	for _, cm := range h.Sim.Comments(stormRepo, n) {
 		if strings.Contains(cm.Body, welcome.Marker()) {
@@ -99,7 +100,7 @@ func welcomes(h *Harness, n int) int {
 
 // deliverAll sends n deliveries of body from c concurrent senders as fast
 // as they go, and waits until the bot has handled them.
-func deliverAll(t testing.TB, h *Harness, body func(k int) []byte, n, c int) {
+func deliverAll(t testing.TB, h *simbot.Bot, body func(k int) []byte, n, c int) {
 	t.Helper()
 	var (
 		wg     sync.WaitGroup
@@ -128,7 +129,7 @@ func deliverAll(t testing.TB, h *Harness, body func(k int) []byte, n, c int) {
 // as GitHub's redeliveries have) from stormSenders senders, on a bot that
 // has seen nothing of the installation yet.
 func runStorm(t testing.TB) stormCalls {
-	h := stormHarness(t)
+	h := stormBot(t)
 	h.Sim.SetFirstTimer("newbie")
 	n := h.Sim.AddPull(stormRepo, githubsim.Pull{Issue: githubsim.Issue{Title: "docs: fix a typo", User: "newbie"}})
 	ev := h.Sim.PullRequestEvent("opened", stormRepo, n, "newbie")
@@ -142,7 +143,7 @@ func runStorm(t testing.TB) stormCalls {
 // runBurst: burstPRs first-timer PRs by different authors opened in one
 // repository at once, one delivery each.
 func runBurst(t testing.TB) stormCalls {
-	h := stormHarness(t)
+	h := stormBot(t)
 	evs := make([][]byte, burstPRs)
 	nums := make([]int, burstPRs)
 	for i := range burstPRs {

@@ -10,6 +10,7 @@ import (
 	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 	"github.com/thanos-community/mentorbot/pkg/welcome"
 )
 
@@ -27,10 +28,10 @@ const (
 	wRepo = "thanos-io/thanos"
 )
 
-// welcomeWorld is a harness with an org, its .github repository holding the
+// welcomeWorld is a simbot.Bot with an org, its .github repository holding the
 // policy, and a repository the app is installed on.
 type welcomeWorld struct {
-	*Harness
+	*simbot.Bot
 	t *testing.T
 }
 
@@ -43,7 +44,7 @@ type worldOptions struct {
 
 func newWelcomeWorld(t *testing.T, o worldOptions) *welcomeWorld {
 	t.Helper()
-	h := MustStart(t, Options{Sim: func(so *githubsim.Options) { so.SearchRateLimit = 10000 }})
+	h := simbot.MustStart(t, simbot.Options{Sim: func(so *githubsim.Options) { so.SearchRateLimit = 10000 }})
 	h.Sim.AddOrg(wOrg, "maintainer")
 	if !o.noOrgRepo {
 		files := map[string]string{"mentorbot.yml": o.policy}
@@ -59,7 +60,7 @@ func newWelcomeWorld(t *testing.T, o worldOptions) *welcomeWorld {
 	h.Sim.AddRepo(wRepo, githubsim.RepoOptions{Files: files, Collaborators: map[string]string{"collab": githubsim.PermWrite}})
 	h.Sim.AddRepo(wOrg+"/prometheus-addons", githubsim.RepoOptions{Files: map[string]string{"README.md": "x"}})
 	h.Sim.AddInstallation(1, wOrg)
-	return &welcomeWorld{Harness: h, t: t}
+	return &welcomeWorld{Bot: h, t: t}
 }
 
 // openPR adds a pull request by author with the given association ("" lets
@@ -375,7 +376,7 @@ func TestWelcomeTemplates(t *testing.T) {
 // writeonce's look at the PR's comments, the comment, and the re-read that
 // settles a race between replicas) holds for every later welcome.
 func BenchmarkWelcomeAPICalls(b *testing.B) {
-	h := MustStart(b, Options{Sim: func(so *githubsim.Options) { so.SearchRateLimit = 1 << 30; so.CoreRateLimit = 1 << 30 }})
+	h := simbot.MustStart(b, simbot.Options{Sim: func(so *githubsim.Options) { so.SearchRateLimit = 1 << 30; so.CoreRateLimit = 1 << 30 }})
 	h.Sim.AddOrg(wOrg, "maintainer")
 	h.Sim.AddRepo(wOrg+"/.github", githubsim.RepoOptions{Files: map[string]string{"mentorbot.yml": "program:\n  channels: \"#thanos-dev\"\n"}})
 	h.Sim.AddRepo(wRepo, githubsim.RepoOptions{Files: map[string]string{"CONTRIBUTING.md": "x"}})

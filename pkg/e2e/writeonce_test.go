@@ -24,6 +24,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/reviews"
+	"github.com/thanos-community/mentorbot/pkg/simbot"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
 )
 
@@ -100,7 +101,7 @@ func runAtOnce(t *testing.T, n int, args ...string) {
 		go func() {
 			defer wg.Done()
 			cmd := exec.Command(bin, args...)
-			cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+Secret)
+			cmd.Env = append(os.Environ(), "GITHUB_APP_WEBHOOK_SECRET="+simbot.Secret)
 			<-start
 			outs[i], errs[i] = cmd.CombinedOutput()
 		}()
@@ -197,7 +198,7 @@ func settled(sim *githubsim.Server) (deleted, closed int) {
 // onboarding checklist per mentee, one reminder per waiting pull request
 // and one digest per tracking issue.
 func TestConcurrentSweepsWriteOnce(t *testing.T) {
-	h := MustStart(t, Options{Start: day(6, 12), Sim: slowGitHub})
+	h := simbot.MustStart(t, simbot.Options{Start: day(6, 12), Sim: slowGitHub})
 	seedWeek(h.Sim, weekPolicy, day(6, 12))
 	cfg, _ := writeConfig(t, h.Sim, "")
 
@@ -241,8 +242,8 @@ func TestConcurrentSweepsWriteOnce(t *testing.T) {
 // simulator, and everything is written once. They run on the real clock,
 // so the roster and the pull requests are placed around today.
 func TestServeReplicasWithSchedulesWriteOnce(t *testing.T) {
-	// The harness's own bot keeps its schedule off; the replicas below run it.
-	h := MustStart(t, Options{Sim: func(o *githubsim.Options) { slowGitHub(o); o.Now = time.Now }})
+	// The simbot.Bot's own server keeps its schedule off; the replicas below run it.
+	h := simbot.MustStart(t, simbot.Options{Sim: func(o *githubsim.Options) { slowGitHub(o); o.Now = time.Now }})
 	sim := h.Sim
 	now := time.Now().UTC()
 	pol := strings.NewReplacer("2026-09-01", now.AddDate(0, -2, 0).Format(time.DateOnly), "2026-12-31", now.AddDate(0, 1, 0).Format(time.DateOnly)).Replace(weekPolicy)
@@ -332,7 +333,7 @@ func TestServeReplicasWithSchedulesWriteOnce(t *testing.T) {
 // (retrospective template, meetup planning issue, invitations), four the
 // day after (end-of-term reports) and four once the learnings are due.
 func TestConcurrentTermEndWritesOnce(t *testing.T) {
-	h := MustStart(t, Options{Start: learnAt(time.November, 30, 9), Sim: slowGitHub})
+	h := simbot.MustStart(t, simbot.Options{Start: learnAt(time.November, 30, 9), Sim: slowGitHub})
 	seedLearnOrg(t, h.Sim)
 	cfg, _ := writeConfig(t, h.Sim, "")
 	for _, at := range termEnd {
@@ -384,37 +385,37 @@ func TestSweepKilledAfterEveryWrite(t *testing.T) {
 		repos       []string
 		// seed prepares the simulator; before runs (cleanly) what must
 		// have happened before the sweep under test.
-		seed   func(h *Harness)
-		before func(t *testing.T, h *Harness)
+		seed   func(h *simbot.Bot)
+		before func(t *testing.T, h *simbot.Bot)
 	}{
 		{
 			name: "remind: tracking issues, checklists, reminders", sweep: "remind", repos: weekRepos,
-			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
+			seed: func(h *simbot.Bot) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
 		},
 		{
 			name: "digest: weekly digests", sweep: "digest", repos: weekRepos,
-			seed: func(h *Harness) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
-			before: func(t *testing.T, h *Harness) {
+			seed: func(h *simbot.Bot) { h.Clock.Set(day(6, 12)); seedWeek(h.Sim, weekPolicy, day(6, 12)) },
+			before: func(t *testing.T, h *simbot.Bot) {
 				runRemind(t, h)
 				h.Clock.Set(day(9, 9))
 			},
 		},
 		{
 			name: "last day: retrospective, meetup issue, invitations", sweep: "digest", repos: []string{"org/mentorship"},
-			seed: func(h *Harness) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
+			seed: func(h *simbot.Bot) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
 		},
 		{
 			name: "after the term: reports", sweep: "digest", repos: []string{"org/mentorship"},
-			seed: func(h *Harness) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
-			before: func(t *testing.T, h *Harness) {
+			seed: func(h *simbot.Bot) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
+			before: func(t *testing.T, h *simbot.Bot) {
 				learnSweep(t, h)
 				h.Clock.Set(termEnd[1])
 			},
 		},
 		{
 			name: "learnings issue", sweep: "digest", repos: []string{"org/mentorship"},
-			seed: func(h *Harness) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
-			before: func(t *testing.T, h *Harness) {
+			seed: func(h *simbot.Bot) { h.Clock.Set(termEnd[0]); seedLearnOrg(t, h.Sim) },
+			before: func(t *testing.T, h *simbot.Bot) {
 				learnSweep(t, h)
 				h.Clock.Set(termEnd[1])
 				learnSweep(t, h)
@@ -424,8 +425,8 @@ func TestSweepKilledAfterEveryWrite(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			start := func() *Harness {
-				h := MustStart(t, Options{LogLevel: zerolog.InfoLevel}) // the debug logs of dozens of runs add up
+			start := func() *simbot.Bot {
+				h := simbot.MustStart(t, simbot.Options{LogLevel: zerolog.InfoLevel}) // the debug logs of dozens of runs add up
 				tc.seed(h)
 				if tc.before != nil {
 					tc.before(t, h)

@@ -1,9 +1,9 @@
-// Package e2e runs mentorbot end to end: the real server (the code path of
-// `mentorbot serve`) on a loopback port, talking through the real go-github
-// client and ghinstallation auth to the GitHub simulator, fed webhooks signed
-// exactly as GitHub signs them. The tests in this package assert on the
-// simulator's state; the harness is also used by the benchmarks and the demo.
-package e2e
+// Package simbot is a mentorbot server wired to the in-repo GitHub simulator
+// (pkg/githubsim): the real server (the code path of `mentorbot serve`) on a
+// loopback port, talking through the real go-github client and ghinstallation
+// auth to the simulator, fed webhooks signed exactly as GitHub signs them. It is
+// used by `mentorbot demo`, the end-to-end tests (pkg/e2e) and the benchmarks.
+package simbot
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 )
 
-// Secret is the webhook secret the harness configures.
+// Secret is the webhook secret the bot and the simulator are configured with.
 const Secret = "e2e-webhook-secret"
 
 // Clock is a settable clock shared by the simulator and the bot.
@@ -78,15 +78,15 @@ type Options struct {
 	Addr string
 }
 
-// TB is the part of testing.TB the harness uses; the demo links this
-// package into the binary, and should not link the testing package.
+// TB is the part of testing.TB that Start and MustStart use; the demo links
+// this package into the binary, and should not link the testing package.
 type TB interface {
 	githubsim.TB
 	Fatal(args ...any)
 }
 
-// Harness is a running simulator plus a running mentorbot server.
-type Harness struct {
+// Bot is a running simulator plus a running mentorbot server wired to it.
+type Bot struct {
 	Sim   *githubsim.Server
 	App   *app.App
 	Clock *Clock
@@ -101,7 +101,7 @@ type Harness struct {
 
 // Start starts the simulator and the server; call Stop (or rely on
 // t.Cleanup when t is given) to shut both down. t may be nil (the demo).
-func Start(t TB, o Options) (*Harness, error) {
+func Start(t TB, o Options) (*Bot, error) {
 	if o.Start.IsZero() {
 		o.Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	}
@@ -159,7 +159,7 @@ func Start(t TB, o Options) (*Harness, error) {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &Harness{
+	h := &Bot{
 		Sim: sim, App: a, Clock: clock, Logs: logs,
 		URL:    "http://" + l.Addr().String(),
 		cancel: cancel,
@@ -175,7 +175,7 @@ func Start(t TB, o Options) (*Harness, error) {
 	if t != nil {
 		t.Cleanup(func() {
 			if err := h.Stop(); err != nil {
-				t.Errorf("stop harness: %v", err)
+				t.Errorf("stop simbot: %v", err)
 			}
 		})
 	}
@@ -183,7 +183,7 @@ func Start(t TB, o Options) (*Harness, error) {
 }
 
 // MustStart is Start for tests.
-func MustStart(t TB, o Options) *Harness {
+func MustStart(t TB, o Options) *Bot {
 	t.Helper()
 	h, err := Start(t, o)
 	if err != nil {
@@ -192,7 +192,7 @@ func MustStart(t TB, o Options) *Harness {
 	return h
 }
 
-func (h *Harness) waitReady(timeout time.Duration) error {
+func (h *Bot) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		res, err := h.client.Get(h.URL + "/readyz")
@@ -209,7 +209,7 @@ func (h *Harness) waitReady(timeout time.Duration) error {
 }
 
 // Stop shuts the server down (draining the queue) and closes the simulator.
-func (h *Harness) Stop() error {
+func (h *Bot) Stop() error {
 	if h.cancel == nil {
 		return nil
 	}
@@ -268,12 +268,12 @@ func NextDeliveryID() string {
 
 // Deliver sends a signed webhook and returns the HTTP status. It does not
 // wait for the asynchronous handling; call Wait for that.
-func (h *Harness) Deliver(event string, body []byte) (int, error) {
+func (h *Bot) Deliver(event string, body []byte) (int, error) {
 	return h.DeliverID(event, NextDeliveryID(), body)
 }
 
 // DeliverID is Deliver with a chosen delivery id (redelivery keeps the id).
-func (h *Harness) DeliverID(event, id string, body []byte) (int, error) {
+func (h *Bot) DeliverID(event, id string, body []byte) (int, error) {
 	req, err := NewDelivery(h.URL+"/api/github/hook", Secret, event, id, body)
 	if err != nil {
 		return 0, err
@@ -282,7 +282,7 @@ func (h *Harness) DeliverID(event, id string, body []byte) (int, error) {
 }
 
 // Send sends a prepared request to the bot and returns the status.
-func (h *Harness) Send(req *http.Request) (int, error) {
+func (h *Bot) Send(req *http.Request) (int, error) {
 	res, err := h.client.Do(req)
 	if err != nil {
 		return 0, err
@@ -293,7 +293,7 @@ func (h *Harness) Send(req *http.Request) (int, error) {
 }
 
 // Wait blocks until the bot has no webhook work queued or running.
-func (h *Harness) Wait() error {
+func (h *Bot) Wait() error {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if h.App.Idle() {
@@ -305,7 +305,7 @@ func (h *Harness) Wait() error {
 }
 
 // MustDeliver delivers, expects a 2xx and waits for the handling.
-func (h *Harness) MustDeliver(t TB, event string, body []byte) {
+func (h *Bot) MustDeliver(t TB, event string, body []byte) {
 	t.Helper()
 	code, err := h.Deliver(event, body)
 	if err != nil {
@@ -320,7 +320,7 @@ func (h *Harness) MustDeliver(t TB, event string, body []byte) {
 }
 
 // Metrics returns the /metrics text.
-func (h *Harness) Metrics() (string, error) {
+func (h *Bot) Metrics() (string, error) {
 	res, err := h.client.Get(h.URL + "/metrics")
 	if err != nil {
 		return "", err
