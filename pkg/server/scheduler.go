@@ -14,6 +14,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 )
 
@@ -291,51 +292,25 @@ func peekAction(payload []byte) string {
 	return ""
 }
 
-// deliveries remembers recently handled delivery IDs in bounded memory.
-// GitHub reuses the ID when it redelivers, so only successfully handled
-// deliveries are remembered: a failed one must run again.
+// deliveries remembers recently handled delivery IDs in bounded memory
+// (the least recently used go first). GitHub reuses the ID when it
+// redelivers, so only successfully handled deliveries are remembered: a
+// failed one must run again.
 type deliveries struct {
-	mu   sync.Mutex
-	max  int
-	ids  map[string]struct{}
-	ring []string
-	next int
+	ids *cache.Cache[struct{}]
 }
 
 func newDeliveries(max int) *deliveries {
-	return &deliveries{max: max, ids: make(map[string]struct{}, max), ring: make([]string, max)}
+	return &deliveries{ids: cache.New(cache.Options[struct{}]{Size: max})}
 }
 
-func (d *deliveries) handled(id string) bool {
-	if id == "" {
-		return false
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	_, ok := d.ids[id]
-	return ok
-}
+func (d *deliveries) handled(id string) bool { return id != "" && d.ids.Contains(id) }
 
-// remove forgets id (its ring slot is reclaimed when the ring wraps).
-func (d *deliveries) remove(id string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	delete(d.ids, id)
-}
+// remove forgets id.
+func (d *deliveries) remove(id string) { d.ids.Remove(id) }
 
 func (d *deliveries) add(id string) {
-	if id == "" {
-		return
+	if id != "" {
+		d.ids.Add(id, struct{}{})
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.ids[id]; ok {
-		return
-	}
-	if old := d.ring[d.next]; old != "" {
-		delete(d.ids, old)
-	}
-	d.ring[d.next] = id
-	d.ids[id] = struct{}{}
-	d.next = (d.next + 1) % d.max
 }

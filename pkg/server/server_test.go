@@ -48,8 +48,8 @@ func TestDeliveriesAreBounded(t *testing.T) {
 			t.Errorf("%s forgotten", id)
 		}
 	}
-	if d.handled("") || len(d.ids) != 3 {
-		t.Errorf("ids = %v", d.ids)
+	if d.handled("") || d.ids.Len() != 3 {
+		t.Errorf("%d ids remembered, want 3", d.ids.Len())
 	}
 }
 
