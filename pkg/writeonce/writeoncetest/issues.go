@@ -39,8 +39,10 @@ func New() *Issues {
 	return &Issues{comments: map[string][]*github.IssueComment{}, issues: map[string][]*github.Issue{}, nextID: 100}
 }
 
-func key(owner, repo string, n int) string { return strings.ToLower(fmt.Sprintf("%s/%s#%d", owner, repo, n)) }
-func repoKey(owner, repo string) string   { return strings.ToLower(owner + "/" + repo) }
+func key(owner, repo string, n int) string {
+	return strings.ToLower(fmt.Sprintf("%s/%s#%d", owner, repo, n))
+}
+func repoKey(owner, repo string) string { return strings.ToLower(owner + "/" + repo) }
 
 func (f *Issues) call(format string, args ...any) {
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
