@@ -10,10 +10,8 @@ import (
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
-	"github.com/thanos-community/mentorbot/pkg/codeowners"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/job"
-	"github.com/thanos-community/mentorbot/pkg/maintainers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/turn"
 )
@@ -46,63 +44,50 @@ func NewSweep() *Sweep {
 	return &Sweep{HistoryDirs: 3, HistoryWindow: 180 * 24 * time.Hour}
 }
 
-// run is one sweep over one installation; its caches live as long as it.
+// run is one sweep over one installation.
 type run struct {
-	s     *Sweep
-	inst  job.Installation
-	c     GitHub
-	pol   *policy.Policy // the org's
-	clock Clock          // the org's
-	scope string         // "org:X" or "user:X"
-	isOrg bool
-	repos map[string]bool
-
-	members       map[string]bool
-	membersLoaded bool
-	membersOK     bool
-	collab        map[string]bool
-	open          map[string]int
-	owners        map[string]*codeowners.File
-	maint         map[string]*maintainers.List
-	teams         map[string][]string
-	teamOK        map[string]bool
-	repoInfo      map[string]*repoInfo
-	active        map[string]time.Time // "owner/repo/login": latest commit, see lastCommit
+	inst job.Installation
+	gh   GitHub
+	w    Writer
+	// ev is what the reminders rest on, read at most once per sweep.
+	ev       *evidence
+	pol      *policy.Policy // the programme's
+	clock    turn.Clock     // the org's
+	scope    string         // "org:X" or "user:X"
+	repos    map[string]bool
+	policies map[string]*repoPolicy // of the repositories looked at so far
+	// lookups is Sweep.Lookups.
+	lookups int
 }
 
-// repoInfo is what the sweep learnt about one repository.
-type repoInfo struct {
+// repoPolicy is a repository's effective policy and its wait clock.
+type repoPolicy struct {
 	pol   *policy.Policy
-	clock Clock
-	// root maps the names in the repository's root directory to "file" or
-	// "dir"; nil when the listing may be incomplete (GitHub lists at most
-	// 1,000 entries), in which case files are read without looking first.
-	root map[string]string
-	// merges and last are read once per sweep (see run.merges).
-	merges map[string]merge
-	last   map[string]time.Time
+	clock turn.Clock
 }
 
 // Sweep runs one pass over every repository of the installation.
 func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
+	return s.sweep(ctx, inst, inst.GitHub)
+}
+
+// sweep is Sweep reaching GitHub through gh, the part of the installation's
+// API it uses (unit tests pass a fake of it alone).
+func (s *Sweep) sweep(ctx context.Context, inst job.Installation, gh GitHub) error {
 	pol := inst.Policy
 	r := &run{
-		s: s, inst: inst, c: inst.GitHub, pol: &pol,
-		clock: clockOf(&pol),
-		scope: "user:" + inst.Owner, repos: map[string]bool{},
-		collab: map[string]bool{}, open: map[string]int{}, owners: map[string]*codeowners.File{},
-		maint: map[string]*maintainers.List{}, teams: map[string][]string{}, teamOK: map[string]bool{},
-		repoInfo: map[string]*repoInfo{}, active: map[string]time.Time{},
+		inst: inst, gh: gh, w: inst.Write, pol: &pol, clock: clockOf(&pol),
+		repos: map[string]bool{}, policies: map[string]*repoPolicy{}, lookups: s.Lookups,
 	}
+	isOrg := false
 	for _, rp := range inst.Repos {
 		r.repos[strings.ToLower(rp.GetFullName())] = true
 		if rp.GetOwner().GetType() == "Organization" {
-			r.isOrg = true
+			isOrg = true
 		}
 	}
-	if r.isOrg {
-		r.scope = "org:" + inst.Owner
-	}
+	r.ev = newEvidence(gh, inst.Owner, isOrg, inst.Now, s.HistoryDirs, s.HistoryWindow)
+	r.scope = r.ev.scope
 	if r.clock.Wait <= 0 {
 		return nil
 	}
@@ -126,36 +111,27 @@ func peopleOf(p *policy.Policy, d ScopeDecision) turn.People {
 	return turn.People{Bots: p.Reviews.Bots, Reviewers: append(append([]string(nil), p.Reviews.Reviewers...), d.Mentee.Mentors...)}
 }
 
-func clockOf(p *policy.Policy) Clock {
-	return Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
+func clockOf(p *policy.Policy) turn.Clock {
+	return turn.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
 }
 
-// repo lists the repository's root once per sweep and takes its effective
-// policy from the installation.
-func (r *run) repo(ctx context.Context, owner, name string) (*repoInfo, error) {
+// repository takes the repository's effective policy from the installation
+// and lists its root, once per sweep.
+func (r *run) repository(ctx context.Context, owner, name string) (*repoPolicy, error) {
 	key := strings.ToLower(owner + "/" + name)
-	if ri, ok := r.repoInfo[key]; ok {
-		return ri, nil
+	if rp, ok := r.policies[key]; ok {
+		return rp, nil
+	}
+	if err := r.ev.listRoot(ctx, owner, name); err != nil {
+		return nil, err
 	}
 	pol := r.inst.RepoPolicy(owner, name)
-	ri := &repoInfo{pol: &pol, clock: clockOf(&pol)}
-	_, dir, err := r.c.Contents(ctx, owner, name, "")
-	switch {
-	case ghclient.IsNotFound(err):
-		ri.root = map[string]string{} // an empty repository
-	case err != nil:
-		return nil, fmt.Errorf("list the root of %s/%s: %w", owner, name, err)
-	case len(dir) < 1000:
-		ri.root = map[string]string{}
-		for _, e := range dir {
-			ri.root[e.GetName()] = e.GetType()
-		}
-	}
+	rp := &repoPolicy{pol: &pol, clock: clockOf(&pol)}
 	if _, own := r.inst.RepoPolicies[key]; own {
 		r.inst.Reportf("%s/%s: policy %s/%s:%s", owner, name, owner, name, policy.RepoPath)
 	}
-	r.repoInfo[key] = ri
-	return ri, nil
+	r.policies[key] = rp
+	return rp, nil
 }
 
 // find returns the open, non-draft PRs that may be in scope, with as few
@@ -226,7 +202,7 @@ func (r *run) search(ctx context.Context, q string, maxPages int) ([]*github.Iss
 }
 
 func (r *run) searchPage(ctx context.Context, q string, page int) ([]*github.Issue, int, error) {
-	res, _, err := r.c.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
+	res, _, err := r.gh.SearchIssues(ctx, q, &github.SearchOptions{Sort: "created", Order: "asc", ListOptions: github.ListOptions{PerPage: 100, Page: page}})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q page %d: %w", q, page, err)
 	}
@@ -244,194 +220,60 @@ func (r *run) filter(in []*github.Issue) []*github.Issue {
 	return out
 }
 
-type prCtx struct {
-	owner, repo, name string
-	number            int
-	is                *github.Issue
-	pol               *policy.Policy // the repository's
-	clock             Clock
-	thread            turn.Thread
-	labels            []string
-}
-
-func (p *prCtx) String() string { return fmt.Sprintf("%s#%d", p.name, p.number) }
-
-// pull handles one PR. GitHub calls: none for a PR out of scope or younger
-// than the wait (apart from its repository's root listing, once per sweep);
-// otherwise one timeline read, plus the PR's commits only when the verdict
-// rests on a commit whose pusher the timeline does not name.
+// pull gathers what one PR needs, decides and acts. It gathers in steps, so
+// that each step's decision can spare the next one's calls: none for a PR
+// out of scope (apart from its repository's root listing, once per sweep)
+// or younger than the wait; otherwise one timeline read, plus the PR's
+// commits only when the verdict rests on a commit whose pusher the timeline
+// does not name. What it acts on reads more only when a comment is due (see
+// remind and addressees).
 func (r *run) pull(ctx context.Context, is *github.Issue) error {
-	name := ghclient.RepoOf(is)
-	owner, repo, _ := strings.Cut(name, "/")
-	p := &prCtx{owner: owner, repo: repo, name: name, number: is.GetNumber(), is: is}
-	for _, l := range is.Labels {
-		p.labels = append(p.labels, l.GetName())
-	}
-	log := zerolog.Ctx(ctx).With().Str("repository", name).Int("pr", p.number).Logger()
+	p := pullOf(is)
+	log := zerolog.Ctx(ctx).With().Str("repository", p.name()).Int("pr", p.number).Logger()
 	ctx = log.WithContext(ctx)
 
-	in := ScopeInput{
-		State: is.GetState(), Draft: is.GetDraft(), Merged: is.GetPullRequestLinks().GetMergedAt().Time != (time.Time{}),
-		Labels: p.labels, Author: is.GetUser().GetLogin(), AuthorAssociation: is.GetAuthorAssociation(),
-		AuthorIsBot: turn.IsBotUser(is.GetUser()), Now: r.inst.Now, Location: r.clock.Loc(),
-	}
+	// Gather, each step only when the one before leaves the PR in play.
+	in := p.scopeInput(r.inst.Now, r.clock.Loc())
 	if d := Scope(r.pol, in); !d.InScope {
 		log.Debug().Str("why", d.Why).Msg("pull request out of scope")
 		return nil
 	}
-	ri, err := r.repo(ctx, owner, repo)
+	rp, err := r.repository(ctx, p.owner, p.repo)
 	if err != nil {
 		return err
 	}
-	p.pol, p.clock = ri.pol, ri.clock
-	in.Location = p.clock.Loc()
-	d := Scope(p.pol, in)
-	if !d.InScope {
-		r.inst.Reportf("%s: out of scope under the repository policy (%s)", p, d.Why)
-		return nil
+	in.Location = rp.clock.Loc()
+	d, read, note := screen(rp.pol, rp.clock, in, p.createdAt)
+	if note != "" {
+		r.inst.Reportf("%s: %s", p, note)
 	}
-	if p.clock.Wait <= 0 {
-		return nil
-	}
-	label := p.pol.Reviews.KeepaliveLabel
-	hasLabel := label != "" && ghclient.HasLabel(p.labels, label)
-	// Cheap pre-check: a waiting period never starts before the PR was
-	// opened, so a PR younger than the wait cannot be over it. A PR with the
-	// keepalive label is read anyway: the label may have to go.
-	if age := p.clock.Elapsed(is.GetCreatedAt().Time, r.inst.Now); age <= p.clock.Wait && !hasLabel {
-		r.inst.Reportf("%s: opened %s ago, within the %s wait; skipped", p, humanDuration(age), humanDuration(p.clock.Wait))
+	if !read {
 		return nil
 	}
 
-	st, thread, err := turn.ReadWait(ctx, r.c, p.owner, p.repo, p.number, in.Author, is.GetCreatedAt().Time, in.Draft, r.inst.Now, p.clock, peopleOf(p.pol, d))
+	st, thread, err := turn.ReadWait(ctx, r.gh, p.owner, p.repo, p.number, p.author, p.createdAt, p.draft, r.inst.Now, rp.clock, peopleOf(rp.pol, d))
 	if err != nil {
 		return err
 	}
-	p.thread = thread
 	in.Waiting = st.Waiting
 	// The keepalive label's adder is read from its labeled event, which
 	// comes with the timeline the sweep reads anyway; a marker in the
 	// reminder would cost an edit of the comment on every add and remove.
-	in.KeepaliveByBot = label != "" && r.inst.Bot.IsSelf(p.thread.LabelAddedBy(label))
-	d = Scope(p.pol, in)
+	label := rp.pol.Reviews.KeepaliveLabel
+	in.KeepaliveByBot = label != "" && r.inst.Bot.IsSelf(thread.LabelAddedBy(label))
+	d = Scope(rp.pol, in)
 	if !st.Waiting {
 		r.inst.Reportf("%s: not waiting for reviewers (%s)", p, st.Why)
 	} else {
 		r.inst.Reportf("%s: waited %s (%s; wait %s, reminder due %s, escalation due %s)", p, humanDuration(st.Waited), st.Why,
-			humanDuration(p.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
+			humanDuration(rp.clock.Wait), st.OverAt.UTC().Format(time.RFC3339), st.EscalateAt.UTC().Format(time.RFC3339))
 	}
 	log.Debug().Bool("waiting", st.Waiting).Float64("waited_seconds", st.Waited.Seconds()).Bool("over", st.Over).Str("why", st.Why).Str("period", st.Period).Msg("wait clock")
 
-	var errs []error
-	if st.Over {
-		if err := r.remind(ctx, p, d, st); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if aw := p.pol.Reviews.ApprovedWait.D(); aw > 0 && st.Turn == turn.Approved && st.Waited > aw {
-		if err := r.remindApproved(ctx, p, d, st); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if d.Keepalive == LabelRemove {
-		if err := r.removeKeepalive(ctx, p, label); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// remind posts the reminder once per waiting period, adds the keepalive
-// label, and escalates once after twice the wait and at least reviews.wait
-// after the reminder. A PR found already past twice the wait without a
-// reminder (reopened after weeks, or at install) gets the reminder now and
-// the escalation a whole wait later, so reviewers get a real chance first.
-func (r *run) remind(ctx context.Context, p *prCtx, d ScopeDecision, st turn.WaitState) error {
-	reminder := MarkedComment(p.thread.Comments, r.inst.Bot, MarkerWait, st.Period)
-	if reminder == nil {
-		body, err := r.reminderBody(ctx, p, st)
-		if err != nil {
-			return err
-		}
-		posted, err := r.writeOnce(ctx, p, MarkerWait, st.Period, body)
-		if err != nil || !posted {
-			return err
-		}
-	} else if st.Escalate && !turn.EscalationDue(p.clock, reminder.GetCreatedAt().Time, r.inst.Now) {
-		r.inst.Reportf("%s: escalation held until %s: reviews.wait after the reminder", p, p.clock.Add(reminder.GetCreatedAt().Time, p.clock.Wait).UTC().Format(time.RFC3339))
-	} else if st.Escalate {
-		if err := r.escalate(ctx, p, d, st, reminder); err != nil {
-			return err
-		}
-	} else {
-		r.inst.Reportf("%s: already reminded for the waiting period starting %s", p, st.Period)
-	}
-	if d.Keepalive == LabelAdd {
-		label := p.pol.Reviews.KeepaliveLabel
-		r.inst.Reportf("%s: adding keepalive label %q while it waits", p, label)
-		if _, err := r.c.AddLabels(ctx, p.owner, p.repo, p.number, label); err != nil {
-			return fmt.Errorf("add label %q to %s: %w", label, p, err)
-		}
-	}
-	return nil
-}
-
-// writeOnce writes the marked comment through writeonce: it re-reads the
-// bot's comments right before writing (a 304 when nothing changed), writes
-// only when the marker is still missing, and settles with any concurrent
-// run that wrote the same comment at the same moment (the first stays).
-func (r *run) writeOnce(ctx context.Context, p *prCtx, kind, key, body string) (bool, error) {
-	ref := policy.IssueRef{Owner: p.owner, Repo: p.repo, Number: p.number}
-	c, err := r.inst.Write.CommentOnce(ctx, ref, kind, key, body)
-	if err != nil {
-		return false, err
-	}
-	if !c.Written {
-		r.inst.Reportf("%s: %s:%s already written (by a concurrent run)", p, kind, key)
-		return false, nil
-	}
-	verb := "comment"
-	if r.inst.DryRun {
-		verb = "would comment"
-	}
-	r.inst.Reportf("%s: %s:\n%s", p, verb, indent(body))
-	return true, nil
-}
-
-func indent(s string) string {
-	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
-}
-
-func (r *run) escalate(ctx context.Context, p *prCtx, d ScopeDecision, st turn.WaitState, reminder *github.IssueComment) error {
-	if MarkedComment(p.thread.Comments, r.inst.Bot, MarkerEscalate, st.Period) != nil {
-		r.inst.Reportf("%s: already escalated for the waiting period starting %s", p, st.Period)
-		return nil
-	}
-	e := Escalation{
-		Author: p.is.GetUser().GetLogin(), Mentors: d.Mentee.Mentors, Waited: st.Waited, Wait: p.clock.Wait,
-		BusinessDays: p.clock.BusinessDays, Suggested: SuggestedIn(reminder.GetBody()),
-		Channels: p.pol.Program.Channels, Period: st.Period,
-	}
-	if len(e.Mentors) == 0 {
-		var err error
-		if e.Others, e.FromPool, err = r.escalationOthers(ctx, p, e.Author, e.Suggested); err != nil {
-			return err
-		}
-	}
-	body, err := RenderEscalation(e)
-	if err != nil {
-		return err
-	}
-	_, err = r.writeOnce(ctx, p, MarkerEscalate, st.Period, body)
-	return err
-}
-
-// removeKeepalive removes the keepalive label the bot added (Scope decides
-// that only when its labeled event names the bot).
-func (r *run) removeKeepalive(ctx context.Context, p *prCtx, label string) error {
-	r.inst.Reportf("%s: removing keepalive label %q the bot added (the wait is over)", p, label)
-	if err := r.c.RemoveLabel(ctx, p.owner, p.repo, p.number, label); err != nil && !ghclient.IsNotFound(err) {
-		return fmt.Errorf("remove label %q from %s: %w", label, p, err)
-	}
-	return nil
+	// Decide, then act.
+	pl := decide(pullState{
+		Scope: d, Wait: st, Clock: rp.clock, ApprovedWait: rp.pol.Reviews.ApprovedWait.D(),
+		Comments: thread.Comments, Bot: r.inst.Bot, Now: r.inst.Now,
+	})
+	return r.act(ctx, gathered{p: p, rp: rp, d: d, st: st, thread: thread}, pl)
 }
