@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/thanos-community/mentorbot/internal/golden"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
+	"github.com/thanos-community/mentorbot/pkg/writeonce/writeoncetest"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
@@ -183,63 +185,38 @@ func TestCheckMermaid(t *testing.T) {
 	}
 }
 
-// fakeWrites records the dashboard's writes; issue is what "GitHub" holds.
-type fakeWrites struct {
-	issue   *writeonce.Issue
-	opened  int
-	updated []string
-}
-
-func (f *fakeWrites) OpenIssueOnce(_ context.Context, _, _, kind, key string, ni writeonce.NewIssue) (writeonce.Issue, error) {
-	if f.issue != nil {
-		return *f.issue, nil
-	}
-	f.opened++
-	f.issue = &writeonce.Issue{Number: 7, Body: ni.Body}
-	return writeonce.Issue{Number: 7, Body: ni.Body, Written: true}, nil
-}
-
-func (f *fakeWrites) UpdateIssueBody(_ context.Context, _ policy.IssueRef, change func(string) (string, error)) (string, error) {
-	out, err := change(f.issue.Body)
-	if err != nil {
-		return "", err
-	}
-	f.updated = append(f.updated, out)
-	f.issue.Body = out
-	return out, nil
-}
-
+// Write opens the dashboard once, leaves it alone while its text is the
+// same, and edits it in place when a figure changes.
 func TestWrite(t *testing.T) {
 	p := policy.Default()
 	p.Program.Name, p.Program.TrackingRepo = "LFX Mentorship 2026 Term 3", "thanos-io/mentorship"
 	prog := sampleProgramme()
-	f := &fakeWrites{}
+	gh := writeoncetest.New()
+	w := writeonce.New(gh, writeoncetest.Bot)
 	var lines []string
 	report := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 
-	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
+	if err := Write(context.Background(), w, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
-	}
-	if f.opened != 1 || len(f.updated) != 0 {
-		t.Fatalf("first write: opened %d, updated %d; want 1 and 0", f.opened, len(f.updated))
 	}
 	// The same figures: nothing is written.
-	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
+	if err := Write(context.Background(), w, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
-	}
-	if f.opened != 1 || len(f.updated) != 0 {
-		t.Errorf("unchanged: opened %d, updated %d; want no write", f.opened, len(f.updated))
 	}
 	// A new response changes the text: one edit in place.
 	prog.PRs[2].Responded, prog.PRs[2].FirstResponse = true, 3*time.Hour
-	if err := Write(context.Background(), f, p, prog, Compute(prog), false, report); err != nil {
+	if err := Write(context.Background(), w, p, prog, Compute(prog), false, report); err != nil {
 		t.Fatal(err)
 	}
-	if f.opened != 1 || len(f.updated) != 1 || !strings.Contains(f.updated[0], "| PRs with a response | 3 | 2 |") {
-		t.Errorf("changed: opened %d, updated %q", f.opened, f.updated)
+	want := []string{`create issue thanos-io/mentorship "Mentorship dashboard: LFX Mentorship 2026 Term 3"`, "edit issue thanos-io/mentorship#1"}
+	if got := gh.Writes(); !slices.Equal(got, want) {
+		t.Errorf("writes %q, want %q", got, want)
 	}
-	want := []string{"dashboard: opened thanos-io/mentorship#7", "dashboard: thanos-io/mentorship#7 is up to date", "dashboard: updated thanos-io/mentorship#7 in place"}
-	if fmt.Sprint(lines) != fmt.Sprint(want) {
+	if is := gh.Issues("thanos-io", "mentorship"); len(is) != 1 || !strings.Contains(is[0].GetBody(), "| PRs with a response | 3 | 2 |") {
+		t.Errorf("dashboard after the edit: %v", is)
+	}
+	want = []string{"dashboard: opened thanos-io/mentorship#1", "dashboard: thanos-io/mentorship#1 is up to date", "dashboard: updated thanos-io/mentorship#1 in place"}
+	if !slices.Equal(lines, want) {
 		t.Errorf("report %q, want %q", lines, want)
 	}
 }

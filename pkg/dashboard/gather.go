@@ -13,6 +13,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // Reads are the GitHub reads one dashboard update makes; ghclient.API
@@ -114,7 +115,7 @@ func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now ti
 	}
 	refs := make([]string, 0, len(byRef))
 	for ref, pr := range byRef {
-		if strings.HasSuffix(strings.ToLower(pr.Author), "[bot]") {
+		if turn.IsBot(pr.Author) {
 			delete(byRef, ref) // dependency bots are not contributors
 			continue
 		}
@@ -123,14 +124,16 @@ func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now ti
 	sort.Strings(refs)
 	for _, ref := range refs {
 		pr := byRef[ref]
-		tl, err := timeline(ctx, readsOf(pr.Repo), pr)
+		o, r, _ := strings.Cut(pr.Repo, "/")
+		tl, err := readsOf(pr.Repo).Timeline(ctx, o, r, pr.Number)
 		if err != nil {
 			return prog, err
 		}
-		acts, draft := activities(tl, bot)
+		th := turn.ReadThread(tl)
+		acts, draft := activities(tl, th)
 		pr.FirstResponse, pr.Responded = FirstResponse(pr.Created, draft, pr.Author, acts)
 		if pr.Mentee {
-			prog.Reminders = append(prog.Reminders, reminders(tl, pr, acts, bot)...)
+			prog.Reminders = append(prog.Reminders, reminders(th, pr, bot)...)
 		}
 		prog.PRs = append(prog.PRs, *pr)
 	}
@@ -199,67 +202,52 @@ func termBounds(p policy.Policy, now time.Time) (from, to time.Time) {
 	return from, to
 }
 
-func timeline(ctx context.Context, gh Reads, pr *PR) ([]*github.Timeline, error) {
-	o, r, _ := strings.Cut(pr.Repo, "/")
-	es, err := gh.Timeline(ctx, o, r, pr.Number)
-	if err != nil {
-		return nil, err
-	}
-	tl := make([]*github.Timeline, len(es))
-	for i := range es {
-		tl[i] = &es[i].Timeline
-	}
-	return tl, nil
-}
-
-// activities turns a timeline into what the first-response clock reads.
-// openedDraft is inferred: a PR whose first draft transition is "ready for
-// review" was opened as a draft.
-func activities(tl []*github.Timeline, bot string) (acts []Activity, openedDraft bool) {
+// activities turns a PR's timeline into what the first-response clock
+// reads. The responses (comments and reviews, with who wrote them and
+// whether that is a bot) are the thread's, read as the review-wait clock
+// reads them; review comments count through their review, since GitHub's
+// line-commented entries carry neither an author nor a time. The draft
+// transitions are read here: the thread keeps only the last
+// ready_for_review, which is all the wait clock needs, while the first
+// response leaves out every span in draft, so it needs each
+// convert_to_draft and ready_for_review in order. openedDraft is inferred:
+// a PR whose first draft transition is "ready for review" was opened as a
+// draft.
+func activities(tl []ghclient.TimelineEntry, th turn.Thread) (acts []Activity, openedDraft bool) {
 	seenDraftEvent := false
-	for _, ev := range tl {
-		a := Activity{At: eventTime(ev)}
-		switch ev.GetEvent() {
-		case "commented", "reviewed", "line-commented":
-			u := ev.GetActor()
-			if u == nil {
-				u = ev.GetUser()
-			}
-			a.Kind, a.Actor = Comment, u.GetLogin()
-			a.Bot = u.GetType() == "Bot" || strings.EqualFold(a.Actor, bot)
+	for i := range tl {
+		e := &tl[i].Timeline
+		a := Activity{Actor: e.GetActor().GetLogin(), At: e.GetCreatedAt().Time}
+		switch e.GetEvent() {
 		case "ready_for_review":
 			if !seenDraftEvent {
 				openedDraft = true
 			}
-			seenDraftEvent = true
-			a.Kind, a.Actor = Ready, ev.GetActor().GetLogin()
+			a.Kind = Ready
 		case "convert_to_draft":
-			seenDraftEvent = true
-			a.Kind, a.Actor = Draft, ev.GetActor().GetLogin()
+			a.Kind = Draft
 		default:
 			continue
 		}
+		seenDraftEvent = true
 		acts = append(acts, a)
+	}
+	for _, r := range th.Responses {
+		acts = append(acts, Activity{Kind: Comment, Actor: r.Actor, Bot: r.Bot, At: r.At})
 	}
 	return acts, openedDraft
 }
 
-func eventTime(ev *github.Timeline) time.Time {
-	if t := ev.GetCreatedAt(); !t.IsZero() {
-		return t.Time
-	}
-	return ev.GetSubmittedAt().Time
-}
-
-// reminders finds the bot's review-wait reminders on a PR, and when a
-// human other than the author first answered after each.
-func reminders(tl []*github.Timeline, pr *PR, acts []Activity, bot string) []Reminder {
+// reminders finds the bot's review-wait reminders among the thread's
+// comments, and when a human other than the author first responded after
+// each.
+func reminders(th turn.Thread, pr *PR, bot string) []Reminder {
 	var out []Reminder
-	for _, ev := range tl {
-		if ev.GetEvent() != "commented" || !strings.EqualFold(ev.GetActor().GetLogin(), bot) {
+	for _, c := range th.Comments {
+		if !strings.EqualFold(c.GetUser().GetLogin(), bot) {
 			continue
 		}
-		body := ev.GetBody()
+		body := c.GetBody()
 		if hasKind(body, markers.KindReviewEscalate) {
 			pr.Escalated = true
 		}
@@ -267,10 +255,10 @@ func reminders(tl []*github.Timeline, pr *PR, acts []Activity, bot string) []Rem
 			continue
 		}
 		pr.Suggested = true
-		r := Reminder{PR: pr.Ref(), At: eventTime(ev)}
-		for _, a := range acts {
-			if a.Kind == Comment && !a.Bot && !strings.EqualFold(a.Actor, pr.Author) && a.At.After(r.At) {
-				r.AnsweredAt = a.At
+		r := Reminder{PR: pr.Ref(), At: c.GetCreatedAt().Time}
+		for _, e := range th.Responses {
+			if !e.Bot && !strings.EqualFold(e.Actor, pr.Author) && e.At.After(r.At) {
+				r.AnsweredAt = e.At
 				break
 			}
 		}

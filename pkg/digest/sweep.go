@@ -102,33 +102,66 @@ func since(m policy.Mentee, from time.Time, loc *time.Location) time.Time {
 	return min
 }
 
-// Sweep implements the app's SweepJob.
+// Sweep implements the app's SweepJob. For each mentee it decides from the
+// schedule what is due (dueAt), gathers what the tracking issue already
+// holds and, only for what is still to write, what the mentee did, as plain
+// data; decides from that what each text says (compose); and only then
+// writes, through writeonce. A failed read therefore writes nothing for
+// that mentee, and the next run starts over.
 func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	log := zerolog.Ctx(ctx)
-	p := inst.Policy
-	sched, err := NewSchedule(p.Digest)
+	sched, err := NewSchedule(inst.Policy.Digest)
 	if err != nil {
 		return fmt.Errorf("digest schedule of %s: %w", inst.Owner, err)
 	}
-	now := inst.Now
-	period, due := sched.Due(now)
 	var errs []error
-	for _, m := range p.Mentees {
-		digest := due && sched.GetsDigest(m, period)
-		retro := sched.RetroDue(m, now)
-		report := sched.Ended(m, now)
-		if !digest && !retro && !report {
+	for _, m := range inst.Policy.Mentees {
+		d := dueAt(sched, m, inst.Now)
+		if !d.any() {
 			continue
 		}
-		if err := s.mentee(ctx, inst, sched, m, period, digest, retro, report); err != nil {
+		if err := s.mentee(ctx, inst, sched, m, d); err != nil {
 			log.Error().Err(err).Str("mentee", m.Login).Msg("digest for mentee failed, continuing with the others")
 			errs = append(errs, fmt.Errorf("mentee %s: %w", m.Login, err))
 		}
 	}
-	if !due {
-		log.Debug().Time("next", sched.Next(now)).Msg("no digest due")
+	if _, ok := sched.Due(inst.Now); !ok {
+		log.Debug().Time("next", sched.Next(inst.Now)).Msg("no digest due")
 	}
 	return errors.Join(errs...)
+}
+
+// due is what the schedule makes due for one mentee at one moment; the
+// markers on the tracking issue then say which of it is still to write.
+type due struct {
+	// period is the digest's, when digest is set.
+	period Period
+	// digest is the week's digest; reminder, that it carries the
+	// retrospective reminder.
+	digest, reminder bool
+	// retro is the retrospective template, report the end-of-term report.
+	retro, report bool
+}
+
+// dueAt decides from the schedule alone what m is due at now.
+func dueAt(sched Schedule, m policy.Mentee, now time.Time) due {
+	period, ok := sched.Due(now)
+	d := due{period: period, retro: sched.RetroDue(m, now), report: sched.Ended(m, now)}
+	if ok && sched.GetsDigest(m, period) {
+		d.digest, d.reminder = true, sched.ReminderDue(m, period)
+	}
+	return d
+}
+
+func (d due) any() bool { return d.digest || d.retro || d.report }
+
+// without leaves out what the tracking issue already holds.
+func (d due) without(seen posted) due {
+	d.digest = d.digest && !seen.digest
+	d.reminder = d.reminder && d.digest && !seen.reminder
+	d.retro = d.retro && !seen.retro
+	d.report = d.report && !seen.report
+	return d
 }
 
 // posted is what the bot already wrote on a tracking issue.
@@ -174,7 +207,8 @@ func botComments(ctx context.Context, c GitHub, ref policy.IssueRef, bot job.Ide
 	return nil
 }
 
-func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedule, m policy.Mentee, period Period, digest, retro, report bool) error {
+// mentee gathers, decides and writes what is due for one mentee.
+func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedule, m policy.Mentee, d due) error {
 	log := zerolog.Ctx(ctx).With().Str("mentee", m.Login).Logger()
 	ref, ok, err := tracking.Find(ctx, inst.Write, inst.Policy, m.Login)
 	if err != nil {
@@ -194,68 +228,110 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedul
 	}
 	var seen posted // a new tracking issue (ref.Number 0) has no comments
 	if ref.Number != 0 {
-		if seen, err = s.readPosted(ctx, inst.GitHub, ref, inst.Bot, m.Login, period.Week); err != nil {
+		if seen, err = s.readPosted(ctx, inst.GitHub, ref, inst.Bot, m.Login, d.period.Week); err != nil {
 			return err
 		}
+	}
+	if d.digest && seen.digest {
+		inst.Reportf("digest %s for @%s on %s: already posted", d.period.Week, m.Login, ref)
+	}
+	todo := d.without(seen)
+	if !todo.any() {
+		return nil
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.GitHub, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
 	s.addPeers(src, inst.Peers, inst.Policy, ref)
-
-	if digest && !seen.digest {
-		d, err := src.Week(ctx, m.Login, period.From, period.To, since(m, period.From, sched.loc()), inst.Now)
-		if err != nil {
-			return fmt.Errorf("gather activity for %s: %w", period.Week, err)
-		}
-		d.Period = period
-		d.Previous = seen.previous
-		d.Channels = inst.Policy.Program.Channels
-		if sched.ReminderDue(m, period) && !seen.reminder {
-			d.Reminder = &term
-		}
-		if err := post(ctx, inst, ref, "digest "+period.Week.String(), KindDigest, period.Week.String(), Render(d)); err != nil {
-			return err
-		}
-		log.Info().Str("week", period.Week.String()).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest posted")
-	} else if digest {
-		inst.Reportf("digest %s for @%s on %s: already posted", period.Week, m.Login, ref)
+	act, err := gather(ctx, src, m, term, todo, sched, inst.Now)
+	if err != nil {
+		return err
 	}
-	if retro && !seen.retro {
-		if err := post(ctx, inst, ref, "retrospective template", KindRetro, LoginKey(m.Login), RenderRetro(term)); err != nil {
+	for _, t := range compose(todo, act, term, seen.previous, inst.Policy.Program.Channels) {
+		if err := post(ctx, inst, ref, t); err != nil {
 			return err
 		}
 	}
-	if report && !seen.report {
-		start := since(m, inst.Now, sched.loc())
-		r, err := src.Term(ctx, term, start, inst.Now)
-		if err != nil {
-			return fmt.Errorf("gather the term's activity: %w", err)
-		}
-		if err := post(ctx, inst, ref, "end-of-term report", KindTermReport, LoginKey(m.Login), RenderTermReport(r)); err != nil {
-			return err
-		}
+	if todo.digest {
+		log.Info().Str("week", d.period.Week.String()).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest posted")
 	}
 	return nil
 }
 
-// post writes a comment carrying kind:key on the tracking issue, once
-// whoever else runs the sweep at the same time, and reports it, text
-// included, so that a dry run shows what would have been posted.
-func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, what, kind, key, body string) error {
+// activity is what a mentee did, as plain data: the period's for the
+// digest, the whole term's for the end-of-term report.
+type activity struct {
+	week Data
+	term Report
+}
+
+// gather reads the activity the texts in d need, and no more: the
+// retrospective template needs none, so on the last day of a term it
+// costs no search.
+func gather(ctx context.Context, src *Source, m policy.Mentee, t Term, d due, sched Schedule, now time.Time) (activity, error) {
+	var a activity
+	if d.digest {
+		w, err := src.Week(ctx, m.Login, d.period.From, d.period.To, since(m, d.period.From, sched.loc()), now)
+		if err != nil {
+			return a, fmt.Errorf("gather activity for %s: %w", d.period.Week, err)
+		}
+		a.week = w
+	}
+	if d.report {
+		r, err := src.Term(ctx, t, since(m, now, sched.loc()), now)
+		if err != nil {
+			return a, fmt.Errorf("gather the term's activity: %w", err)
+		}
+		a.term = r
+	}
+	return a, nil
+}
+
+// text is one comment to write on a tracking issue, carrying kind:key.
+type text struct {
+	what, kind, key, body string
+}
+
+// compose decides what each text in d says, in the order they are posted:
+// the digest (with last week's figures for the trend, and the
+// retrospective reminder when it is due), the retrospective template, the
+// end-of-term report.
+func compose(d due, a activity, t Term, previous *Figures, channels string) []text {
+	var out []text
+	if d.digest {
+		w := a.week
+		w.Period, w.Previous, w.Channels = d.period, previous, channels
+		if d.reminder {
+			w.Reminder = &t
+		}
+		out = append(out, text{what: "digest " + d.period.Week.String(), kind: KindDigest, key: d.period.Week.String(), body: Render(w)})
+	}
+	if d.retro {
+		out = append(out, text{what: "retrospective template", kind: KindRetro, key: LoginKey(t.Mentee), body: RenderRetro(t)})
+	}
+	if d.report {
+		out = append(out, text{what: "end-of-term report", kind: KindTermReport, key: LoginKey(t.Mentee), body: RenderTermReport(a.term)})
+	}
+	return out
+}
+
+// post writes t on the tracking issue, once whoever else runs the sweep at
+// the same time, and reports it, text included, so that a dry run shows
+// what would have been posted.
+func post(ctx context.Context, inst job.Installation, ref policy.IssueRef, t text) error {
 	switch {
 	case inst.DryRun && ref.Number == 0:
-		inst.Reportf("%s: would comment on the tracking issue enrolment would open in %s/%s:\n%s", what, ref.Owner, ref.Repo, body)
+		inst.Reportf("%s: would comment on the tracking issue enrolment would open in %s/%s:\n%s", t.what, ref.Owner, ref.Repo, t.body)
 	case inst.DryRun:
-		inst.Reportf("%s: would comment on %s:\n%s", what, ref, body)
+		inst.Reportf("%s: would comment on %s:\n%s", t.what, ref, t.body)
 	default:
-		inst.Reportf("%s: comment on %s:\n%s", what, ref, body)
+		inst.Reportf("%s: comment on %s:\n%s", t.what, ref, t.body)
 	}
-	c, err := inst.Write.CommentOnce(ctx, ref, kind, key, body)
+	c, err := inst.Write.CommentOnce(ctx, ref, t.kind, t.key, t.body)
 	if err != nil {
-		return fmt.Errorf("post %s on %s: %w", what, ref, err)
+		return fmt.Errorf("post %s on %s: %w", t.what, ref, err)
 	}
 	if !c.Written {
-		inst.Reportf("%s on %s: written by a concurrent run, kept theirs", what, ref)
+		inst.Reportf("%s on %s: written by a concurrent run, kept theirs", t.what, ref)
 	}
 	return nil
 }
