@@ -5,10 +5,12 @@
 // to paste into a mailing-list e-mail, and plans the optional Mentees Meetup
 // (the planning issue, its agenda and the invitations).
 //
-// Everything here is pure: it takes plain data (comments, logins, titles)
-// and returns text. Finding and writing issues is the caller's job; every
-// text carries a marker so the caller can find it again and update it in
-// place.
+// The parsing and rendering are pure: they take plain data (comments,
+// logins, titles) and return text, and every text carries a marker so it can
+// be found again and updated in place. Sweep and Commands are the jobs
+// around them: they read what they need (the bot's issues through
+// writeonce; the Sweep also the comments of tracking issues, through
+// GitHub), call them, and write through writeonce.
 package learnings
 
 import (

@@ -26,6 +26,12 @@ func NewSweep() *Sweep { return &Sweep{} }
 
 // Sweep implements the app's SweepJob.
 func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
+	return s.sweep(ctx, inst.GitHub, inst)
+}
+
+// sweep is Sweep reading the tracking issues' comments through gh
+// (inst.GitHub outside tests); everything else goes through inst.Write.
+func (s *Sweep) sweep(ctx context.Context, gh GitHub, inst job.Installation) error {
 	p := inst.Policy
 	loc := Location(p)
 	meetup := MeetupDue(p, inst.Now, loc)
@@ -51,7 +57,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		}
 	}
 	if collect {
-		if err := s.collect(ctx, inst, issues); err != nil {
+		if err := s.collect(ctx, gh, inst, issues); err != nil {
 			errs = append(errs, fmt.Errorf("learnings: %w", err))
 		}
 	}
@@ -119,7 +125,7 @@ func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Ide
 
 // collect writes the learnings issue: opened once, then updated in place
 // whenever the retrospectives changed.
-func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIssues) error {
+func (s *Sweep) collect(ctx context.Context, gh GitHub, inst job.Installation, issues botIssues) error {
 	log := zerolog.Ctx(ctx)
 	p := inst.Policy
 	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
@@ -129,7 +135,7 @@ func (s *Sweep) collect(ctx context.Context, inst job.Installation, issues botIs
 		inst.Reportf("learnings: %s is closed, retrospectives are no longer read", issues.refOf(existing))
 		return nil
 	}
-	retros, err := Retrospectives(ctx, inst.GitHub, inst.Write, p, inst.Bot)
+	retros, err := Retrospectives(ctx, gh, inst.Write, p, inst.Bot)
 	if err != nil {
 		return err
 	}

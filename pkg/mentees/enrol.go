@@ -79,18 +79,20 @@ func badEntry(err error) bool {
 // Sweep enrols every mentee of the installation's org-wide policy whose
 // term has not ended.
 func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
+	return e.sweep(ctx, inst.GitHub, inst)
+}
+
+// sweep is Sweep with the one GitHub read enrolment makes besides its own
+// issues and comments (the tracker's), which inst.GitHub is outside tests.
+func (e *Enroller) sweep(ctx context.Context, users tracking.Users, inst job.Installation) error {
 	log := zerolog.Ctx(ctx)
 	for _, s := range inst.Policy.Skipped {
 		log.Warn().Str("mentee", s.Login).Int("line", s.Line).Str("policy_source", s.Source).
 			Msg("roster entry invalid, skipping it (run check-config for details)")
 	}
-	tr := tracking.NewTracker(inst.GitHub, inst.Write, inst.Policy)
-	loc := Location(inst.Policy)
+	tr := tracking.NewTracker(users, inst.Write, inst.Policy)
 	var errs []error
-	for _, m := range inst.Policy.Mentees {
-		if !Enrollable(m, inst.Now, loc) {
-			continue
-		}
+	for _, m := range enrolling(inst.Policy, inst.Now) {
 		res, err := e.Enroll(ctx, tr, inst.ID, m)
 		switch {
 		case err != nil && badEntry(err):
@@ -103,6 +105,20 @@ func (e *Enroller) Sweep(ctx context.Context, inst job.Installation) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// enrolling returns the mentees of the roster to enrol at now (see
+// Enrollable), in roster order. Invalid entries are not on it: the policy
+// parser left them out (Policy.Skipped).
+func enrolling(p policy.Policy, now time.Time) []policy.Mentee {
+	loc := Location(p)
+	var out []policy.Mentee
+	for _, m := range p.Mentees {
+		if Enrollable(m, now, loc) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func reportEnrolment(inst job.Installation, m policy.Mentee, res Enrolment) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/thanos-community/mentorbot/pkg/cache"
 	"github.com/thanos-community/mentorbot/pkg/job"
+	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
 // The colours and descriptions of the labels the bot creates when a
@@ -22,6 +23,14 @@ const (
 	MenteeTaskDescription = "A good task for a mentee of the mentorship programme"
 )
 
+// Labels is what putting a label on an issue or pull request takes: creating
+// the label in the repository when it is missing, then adding it.
+// ghclient.API implements it.
+type Labels interface {
+	EnsureLabel(ctx context.Context, owner, repo string, l github.Label) error
+	AddLabels(ctx context.Context, owner, repo string, number int, labels ...string) ([]*github.Label, error)
+}
+
 // labeller adds labels, creating them in the repository first when they
 // are missing. Labels it knows exist cost no request.
 type labeller struct {
@@ -32,24 +41,26 @@ func newLabeller(now func() time.Time) *labeller {
 	return &labeller{exists: cache.New(cache.Options[struct{}]{Size: 10000, TTL: time.Hour, Now: now})}
 }
 
-func labelKey(env job.Env, name string) string {
-	return strings.ToLower(strconv.FormatInt(env.InstallationID, 10) + "/" + env.Owner + "/" + env.Repo + "/" + name)
+// add is addTo for a job that still passes its whole job.Env (Tasks).
+func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color, desc string) error {
+	return l.addTo(ctx, env.GitHub, env.InstallationID, policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: number},
+		github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(desc)})
 }
 
-// add puts the label on issue or PR number of env's repository. Names with
-// "/", spaces and colons ("GSoC/Community Bridge/LFX", "component: store")
-// are escaped by ghclient and sent in the documented {"labels": [...]} body.
-func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color, desc string) error {
+// addTo puts the label on the issue or pull request ref, as installation
+// instID sees it. Names with "/", spaces and colons ("GSoC/Community
+// Bridge/LFX", "component: store") are escaped by ghclient and sent in the
+// documented {"labels": [...]} body.
+func (l *labeller) addTo(ctx context.Context, gh Labels, instID int64, ref policy.IssueRef, label github.Label) error {
 	// A burst of PRs in one repository creates the label once: the others
 	// wait for that one request.
-	_, err := l.exists.GetOrLoad(ctx, labelKey(env, name), func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, env.GitHub.EnsureLabel(ctx, env.Owner, env.Repo, github.Label{
-			Name: github.String(name), Color: github.String(color), Description: github.String(desc),
-		})
+	key := strings.ToLower(strconv.FormatInt(instID, 10) + "/" + ref.Owner + "/" + ref.Repo + "/" + label.GetName())
+	_, err := l.exists.GetOrLoad(ctx, key, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, gh.EnsureLabel(ctx, ref.Owner, ref.Repo, label)
 	})
 	if err != nil {
 		return err
 	}
-	_, err = env.GitHub.AddLabels(ctx, env.Owner, env.Repo, number, name)
+	_, err = gh.AddLabels(ctx, ref.Owner, ref.Repo, ref.Number, label.GetName())
 	return err
 }
