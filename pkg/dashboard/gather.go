@@ -72,6 +72,9 @@ func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now ti
 	}
 	prog.From, prog.To = termBounds(p, now)
 	created := prog.From.Format("2006-01-02")
+	// Machine users (reviews.bots) neither count as contributors nor answer
+	// a PR, as for the review-wait reminders.
+	machines := turn.People{Bots: p.Reviews.Bots}
 	// readsOf reads a repository with its org's installation.
 	readsOf := func(repo string) Reads {
 		owner, _, _ := strings.Cut(repo, "/")
@@ -115,7 +118,7 @@ func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now ti
 	}
 	refs := make([]string, 0, len(byRef))
 	for ref, pr := range byRef {
-		if turn.IsBot(pr.Author) {
+		if machines.Machine(pr.Author, false) {
 			delete(byRef, ref) // dependency bots are not contributors
 			continue
 		}
@@ -130,10 +133,10 @@ func Gather(ctx context.Context, orgs []Org, p policy.Policy, bot string, now ti
 			return prog, err
 		}
 		th := turn.ReadThread(tl)
-		acts, draft := activities(tl, th)
+		acts, draft := activities(tl, th, machines)
 		pr.FirstResponse, pr.Responded = FirstResponse(pr.Created, draft, pr.Author, acts)
 		if pr.Mentee {
-			prog.Reminders = append(prog.Reminders, reminders(th, pr, bot)...)
+			prog.Reminders = append(prog.Reminders, reminders(th, pr, bot, machines)...)
 		}
 		prog.PRs = append(prog.PRs, *pr)
 	}
@@ -213,7 +216,7 @@ func termBounds(p policy.Policy, now time.Time) (from, to time.Time) {
 // convert_to_draft and ready_for_review in order. openedDraft is inferred:
 // a PR whose first draft transition is "ready for review" was opened as a
 // draft.
-func activities(tl []ghclient.TimelineEntry, th turn.Thread) (acts []Activity, openedDraft bool) {
+func activities(tl []ghclient.TimelineEntry, th turn.Thread, machines turn.People) (acts []Activity, openedDraft bool) {
 	seenDraftEvent := false
 	for i := range tl {
 		e := &tl[i].Timeline
@@ -233,7 +236,7 @@ func activities(tl []ghclient.TimelineEntry, th turn.Thread) (acts []Activity, o
 		acts = append(acts, a)
 	}
 	for _, r := range th.Responses {
-		acts = append(acts, Activity{Kind: Comment, Actor: r.Actor, Bot: r.Bot, At: r.At})
+		acts = append(acts, Activity{Kind: Comment, Actor: r.Actor, Bot: machines.Machine(r.Actor, r.Bot), At: r.At})
 	}
 	return acts, openedDraft
 }
@@ -241,7 +244,7 @@ func activities(tl []ghclient.TimelineEntry, th turn.Thread) (acts []Activity, o
 // reminders finds the bot's review-wait reminders among the thread's
 // comments, and when a human other than the author first responded after
 // each.
-func reminders(th turn.Thread, pr *PR, bot string) []Reminder {
+func reminders(th turn.Thread, pr *PR, bot string, machines turn.People) []Reminder {
 	var out []Reminder
 	for _, c := range th.Comments {
 		if !strings.EqualFold(c.GetUser().GetLogin(), bot) {
@@ -257,7 +260,7 @@ func reminders(th turn.Thread, pr *PR, bot string) []Reminder {
 		pr.Suggested = true
 		r := Reminder{PR: pr.Ref(), At: c.GetCreatedAt().Time}
 		for _, e := range th.Responses {
-			if !e.Bot && !strings.EqualFold(e.Actor, pr.Author) && e.At.After(r.At) {
+			if !machines.Machine(e.Actor, e.Bot) && !strings.EqualFold(e.Actor, pr.Author) && e.At.After(r.At) {
 				r.AnsweredAt = e.At
 				break
 			}

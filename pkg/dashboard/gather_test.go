@@ -428,9 +428,14 @@ func TestFirstResponseFromTimeline(t *testing.T) {
 		{"opened as a draft", []ghclient.TimelineEntry{transition("ready_for_review", author, nov(3, 9)), commented(person("maint"), nov(3, 11), "hi")}, 2 * time.Hour},
 		{"in draft for a day", []ghclient.TimelineEntry{transition("convert_to_draft", author, nov(2, 10)), transition("ready_for_review", author, nov(3, 10)), commented(person("maint"), nov(3, 12), "hi")}, 3 * time.Hour},
 		{"nobody", []ghclient.TimelineEntry{commented(person(author), nov(2, 10), "ping")}, 0},
+		// reviews.bots names machine users GitHub types as users: they do
+		// not answer a PR here either, as for the review-wait reminders.
+		{"a machine user of reviews.bots does not respond",
+			[]ghclient.TimelineEntry{commented(person("ci-runner"), nov(2, 10), "tests passed"), commented(person("maint"), nov(2, 12), "hi")},
+			3 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			acts, draft := activities(tc.tl, turn.ReadThread(tc.tl))
+			acts, draft := activities(tc.tl, turn.ReadThread(tc.tl), turn.People{Bots: []string{"ci-runner"}})
 			d, ok := FirstResponse(opened, draft, author, acts)
 			if ok != (tc.want != 0) || d != tc.want {
 				t.Errorf("first response %s, %v; want %s", d, ok, tc.want)
