@@ -125,7 +125,7 @@ func (a *App) Handlers() []githubapp.EventHandler {
 	hs := []githubapp.EventHandler{
 		&handlers.PullRequest{Base: base, Jobs: a.jobs.pullRequest},
 		&handlers.Issues{Base: base, Jobs: a.jobs.issues},
-		&handlers.IssueComment{Base: base, Jobs: a.jobs.issueComment},
+		&handlers.IssueComment{Base: base, Commands: a.jobs.commands},
 		&handlers.PullRequestReview{},
 		&handlers.Installation{Jobs: a.jobs.install},
 	}

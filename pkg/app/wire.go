@@ -17,10 +17,11 @@ type SweepJob interface {
 // adds its jobs in its own wire_*.go file, called from wireAll in a fixed
 // order (no init-time registration).
 type jobSet struct {
-	pullRequest  []handlers.PullRequestJob
-	issues       []handlers.IssuesJob
-	issueComment []handlers.IssueCommentJob
-	install      []handlers.InstallationJob
+	pullRequest []handlers.PullRequestJob
+	issues      []handlers.IssuesJob
+	// commands run comment commands, in this order (see handlers.CommandJob).
+	commands []handlers.CommandJob
+	install  []handlers.InstallationJob
 	// sweeps maps a sweep name ("remind", "digest") to its jobs.
 	sweeps map[string][]SweepJob
 }

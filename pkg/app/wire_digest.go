@@ -8,5 +8,5 @@ import "github.com/thanos-community/mentorbot/pkg/digest"
 func (a *App) wireDigest(js *jobSet) {
 	d := &digest.Sweep{Pacers: a.pacers, Peers: a.programmePeers}
 	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"digest", d})
-	js.issueComment = append(js.issueComment, d)
+	js.commands = append(js.commands, d)
 }

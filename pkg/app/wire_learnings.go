@@ -8,5 +8,5 @@ import "github.com/thanos-community/mentorbot/pkg/learnings"
 // and the `/meetup present` and `/meetup withdraw` commands.
 func (a *App) wireLearnings(js *jobSet) {
 	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"learnings", learnings.NewSweep()})
-	js.issueComment = append(js.issueComment, learnings.NewCommands())
+	js.commands = append(js.commands, learnings.NewCommands())
 }

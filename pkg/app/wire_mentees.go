@@ -23,7 +23,7 @@ func (a *App) wireMentees(js *jobSet) {
 	tasks := mentees.NewTasks(enrol, a.opts.Now)
 	js.pullRequest = append(js.pullRequest, mentees.NewPRLabeler(enrol, a.opts.Now))
 	js.issues = append(js.issues, tasks)
-	js.issueComment = append(js.issueComment, tasks)
+	js.commands = append(js.commands, tasks)
 	js.install = append(js.install, &installEnrolment{a: a, enrol: enrol})
 	js.sweeps["remind"] = append(js.sweeps["remind"], programmeWide{"enrolment", enrol})
 	js.sweeps["digest"] = append(js.sweeps["digest"], programmeWide{"enrolment", enrol})

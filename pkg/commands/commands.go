@@ -16,7 +16,11 @@
 // and not inside a fenced or indented code block, a block quote, an HTML
 // comment, or an HTML block (<pre>, <details>, …). Names and sub-commands are case-insensitive; logins keep their
 // case. Everything here is pure: who may run a command is decided by the
-// caller, which has the policy and the GitHub API.
+// caller, which has the policy and the GitHub API. The issue_comment handler
+// (pkg/handlers) parses each new comment once, hands each command to the job
+// that runs it as an Invocation, and writes the one reply the comment gets:
+// DeniedReply when the job's Verdict refuses, ErrorReply for a line that
+// could not be understood, or the job's own answer.
 package commands
 
 import (

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 )
 
@@ -115,7 +114,7 @@ func overview() string {
 // text); commentID is the comment that held the command.
 func DeniedReply(n Name, login string, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(login) + ", thanks for reaching out! ")
 	b.WriteString("I did not act on " + mdsafe.Code("/"+string(n)) + ", because only some people may use it.\n\n")
 	b.WriteString(HelpText(n))
@@ -128,7 +127,7 @@ func DeniedReply(n Name, login string, commentID int64) string {
 // event) and commentID the comment that held the command.
 func ErrorReply(err error, login string, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(login) + ", I could not understand ")
 	var pe *ParseError
 	if !errors.As(err, &pe) {
@@ -171,8 +170,4 @@ func explain(pe *ParseError) string {
 		return "I did not expect" + quoted + " after it."
 	}
 	return pe.Err.Error() + "."
-}
-
-func replyMarker(commentID int64) string {
-	return markers.New(ReplyMarkerKind, strconv.FormatInt(commentID, 10))
 }

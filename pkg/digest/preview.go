@@ -3,23 +3,21 @@ package digest
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
 	"github.com/thanos-community/mentorbot/pkg/commands"
 	"github.com/thanos-community/mentorbot/pkg/job"
-	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
-// trackedBy returns the mentee whose tracking issue is ref: the roster's
-// tracking_issue, or an issue the bot opened in program.tracking_repo with
-// that mentee's tracking marker in its body.
-func trackedBy(p policy.Policy, ref policy.IssueRef, is *github.Issue, bot job.Identity) (policy.Mentee, bool) {
+// trackedBy returns the mentee whose tracking issue is the invocation's
+// issue: the roster's tracking_issue, or an issue the bot opened in
+// program.tracking_repo with that mentee's tracking marker in its body.
+func trackedBy(p policy.Policy, is commands.Issue, bot job.Identity) (policy.Mentee, bool) {
+	ref := is.Ref
 	for _, m := range p.Mentees {
 		if r, ok := m.TrackingIssueRef(); ok {
 			if strings.EqualFold(r.Owner, ref.Owner) && strings.EqualFold(r.Repo, ref.Repo) && r.Number == ref.Number {
@@ -27,10 +25,10 @@ func trackedBy(p policy.Policy, ref policy.IssueRef, is *github.Issue, bot job.I
 			}
 			continue
 		}
-		if !strings.EqualFold(p.Program.TrackingRepo, ref.Owner+"/"+ref.Repo) || !bot.IsSelf(is.GetUser().GetLogin()) {
+		if !strings.EqualFold(p.Program.TrackingRepo, ref.Owner+"/"+ref.Repo) || !bot.IsSelf(is.Author) {
 			continue
 		}
-		if onboarding.IsTrackingIssue(is.GetBody(), m.Login) {
+		if onboarding.IsTrackingIssue(is.Body, m.Login) {
 			return m, true
 		}
 	}
@@ -49,44 +47,40 @@ func mayPreview(m policy.Mentee, login string) bool {
 	return false
 }
 
-// OnIssueComment answers `/mentorbot digest` on a tracking issue: the mentee
-// and their mentors get a preview of this week's digest at once (marked as a
-// preview, so it neither replaces nor suppresses the weekly digest); anyone
-// else, or the command anywhere but a tracking issue, gets a short, polite
-// reply. Each command comment is answered once: the reply carries its id.
-func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error {
-	cmds, _ := commands.Parse(ev.GetComment().GetBody())
-	asked := false
-	for _, c := range cmds {
-		if c.Name == commands.Digest {
-			asked = true
-		}
-	}
-	if !asked {
-		return nil
-	}
+// Commands implements handlers.CommandJob: `/mentorbot digest`, the
+// preview of this week's digest.
+func (s *Sweep) Commands() []commands.Name { return []commands.Name{commands.Digest} }
+
+// MayUse implements handlers.CommandJob. /mentorbot digest may be used on
+// a mentee's tracking issue (see trackedBy), by that mentee and by their
+// mentors; nowhere else (a pull request included) and by nobody else. It
+// asks GitHub nothing.
+func (s *Sweep) MayUse(_ context.Context, env job.Env, inv commands.Invocation) (commands.Verdict, error) {
+	m, ok := trackedBy(env.Policy, inv.Issue, env.Bot)
+	return commands.Verdict{Allowed: !inv.Issue.PullRequest && ok && mayPreview(m, inv.Commenter)}, nil
+}
+
+// OnCommand implements handlers.CommandJob: it answers `/mentorbot digest`
+// with a preview of this week's digest, at once (marked as a preview, so it
+// neither replaces nor suppresses the weekly digest). Each command comment
+// is answered once: the reply carries its id.
+func (s *Sweep) OnCommand(ctx context.Context, env job.Env, inv commands.Invocation) (string, error) {
 	log := zerolog.Ctx(ctx)
-	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: ev.GetIssue().GetNumber()}
-	commentID := ev.GetComment().GetID()
+	ref := inv.Issue.Ref
 	// Gathering a preview costs searches: look for the reply first.
-	_, answered, err := env.Write.FindComment(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
+	_, answered, err := env.Write.FindComment(ctx, ref, commands.ReplyMarkerKind, commands.ReplyKey(inv.CommentID))
 	if err != nil {
-		return err
+		return "", err
 	}
 	if answered {
-		log.Debug().Int64("comment", commentID).Msg("digest preview already answered")
-		return nil
+		log.Debug().Int64("comment", inv.CommentID).Msg("digest preview already answered")
+		return "", nil
 	}
-	login := ev.GetComment().GetUser().GetLogin()
-	m, ok := trackedBy(env.Policy, ref, ev.GetIssue(), env.Bot)
-	if ev.GetIssue().IsPullRequest() || !ok || !mayPreview(m, login) {
-		log.Info().Str("commenter", login).Bool("tracking_issue", ok).Msg("digest preview refused")
-		return reply(ctx, env, ref, commentID, commands.DeniedReply(commands.Digest, login, commentID))
-	}
+	m, _ := trackedBy(env.Policy, inv.Issue, env.Bot)
 
 	sched, err := NewSchedule(env.Policy.Digest)
 	if err != nil {
-		return fmt.Errorf("digest schedule: %w", err)
+		return "", fmt.Errorf("digest schedule: %w", err)
 	}
 	// The preview covers the digest that will be posted next, up to now.
 	p := sched.Latest(sched.Next(env.Now))
@@ -99,25 +93,16 @@ func (s *Sweep) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 		// its preview.
 		peers, err := s.Peers(ctx, env.InstallationID)
 		if err != nil {
-			return fmt.Errorf("find the programme's other installations: %w", err)
+			return "", fmt.Errorf("find the programme's other installations: %w", err)
 		}
 		s.addPeers(src, peers, env.Policy, ref)
 	}
 	d, err := src.Week(ctx, m.Login, p.From, p.To, since(m, p.From, sched.loc()), env.Now)
 	if err != nil {
-		return fmt.Errorf("gather activity for the preview: %w", err)
+		return "", fmt.Errorf("gather activity for the preview: %w", err)
 	}
 	d.Period = p
 	d.Channels = env.Policy.Program.Channels
-	body := RenderPreview(d) + markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10)) + "\n"
-	log.Info().Str("mentee", m.Login).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest preview posted")
-	return reply(ctx, env, ref, commentID, body)
-}
-
-// reply answers the command comment commentID once (its reply marker).
-func reply(ctx context.Context, env job.Env, ref policy.IssueRef, commentID int64, body string) error {
-	if _, err := env.Write.CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10), body); err != nil {
-		return fmt.Errorf("reply on %s: %w", ref, err)
-	}
-	return nil
+	log.Info().Str("mentee", m.Login).Int("searches", src.Searches).Int("calls", src.Calls).Msg("digest preview ready")
+	return RenderPreview(d) + commands.ReplyMarker(inv.CommentID) + "\n", nil
 }

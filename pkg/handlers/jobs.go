@@ -11,7 +11,8 @@ import (
 
 // The jobs a handler runs. Each job decides for itself whether the event
 // concerns it; a handler runs them all and joins their errors, so one job's
-// failure does not starve another.
+// failure does not starve another. Jobs that run comment commands are
+// CommandJobs (commands.go): they receive typed commands, not events.
 
 // PullRequestJob reacts to pull_request events.
 type PullRequestJob interface {
@@ -21,11 +22,6 @@ type PullRequestJob interface {
 // IssuesJob reacts to issues events.
 type IssuesJob interface {
 	OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent) error
-}
-
-// IssueCommentJob reacts to issue_comment events (PR comments included).
-type IssueCommentJob interface {
-	OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error
 }
 
 // InstallationJob reacts to an installation gaining repositories.

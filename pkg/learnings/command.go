@@ -2,9 +2,7 @@ package learnings
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -18,11 +16,10 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/tracking"
 )
 
-// Commands handles `/meetup present <title>` and `/meetup withdraw`.
-//
-// Who may use them: a mentee of the roster, on their own tracking issue or
-// on the planning issue. Anyone else gets a short reply and nothing
-// changes.
+// Commands runs `/meetup present <title>` and `/meetup withdraw`, which
+// add and remove the commenter's talk on the Mentees Meetup's agenda. It
+// implements handlers.CommandJob; MayUse says who may use them, and anyone
+// else gets a short reply and nothing changes.
 type Commands struct {
 	// mu serialises agenda rewrites within this process, so that two
 	// commands handled at once do not overwrite each other's talk. Each
@@ -33,72 +30,60 @@ type Commands struct {
 // NewCommands returns the /meetup command job.
 func NewCommands() *Commands { return &Commands{} }
 
-func isMeetup(n commands.Name) bool {
-	return n == commands.MeetupPresent || n == commands.MeetupWithdraw
+// Commands implements handlers.CommandJob.
+func (j *Commands) Commands() []commands.Name {
+	return []commands.Name{commands.MeetupPresent, commands.MeetupWithdraw}
 }
 
-// OnIssueComment implements handlers.IssueCommentJob.
-func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error {
-	cmds, perr := commands.Parse(ev.GetComment().GetBody())
-	var cmd *commands.Command
-	for i := range cmds {
-		if isMeetup(cmds[i].Name) {
-			cmd = &cmds[i] // the last one wins, as it would in a conversation
-		}
-	}
-	var pe *commands.ParseError
-	badLine := errors.As(perr, &pe) && isMeetup(pe.Name)
-	if cmd == nil && !badLine {
-		return nil
-	}
-	issue, comment := ev.GetIssue(), ev.GetComment()
-	commenter := comment.GetUser().GetLogin()
-	here := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
-	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
-	w := env.Write
-	reply := func(body string) error {
-		_, err := w.CommentOnce(ctx, here, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
-		return err
-	}
-	if cmd == nil {
-		log.Info().Err(perr).Msg("meetup command not understood, replying")
-		return reply(commands.ErrorReply(perr, commenter, comment.GetID()))
-	}
+// MayUse implements handlers.CommandJob. A mentee of the roster may use
+// /meetup on the meetup planning issue (the one the bot opened, with the
+// programme's meetup marker) and on their own tracking issue, which costs
+// the look-up of that issue unless the command is on the planning issue.
+// Nobody else may, nor anywhere else.
+func (j *Commands) MayUse(ctx context.Context, env job.Env, inv commands.Invocation) (commands.Verdict, error) {
 	p := env.Policy
-	m, isMentee := p.Mentee(commenter)
-	slug := Slug(p.Program.Name)
-	onPlanning := env.Bot.IsSelf(issue.GetUser().GetLogin()) && markers.Has(issue.GetBody(), MeetupMarkerKind, slug)
-	onOwn := false
-	if isMentee && !onPlanning {
-		ref, ok, err := tracking.Find(ctx, env.Write, p, m.Login)
-		if err != nil {
-			return fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
-		}
-		onOwn = ok && sameIssue(ref, here)
+	m, ok := p.Mentee(inv.Commenter)
+	if !ok {
+		return commands.Verdict{}, nil
 	}
-	if !isMentee || (!onPlanning && !onOwn) {
-		log.Info().Str("command", string(cmd.Name)).Msg("meetup command by someone who may not use it here, replying")
-		return reply(commands.DeniedReply(cmd.Name, commenter, comment.GetID()))
+	if env.Bot.IsSelf(inv.Issue.Author) && markers.Has(inv.Issue.Body, MeetupMarkerKind, Slug(p.Program.Name)) {
+		return commands.Verdict{Allowed: true}, nil
 	}
+	own, ok, err := tracking.Find(ctx, env.Write, p, m.Login)
+	if err != nil {
+		return commands.Verdict{}, fmt.Errorf("find tracking issue of %s: %w", m.Login, err)
+	}
+	return commands.Verdict{Allowed: ok && sameIssue(own, inv.Issue.Ref)}, nil
+}
+
+// OnCommand implements handlers.CommandJob: it adds or removes the talk on
+// the planning issue's agenda and says where the talk stands, or says that
+// no meetup is being planned.
+func (j *Commands) OnCommand(ctx context.Context, env job.Env, inv commands.Invocation) (string, error) {
+	p, commenter := env.Policy, inv.Commenter
+	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
 	if !p.Meetup.Enabled {
-		return reply(NoMeetupReply(commenter, false, comment.GetID()))
+		return NoMeetupReply(commenter, false, inv.CommentID), nil
 	}
 	issues, ok, err := listBotIssues(ctx, env.Write, p)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var planning *github.Issue
 	if ok {
-		planning = issues.find(MeetupMarkerKind, slug)
+		planning = issues.find(MeetupMarkerKind, Slug(p.Program.Name))
 	}
 	if planning == nil {
-		return reply(NoMeetupReply(commenter, true, comment.GetID()))
+		return NoMeetupReply(commenter, true, inv.CommentID), nil
 	}
 	ref := issues.refOf(planning)
+	// The roster's spelling of the login, which the agenda shows.
+	m, _ := p.Mentee(commenter)
 
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if cmd.Name == commands.MeetupWithdraw {
+	w := env.Write
+	if inv.Command.Name == commands.MeetupWithdraw {
 		removed := false
 		if _, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 			out, r, err := RemoveTalk(body, m.Login)
@@ -106,13 +91,13 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 			removed = removed || r
 			return out, err
 		}); err != nil {
-			return err
+			return "", err
 		}
 		log.Info().Bool("removed", removed).Str("planning", ref.String()).Msg("meetup talk withdrawn")
-		return reply(WithdrawReply(commenter, planning.GetHTMLURL(), removed, comment.GetID()))
+		return WithdrawReply(commenter, planning.GetHTMLURL(), removed, inv.CommentID), nil
 	}
 
-	talk := Talk{Login: m.Login, Title: cmd.Title()}
+	talk := Talk{Login: m.Login, Title: inv.Command.Title()}
 	ticked := false
 	written, err := w.MergeIssueBody(ctx, ref, func(body string) (string, error) {
 		out, err := AddTalk(body, talk)
@@ -121,11 +106,11 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 		return out, err
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
 	a, err := ReadAgenda(written)
 	if err != nil {
-		return fmt.Errorf("read agenda of %s: %w", ref, err)
+		return "", fmt.Errorf("read agenda of %s: %w", ref, err)
 	}
 	pos := len(a.Talks)
 	for i, t := range a.Talks {
@@ -134,7 +119,7 @@ func (j *Commands) OnIssueComment(ctx context.Context, env job.Env, ev *github.I
 		}
 	}
 	log.Info().Int("position", pos).Bool("ticked", ticked).Str("planning", ref.String()).Msg("meetup talk on the agenda")
-	return reply(PresentReply(commenter, talk.Title, planning.GetHTMLURL(), pos, ticked, comment.GetID()))
+	return PresentReply(commenter, talk.Title, planning.GetHTMLURL(), pos, ticked, inv.CommentID), nil
 }
 
 func sameIssue(a, b policy.IssueRef) bool {

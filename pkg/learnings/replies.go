@@ -5,17 +5,8 @@ import (
 	"strings"
 
 	"github.com/thanos-community/mentorbot/pkg/commands"
-	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 )
-
-// replyMarker marks the bot's reply to a /meetup command with the marker
-// every command reply carries (commands.ReplyMarkerKind); the key is the id
-// of the comment that held the command, so a redelivered event never gets
-// a second reply.
-func replyMarker(commentID int64) string {
-	return markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
-}
 
 // link writes "[text](url)" when url is safe, else text.
 func link(text, url string) string {
@@ -30,7 +21,7 @@ func link(text, url string) string {
 // (two mentees are now interested).
 func PresentReply(login, title, planningURL string, position int, ticked bool, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	b.WriteString("Thanks " + mdsafe.Mention(login) + "! Your talk **" + mdsafe.Text(oneLine(title)) + "** is number " +
 		strconv.Itoa(position) + " on the agenda of " + link("the Mentees Meetup", planningURL) + ".")
 	if ticked {
@@ -45,7 +36,7 @@ func PresentReply(login, title, planningURL string, position int, ticked bool, c
 // no talk on the agenda.
 func WithdrawReply(login, planningURL string, removed bool, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	if removed {
 		b.WriteString("Thanks " + mdsafe.Mention(login) + ", I took your talk off the agenda of " + link("the Mentees Meetup", planningURL) +
 			". If you change your mind, `/meetup present <title>` puts it back.\n")
@@ -60,7 +51,7 @@ func WithdrawReply(login, planningURL string, removed bool, commentID int64) str
 // planned (meetup.enabled is off, or the planning issue is not open yet).
 func NoMeetupReply(login string, enabled bool, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(login) + ", thanks for your interest! ")
 	if enabled {
 		b.WriteString("The Mentees Meetup planning issue is not open yet: mentorbot opens it a few weeks before the end of the term " +

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,18 +19,15 @@ import (
 )
 
 // Tasks runs /mentee-task and links hand-labelled mentee tasks. It
-// implements handlers.IssueCommentJob and handlers.IssuesJob.
-//
-// Who may use /mentee-task: the mentors listed in the policy, members of
-// the organisation, and collaborators with write access to the repository.
+// implements handlers.CommandJob and handlers.IssuesJob.
 //
 //	/mentee-task            add labels.mentee_task to the issue
 //	/mentee-task @login     ... assign the issue to that active mentee and
 //	                        link it from the mentee's tracking issue
 //	/mentee-task cancel     remove the label again, and say so
 //
-// Anyone else gets one short, polite reply naming who may use it. Only the
-// last /mentee-task line of a comment runs.
+// MayUse says who may use them; anyone else gets one short, polite reply
+// naming who may use it. Only the last /mentee-task line of a comment runs.
 type Tasks struct {
 	labels *labeller
 	enrol  *Enroller
@@ -40,6 +37,20 @@ type Tasks struct {
 // the clock of its memory of existing labels (nil: time.Now).
 func NewTasks(enrol *Enroller, now func() time.Time) *Tasks {
 	return &Tasks{labels: newLabeller(now), enrol: enrol}
+}
+
+// TaskGitHub is what /mentee-task asks GitHub (ghclient.API implements it):
+// who may use it, the label calls, assignees and the issue's event log.
+// Linking a task from a tracking issue the bot must open first takes
+// tracking.Users besides.
+type TaskGitHub interface {
+	Labels
+	IsOrgMember(ctx context.Context, org, login string) (bool, error)
+	Permission(ctx context.Context, owner, repo, login string) (string, error)
+	RemoveLabel(ctx context.Context, owner, repo string, number int, name string) error
+	AddAssignees(ctx context.Context, owner, repo string, number int, logins []string) (*github.Issue, error)
+	RemoveAssignees(ctx context.Context, owner, repo string, number int, logins []string) (*github.Issue, error)
+	IssueEvents(ctx context.Context, owner, repo string, number int) ([]*github.IssueEvent, error)
 }
 
 // MayUseTask decides from what is known without asking GitHub: a mentor
@@ -57,102 +68,91 @@ func MayUseTask(p policy.Policy, login, association string) (may, known bool) {
 	return false, false
 }
 
-// mayUse asks GitHub when MayUseTask cannot decide: org membership (GET
-// /orgs/{org}/members/{username}), then the repository permission (GET
-// /repos/{owner}/{repo}/collaborators/{username}/permission).
-func mayUse(ctx context.Context, env job.Env, login, association string) (bool, error) {
-	if may, known := MayUseTask(env.Policy, login, association); known {
-		return may, nil
+// Commands implements handlers.CommandJob.
+func (t *Tasks) Commands() []commands.Name {
+	return []commands.Name{commands.MenteeTask, commands.MenteeTaskCancel}
+}
+
+// MayUse implements handlers.CommandJob. /mentee-task and its cancel may be
+// used, on an issue, by the mentors listed in the policy, members of the
+// organisation, and collaborators with write access to the repository. On
+// a pull request nobody may use them: the reply says tasks are issues.
+func (t *Tasks) MayUse(ctx context.Context, env job.Env, inv commands.Invocation) (commands.Verdict, error) {
+	return taskVerdict(ctx, env.GitHub, env, inv)
+}
+
+// taskVerdict is MayUse. It asks GitHub only when MayUseTask cannot decide:
+// org membership (GET /orgs/{org}/members/{username}), then the repository
+// permission (GET /repos/{owner}/{repo}/collaborators/{username}/permission).
+func taskVerdict(ctx context.Context, gh TaskGitHub, env job.Env, inv commands.Invocation) (commands.Verdict, error) {
+	if inv.Issue.PullRequest {
+		return commands.Verdict{Reply: PullRequestReply(inv.Commenter, inv.CommentID)}, nil
 	}
-	member, err := env.GitHub.IsOrgMember(ctx, env.Owner, login)
+	if may, known := MayUseTask(env.Policy, inv.Commenter, inv.Association); known {
+		return commands.Verdict{Allowed: may}, nil
+	}
+	member, err := gh.IsOrgMember(ctx, env.Owner, inv.Commenter)
 	if err != nil {
-		return false, err
+		return commands.Verdict{}, err
 	}
 	if member {
-		return true, nil
+		return commands.Verdict{Allowed: true}, nil
 	}
-	perm, err := env.GitHub.Permission(ctx, env.Owner, env.Repo, login)
+	perm, err := gh.Permission(ctx, env.Owner, env.Repo, inv.Commenter)
 	if err != nil {
-		return false, err
+		return commands.Verdict{}, err
 	}
 	switch perm {
 	case "admin", "maintain", "write":
-		return true, nil
+		return commands.Verdict{Allowed: true}, nil
 	}
-	return false, nil
+	return commands.Verdict{}, nil
 }
 
-// OnIssueComment implements handlers.IssueCommentJob.
-func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.IssueCommentEvent) error {
-	cmds, perr := commands.Parse(ev.GetComment().GetBody())
-	var cmd *commands.Command
-	for i := range cmds {
-		if cmds[i].Name == commands.MenteeTask || cmds[i].Name == commands.MenteeTaskCancel {
-			cmd = &cmds[i]
-		}
-	}
-	var pe *commands.ParseError
-	badLine := errors.As(perr, &pe) && (pe.Name == commands.MenteeTask || pe.Name == commands.MenteeTaskCancel)
-	if cmd == nil && !badLine {
-		return nil
-	}
-	issue, comment := ev.GetIssue(), ev.GetComment()
-	commenter := comment.GetUser().GetLogin()
-	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
+// OnCommand implements handlers.CommandJob: it labels the issue, and
+// assigns and links it for `@login`, or cancels all that. It replies when
+// it cancelled, when login is not an active mentee, and when GitHub would
+// not assign the mentee; a task given as asked needs no reply.
+func (t *Tasks) OnCommand(ctx context.Context, env job.Env, inv commands.Invocation) (string, error) {
+	return t.run(ctx, env.GitHub, env.GitHub, env, inv)
+}
+
+// run is OnCommand with the GitHub calls it makes.
+func (t *Tasks) run(ctx context.Context, gh TaskGitHub, users tracking.Users, env job.Env, inv commands.Invocation) (string, error) {
+	issue, commenter := inv.Issue, inv.Commenter
 	log := zerolog.Ctx(ctx).With().Str("commenter", commenter).Logger()
-	reply := func(body string) error {
-		_, err := env.Write.CommentOnce(ctx, ref, commands.ReplyMarkerKind, strconv.FormatInt(comment.GetID(), 10), body)
-		return err
-	}
-	if cmd == nil {
-		log.Info().Err(perr).Msg("mentee-task command not understood, replying")
-		return reply(commands.ErrorReply(perr, commenter, comment.GetID()))
-	}
-	if issue.IsPullRequest() {
-		return reply(PullRequestReply(commenter, comment.GetID()))
-	}
-	may, err := mayUse(ctx, env, commenter, comment.GetAuthorAssociation())
-	if err != nil {
-		return err
-	}
-	if !may {
-		log.Info().Str("command", string(cmd.Name)).Msg("mentee-task used by someone who may not, replying")
-		return reply(commands.DeniedReply(cmd.Name, commenter, comment.GetID()))
-	}
 	label := env.Policy.Labels.MenteeTask
-	labelled := ghclient.HasLabel(ghclient.LabelNames(issue.Labels), label)
-	if cmd.Name == commands.MenteeTaskCancel {
-		done, err := t.cancel(ctx, env, issue, labelled)
+	labelled := ghclient.HasLabel(issue.Labels, label)
+	if inv.Command.Name == commands.MenteeTaskCancel {
+		done, err := t.cancel(ctx, gh, env, issue, labelled)
 		if err != nil {
-			return err
+			return "", err
 		}
 		log.Info().Str("label", label).Bool("label_removed", done.Label).Strs("unassigned", done.Unassigned).
 			Strs("withdrawn", done.Withdrawn).Msg("mentee task cancelled")
-		return reply(CancelReply(commenter, label, done, comment.GetID()))
+		return CancelReply(commenter, label, done, inv.CommentID), nil
 	}
 
 	if !labelled {
-		if err := t.labels.add(ctx, env, issue.GetNumber(), label, MenteeTaskColor, MenteeTaskDescription); err != nil {
-			return fmt.Errorf("label mentee task %s: %w", ref, err)
+		l := github.Label{Name: github.String(label), Color: github.String(MenteeTaskColor), Description: github.String(MenteeTaskDescription)}
+		if err := t.labels.addTo(ctx, gh, env.InstallationID, issue.Ref, l); err != nil {
+			return "", fmt.Errorf("label mentee task %s: %w", issue.Ref, err)
 		}
 		log.Info().Str("label", label).Msg("labelled mentee task")
 	}
-	login := cmd.Login()
+	login := inv.Command.Login()
 	if login == "" {
-		return nil
+		return "", nil
 	}
 	m, ok := Active(env.Policy, login, env.Now)
 	if !ok {
-		return reply(NotMenteeReply(commenter, login, label, comment.GetID()))
+		return NotMenteeReply(commenter, login, label, inv.CommentID), nil
 	}
-	assigned := false
-	for _, a := range issue.Assignees {
-		assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
-	}
+	assigned := slices.ContainsFunc(issue.Assignees, func(a string) bool { return strings.EqualFold(a, m.Login) })
 	if !assigned {
-		got, err := env.GitHub.AddAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), []string{m.Login})
+		got, err := gh.AddAssignees(ctx, env.Owner, env.Repo, issue.Ref.Number, []string{m.Login})
 		if err != nil {
-			return err
+			return "", err
 		}
 		for _, a := range got.Assignees {
 			assigned = assigned || strings.EqualFold(a.GetLogin(), m.Login)
@@ -160,12 +160,12 @@ func (t *Tasks) OnIssueComment(ctx context.Context, env job.Env, ev *github.Issu
 		// A dry run answers with an empty issue: nothing to check.
 		assigned = assigned || got.GetNumber() == 0
 	}
-	linkErr := t.link(ctx, env, m, ref, issue.GetTitle())
+	linkErr := t.link(ctx, users, env, m, issue.Ref, issue.Title)
 	if !assigned {
 		log.Warn().Str("mentee", m.Login).Msg("github did not assign the mentee task, replying")
-		return errors.Join(linkErr, reply(AssignRefusedReply(commenter, m.Login, label, comment.GetID())))
+		return AssignRefusedReply(commenter, m.Login, label, inv.CommentID), linkErr
 	}
-	return linkErr
+	return "", linkErr
 }
 
 // OnIssue implements handlers.IssuesJob: an issue that carries the task
@@ -199,7 +199,7 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 	var errs []error
 	for _, u := range candidates {
 		if m, ok := Active(env.Policy, u.GetLogin(), env.Now); ok {
-			errs = append(errs, t.link(ctx, env, m, ref, issue.GetTitle()))
+			errs = append(errs, t.link(ctx, env.GitHub, env, m, ref, issue.GetTitle()))
 		}
 	}
 	return errors.Join(errs...)
@@ -207,8 +207,8 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 
 // link comments the task on the mentee's tracking issue, once, enrolling
 // the mentee first if this is the first the bot hears of them.
-func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
-	tr := tracking.NewTracker(env.GitHub, env.Write, env.Policy)
+func (t *Tasks) link(ctx context.Context, users tracking.Users, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
+	tr := tracking.NewTracker(users, env.Write, env.Policy)
 	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {
@@ -235,26 +235,26 @@ func (t *Tasks) link(ctx context.Context, env job.Env, m policy.Mentee, task pol
 // each assigned mentee's tracking issue, edited to say the task was
 // withdrawn. It costs the issue's event log (one page for most issues)
 // and, per assigned mentee, the look-up of their link.
-func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, labelled bool) (Cancelled, error) {
+func (t *Tasks) cancel(ctx context.Context, gh TaskGitHub, env job.Env, issue commands.Issue, labelled bool) (Cancelled, error) {
 	var done Cancelled
-	task := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
+	task, number := issue.Ref, issue.Ref.Number
 	label := env.Policy.Labels.MenteeTask
 	if labelled {
-		if err := env.GitHub.RemoveLabel(ctx, env.Owner, env.Repo, issue.GetNumber(), label); err != nil {
+		if err := gh.RemoveLabel(ctx, env.Owner, env.Repo, number, label); err != nil {
 			return done, err
 		}
 		done.Label = true
 	}
 	var mentees []string
 	for _, a := range issue.Assignees {
-		if _, ok := env.Policy.Mentee(a.GetLogin()); ok {
-			mentees = append(mentees, a.GetLogin())
+		if _, ok := env.Policy.Mentee(a); ok {
+			mentees = append(mentees, a)
 		}
 	}
 	if len(mentees) == 0 {
 		return done, nil
 	}
-	events, err := assignEvents(ctx, env, issue.GetNumber())
+	events, err := assignEvents(ctx, gh, env, number)
 	if err != nil {
 		return done, err
 	}
@@ -268,13 +268,13 @@ func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, la
 		}
 	}
 	if len(unassign) > 0 {
-		if _, err := env.GitHub.RemoveAssignees(ctx, env.Owner, env.Repo, issue.GetNumber(), unassign); err != nil {
+		if _, err := gh.RemoveAssignees(ctx, env.Owner, env.Repo, number, unassign); err != nil {
 			return done, err
 		}
 		done.Unassigned = unassign
 	}
 	for _, m := range mentees {
-		withdrawn, err := t.withdrawLink(ctx, env, m, task, issue.GetTitle())
+		withdrawn, err := t.withdrawLink(ctx, env, m, task, issue.Title)
 		if err != nil {
 			return done, err
 		}
@@ -287,8 +287,8 @@ func (t *Tasks) cancel(ctx context.Context, env job.Env, issue *github.Issue, la
 
 // assignEvents reads the assigned and unassigned entries of an issue's
 // event log, oldest first.
-func assignEvents(ctx context.Context, env job.Env, number int) ([]AssignEvent, error) {
-	evs, err := env.GitHub.IssueEvents(ctx, env.Owner, env.Repo, number)
+func assignEvents(ctx context.Context, gh TaskGitHub, env job.Env, number int) ([]AssignEvent, error) {
+	evs, err := gh.IssueEvents(ctx, env.Owner, env.Repo, number)
 	if err != nil {
 		return nil, err
 	}
