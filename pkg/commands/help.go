@@ -40,7 +40,7 @@ func Specs() []Spec {
 		Usage: []string{"/meetup present <title>", "/meetup withdraw"},
 		Does: "signs you up for a talk (15–20 minutes plus 5 minutes of Q&A) at the Mentees Meetup, " +
 			"or withdraws your talk; presenting again changes your title.",
-		Who: "mentees of the programme.",
+		Who: "mentees of the programme, on their own tracking issue or on the Mentees Meetup planning issue.",
 	}
 	digest := Spec{
 		Usage: []string{"/mentorbot digest"},

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/cache"
-	"github.com/thanos-community/mentorbot/pkg/job"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 )
 
@@ -39,12 +38,6 @@ type labeller struct {
 
 func newLabeller(now func() time.Time) *labeller {
 	return &labeller{exists: cache.New(cache.Options[struct{}]{Size: 10000, TTL: time.Hour, Now: now})}
-}
-
-// add is addTo for a job that still passes its whole job.Env (Tasks).
-func (l *labeller) add(ctx context.Context, env job.Env, number int, name, color, desc string) error {
-	return l.addTo(ctx, env.GitHub, env.InstallationID, policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: number},
-		github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(desc)})
 }
 
 // addTo puts the label on the issue or pull request ref, as installation

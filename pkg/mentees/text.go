@@ -1,7 +1,6 @@
 package mentees
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/thanos-community/mentorbot/pkg/commands"
@@ -17,10 +16,6 @@ const KindTaskLink = "mentee-task"
 
 // TaskLinkKey is the marker key of a task link.
 func TaskLinkKey(task policy.IssueRef) string { return strings.ToLower(task.String()) }
-
-func replyMarker(commentID int64) string {
-	return markers.New(commands.ReplyMarkerKind, strconv.FormatInt(commentID, 10))
-}
 
 // TaskLinkComment is posted on the mentee's tracking issue when a task is
 // given to them. mentee is the roster's login; title comes from the issue
@@ -68,7 +63,7 @@ type Cancelled struct {
 // CancelReply answers `/mentee-task cancel` with what was undone.
 func CancelReply(commenter, label string, c Cancelled, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	if !c.Label && len(c.Unassigned) == 0 && len(c.Withdrawn) == 0 {
 		b.WriteString("Hi " + mdsafe.Mention(commenter) + ", this issue has no " + mdsafe.Code(label) + " label and no task the bot gave out, so there was nothing to undo.\n")
 		return b.String()
@@ -109,7 +104,7 @@ func codes(logins []string) []string {
 // a mention.
 func NotMenteeReply(commenter, login, label string, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
 		", but did not assign it: " + mdsafe.Code(login) + " is not an active mentee of the programme " +
 		"(the `mentees` list of mentorbot.yml, between `start` and `end`).\n")
@@ -120,7 +115,7 @@ func NotMenteeReply(commenter, login, label string, commentID int64) string {
 // mentee (GitHub silently drops assignees who may not be assigned).
 func AssignRefusedReply(commenter, mentee, label string, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", I labelled this issue " + mdsafe.Code(label) +
 		" and linked it from " + mdsafe.Mention(mentee) + "'s tracking issue, but GitHub did not assign it to them: " +
 		"only collaborators, members of the organisation and people who have commented on an issue can be assigned to it.\n\n")
@@ -134,7 +129,7 @@ func AssignRefusedReply(commenter, mentee, label string, commentID int64) string
 // PullRequestReply answers /mentee-task used on a pull request.
 func PullRequestReply(commenter string, commentID int64) string {
 	var b strings.Builder
-	b.WriteString(replyMarker(commentID) + "\n")
+	b.WriteString(commands.ReplyMarker(commentID) + "\n")
 	b.WriteString("Hi " + mdsafe.Mention(commenter) + ", " + mdsafe.Code("/mentee-task") +
 		" works on issues, not pull requests: a pull request that closes a mentee task " +
 		"(`Fixes #123` in its description) is labelled on its own.\n")
