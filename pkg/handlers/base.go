@@ -1,5 +1,5 @@
 // Package handlers turns webhook events into job runs: one handler type per
-// event, each returning early on actions it ignores, preparing the logging
+// event, each returning early on actions no job declares, preparing the logging
 // context (delivery, installation, repository, number), loading the effective
 // policy, and calling the jobs.
 package handlers

@@ -30,9 +30,8 @@ func (h *Issues) Handle(ctx context.Context, _, _ string, payload []byte) error 
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return fmt.Errorf("parse issues event: %w", err)
 	}
-	switch ev.GetAction() {
-	case "opened", "labeled", "assigned":
-	default:
+	jobs := wanting(h.Jobs, IssuesJob.IssuesActions, ev.GetAction())
+	if len(jobs) == 0 {
 		return nil
 	}
 	if turn.IsBotUser(ev.GetSender()) {
@@ -43,5 +42,5 @@ func (h *Issues) Handle(ctx context.Context, _, _ string, payload []byte) error 
 	if err != nil {
 		return done(err)
 	}
-	return runAll(h.Jobs, func(j IssuesJob) error { return j.OnIssue(ctx, env, &ev) })
+	return runAll(jobs, func(j IssuesJob) error { return j.OnIssue(ctx, env, &ev) })
 }

@@ -29,9 +29,8 @@ func (h *PullRequest) Handle(ctx context.Context, _, _ string, payload []byte) e
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return fmt.Errorf("parse pull_request event: %w", err)
 	}
-	switch ev.GetAction() {
-	case "opened", "reopened", "ready_for_review", "edited":
-	default:
+	jobs := wanting(h.Jobs, PullRequestJob.PullRequestActions, ev.GetAction())
+	if len(jobs) == 0 {
 		return nil
 	}
 	if turn.IsBotUser(ev.GetSender()) {
@@ -42,5 +41,5 @@ func (h *PullRequest) Handle(ctx context.Context, _, _ string, payload []byte) e
 	if err != nil {
 		return done(err)
 	}
-	return runAll(h.Jobs, func(j PullRequestJob) error { return j.OnPullRequest(ctx, env, &ev) })
+	return runAll(jobs, func(j PullRequestJob) error { return j.OnPullRequest(ctx, env, &ev) })
 }

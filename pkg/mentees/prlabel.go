@@ -49,6 +49,13 @@ type PRGitHub interface {
 	Issue(ctx context.Context, owner, repo string, number int) (*github.Issue, error)
 }
 
+// PullRequestActions implements handlers.PullRequestJob: a PR is labelled
+// when it opens, reopens, leaves draft, or its body is edited to close a
+// mentee task.
+func (j *PRLabeler) PullRequestActions() []string {
+	return []string{"opened", "reopened", "ready_for_review", "edited"}
+}
+
 // OnPullRequest implements handlers.PullRequestJob.
 func (j *PRLabeler) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullRequestEvent) error {
 	return j.label(ctx, env.GitHub, env.GitHub, env, ev)

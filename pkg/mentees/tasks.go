@@ -168,6 +168,9 @@ func (t *Tasks) run(ctx context.Context, gh TaskGitHub, users tracking.Users, en
 	return "", linkErr
 }
 
+// IssuesActions implements handlers.IssuesJob.
+func (t *Tasks) IssuesActions() []string { return []string{"opened", "labeled", "assigned"} }
+
 // OnIssue implements handlers.IssuesJob: an issue that carries the task
 // label (added by hand) and has an active mentee among its assignees is
 // linked from that mentee's tracking issue, as /mentee-task @login does.
@@ -192,8 +195,6 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 		if ev.GetAction() == "assigned" {
 			candidates = []*github.User{ev.GetAssignee()}
 		}
-	default:
-		return nil
 	}
 	ref := policy.IssueRef{Owner: env.Owner, Repo: env.Repo, Number: issue.GetNumber()}
 	var errs []error

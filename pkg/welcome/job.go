@@ -52,11 +52,16 @@ func New(now func() time.Time) *Job {
 	}
 }
 
-// OnPullRequest welcomes the author of a newly opened pull request. Other
-// actions (reopened, edited, ready_for_review) never welcome: a reopened
-// pull request is not a first one.
+// PullRequestActions implements handlers.PullRequestJob: only a newly
+// opened pull request is welcomed; a reopened one is not a first one.
+func (j *Job) PullRequestActions() []string { return []string{"opened"} }
+
+// IssuesActions implements handlers.IssuesJob.
+func (j *Job) IssuesActions() []string { return []string{"opened"} }
+
+// OnPullRequest welcomes the author of a newly opened pull request.
 func (j *Job) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullRequestEvent) error {
-	if ev.GetAction() != "opened" || ev.GetPullRequest() == nil {
+	if ev.GetPullRequest() == nil {
 		return nil
 	}
 	pr := ev.GetPullRequest()
@@ -76,7 +81,7 @@ func (j *Job) OnPullRequest(ctx context.Context, env job.Env, ev *github.PullReq
 // OnIssue welcomes the author of a newly opened issue, when welcome.issues
 // is set.
 func (j *Job) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent) error {
-	if ev.GetAction() != "opened" || ev.GetIssue() == nil || ev.GetIssue().IsPullRequest() {
+	if ev.GetIssue() == nil || ev.GetIssue().IsPullRequest() {
 		return nil
 	}
 	is := ev.GetIssue()
