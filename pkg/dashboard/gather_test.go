@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
 
 	"github.com/google/go-github/v60/github"
 
@@ -28,12 +29,11 @@ import (
 // and where the sweep writes through writeonce. The embedded API is nil: a
 // call outside dashboard.Reads panics.
 type fakeReads struct {
+	ghclienttest.Recorder
 	ghclient.API
 	store   *writeoncetest.Issues
 	perPage int
 
-	mu        sync.Mutex
-	calls     []string
 	results   map[string][]*github.Issue
 	pulls     map[string][]*github.PullRequest
 	timelines map[string][]ghclient.TimelineEntry
@@ -43,29 +43,14 @@ func newReads(store *writeoncetest.Issues) *fakeReads {
 	return &fakeReads{store: store, perPage: 2, results: map[string][]*github.Issue{}, pulls: map[string][]*github.PullRequest{}, timelines: map[string][]ghclient.TimelineEntry{}}
 }
 
-func (f *fakeReads) record(format string, args ...any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, fmt.Sprintf(format, args...))
-}
-
-// Calls returns the calls so far and forgets them.
-func (f *fakeReads) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := f.calls
-	f.calls = nil
-	return out
-}
-
 func (f *fakeReads) SearchIssues(_ context.Context, q string, _ *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
-	f.record("search %s", q)
+	f.Record("search %s", q)
 	return &github.IssuesSearchResult{Issues: f.results[q]}, &github.Response{}, nil
 }
 
 func (f *fakeReads) ListPulls(_ context.Context, owner, repo string, o *github.PullRequestListOptions) ([]*github.PullRequest, *github.Response, error) {
 	page := max(o.Page, 1)
-	f.record("list pulls %s/%s page %d", owner, repo, page)
+	f.Record("list pulls %s/%s page %d", owner, repo, page)
 	all := slices.SortedFunc(slices.Values(f.pulls[owner+"/"+repo]), func(a, b *github.PullRequest) int {
 		return b.GetCreatedAt().Compare(a.GetCreatedAt().Time)
 	})
@@ -78,12 +63,12 @@ func (f *fakeReads) ListPulls(_ context.Context, owner, repo string, o *github.P
 }
 
 func (f *fakeReads) Timeline(_ context.Context, owner, repo string, n int) ([]ghclient.TimelineEntry, error) {
-	f.record("timeline %s/%s#%d", owner, repo, n)
+	f.Record("timeline %s/%s#%d", owner, repo, n)
 	return f.timelines[fmt.Sprintf("%s/%s#%d", owner, repo, n)], nil
 }
 
 func (f *fakeReads) Comments(_ context.Context, owner, repo string, n int, _ time.Time, _ int) ([]*github.IssueComment, error) {
-	f.record("comments %s/%s#%d", owner, repo, n)
+	f.Record("comments %s/%s#%d", owner, repo, n)
 	return f.store.Comments(policy.IssueRef{Owner: owner, Repo: repo, Number: n}), nil
 }
 
@@ -325,7 +310,7 @@ bob: tracking "org/mentorship#2", onboarding 0/0, last digest "", term report fa
 	if prog.AnswerWithin != 72*time.Hour {
 		t.Errorf("answer within %s, want the policy's review wait", prog.AnswerWithin)
 	}
-	if got, want := gh.Calls(), []string{
+	if got, want := gh.Take(), []string{
 		"search is:pr author:alice org:org created:>=2026-11-02",
 		"search is:pr author:bob org:org created:>=2026-11-02",
 		// Newest first, two to a page: page 4 reaches org/app#2, from
@@ -360,7 +345,7 @@ func TestGatherQuietTerm(t *testing.T) {
 	if len(prog.PRs) != 0 || len(prog.Reminders) != 0 || len(prog.Mentees) != 2 {
 		t.Errorf("gathered %s", summary(prog))
 	}
-	if got, want := gh.Calls(), []string{
+	if got, want := gh.Take(), []string{
 		"search is:pr author:alice org:org created:>=2026-11-02", "search is:pr author:bob org:org created:>=2026-11-02",
 		"comments org/mentorship#1", "comments org/mentorship#2",
 	}; !slices.Equal(got, want) {
@@ -395,14 +380,14 @@ bob: tracking "org/mentorship#2", onboarding 0/0, last digest "", term report fa
 	if got := summary(prog); got != want {
 		t.Errorf("gathered:\n%s\nwant:\n%s", got, want)
 	}
-	if got, want := lead.Calls(), []string{
+	if got, want := lead.Take(), []string{
 		"search is:pr author:alice org:org created:>=2026-11-02", "search is:pr author:bob org:org created:>=2026-11-02",
 		`search is:issue org:org label:"mentee-task"`,
 		"comments org/mentorship#1", "comments org/mentorship#2",
 	}; !slices.Equal(got, want) {
 		t.Errorf("the lead read:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got, want := peer.Calls(), []string{
+	if got, want := peer.Take(), []string{
 		"search is:pr author:alice org:other created:>=2026-11-02", "search is:pr author:bob org:other created:>=2026-11-02",
 		"list pulls other/db page 1",
 		"timeline other/db#4", "timeline other/db#5",

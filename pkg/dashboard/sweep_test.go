@@ -134,7 +134,7 @@ func TestSweep(t *testing.T) {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
 	}
-	leadReads, peerReads := w.lead.Calls(), w.peer.Calls()
+	leadReads, peerReads := w.lead.Take(), w.peer.Take()
 	if got, want := w.store.Writes(), []string{`create issue org/mentorship "Mentorship dashboard: LFX Mentorship 2026 Term 3"`}; !slices.Equal(got, want) {
 		t.Errorf("writes %q, want %q", got, want)
 	}
@@ -148,10 +148,10 @@ func TestSweep(t *testing.T) {
 	if n := len(w.store.Writes()); n != writes {
 		t.Errorf("a run with nothing new wrote %q", w.store.Writes()[writes:])
 	}
-	if got := w.lead.Calls(); !slices.Equal(got, leadReads) {
+	if got := w.lead.Take(); !slices.Equal(got, leadReads) {
 		t.Errorf("the second run read\n%s\nthe first\n%s", strings.Join(got, "\n"), strings.Join(leadReads, "\n"))
 	}
-	if got := w.peer.Calls(); !slices.Equal(got, peerReads) {
+	if got := w.peer.Take(); !slices.Equal(got, peerReads) {
 		t.Errorf("the second run read from the peer\n%s\nthe first\n%s", strings.Join(got, "\n"), strings.Join(peerReads, "\n"))
 	}
 	if want := []string{"dashboard: org/mentorship#3 is up to date"}; !slices.Equal(w.lines, want) {
@@ -212,7 +212,7 @@ func TestSweepDisabled(t *testing.T) {
 			}
 			w := newSweepWorld(t)
 			w.run(t, p, nov(16, 10))
-			if c := slices.Concat(w.lead.Calls(), w.peer.Calls(), w.store.Calls()); len(c) != 0 {
+			if c := slices.Concat(w.lead.Take(), w.peer.Take(), w.store.Calls()); len(c) != 0 {
 				t.Errorf("calls %q", c)
 			}
 		})

@@ -65,7 +65,7 @@ func TestPreviewMayUse(t *testing.T) {
 			if err != nil || v != (commands.Verdict{Allowed: tc.may}) {
 				t.Errorf("verdict %+v, %v; want allowed %v", v, err, tc.may)
 			}
-			if calls := append(w.gh.Calls(), w.store.Calls()...); len(calls) != 0 {
+			if calls := append(w.gh.Take(), w.store.Calls()...); len(calls) != 0 {
 				t.Errorf("calls %q, want none", calls)
 			}
 		})
@@ -99,7 +99,7 @@ func TestPreviewOnCommand(t *testing.T) {
 		}
 		// The weekly digest's reads, but for the tracking issue's comments:
 		// the preview looks only for its own reply, through the writer.
-		if got, want := w.gh.Calls(), aliceWeekReads[1:]; !slices.Equal(got, want) {
+		if got, want := w.gh.Take(), aliceWeekReads[1:]; !slices.Equal(got, want) {
 			t.Errorf("reads %q, want %q", got, want)
 		}
 		if got := w.store.Calls(); !slices.Equal(got, []string{"list comments org/mentorship#1"}) || len(w.store.Writes()) != 0 {
@@ -115,7 +115,7 @@ func TestPreviewOnCommand(t *testing.T) {
 		if err != nil || reply != "" {
 			t.Errorf("reply %q, %v; want nothing", reply, err)
 		}
-		if calls := w.gh.Calls(); len(calls) != 0 {
+		if calls := w.gh.Take(); len(calls) != 0 {
 			t.Errorf("reads %q, want none", calls)
 		}
 	})
@@ -145,7 +145,7 @@ func TestPreviewOnCommand(t *testing.T) {
 		if _, err := w.sweep.OnCommand(context.Background(), previewEnv(w, p), inv); err != nil {
 			t.Fatal(err)
 		}
-		calls := peer.Calls()
+		calls := peer.Take()
 		if searches(calls) != 3 || slices.ContainsFunc(calls, func(c string) bool { return !strings.HasSuffix(c, " org:other") }) {
 			t.Errorf("peer reads %q, want the three searches in org:other", calls)
 		}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
 
 	"github.com/google/go-github/v60/github"
 
@@ -29,11 +30,10 @@ import (
 // writeonce, so that a second run reads back what the first wrote, as on
 // GitHub. The embedded API is nil: a call outside digest.GitHub panics.
 type fakeGitHub struct {
+	ghclienttest.Recorder
 	ghclient.API
 	store *writeoncetest.Issues
 
-	mu        sync.Mutex
-	calls     []string
 	results   map[string][]*github.Issue
 	failOn    string
 	timelines map[string][]ghclient.TimelineEntry
@@ -46,21 +46,6 @@ func newFake(store *writeoncetest.Issues) *fakeGitHub {
 		store: store, results: map[string][]*github.Issue{}, timelines: map[string][]ghclient.TimelineEntry{},
 		comments: map[string][]*github.IssueComment{}, reviews: map[string][]*github.PullRequestReview{},
 	}
-}
-
-func (f *fakeGitHub) record(format string, args ...any) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, fmt.Sprintf(format, args...))
-}
-
-// Calls returns the calls so far and forgets them.
-func (f *fakeGitHub) Calls() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := f.calls
-	f.calls = nil
-	return out
 }
 
 // searches counts the search requests among calls.
@@ -86,7 +71,7 @@ func queryKey(q string) string {
 }
 
 func (f *fakeGitHub) SearchIssues(_ context.Context, q string, o *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
-	f.record("search %s", q)
+	f.Record("search %s", q)
 	if f.failOn != "" && strings.Contains(q, f.failOn) {
 		return nil, nil, errors.New("502 Bad Gateway")
 	}
@@ -101,23 +86,23 @@ func (f *fakeGitHub) SearchIssues(_ context.Context, q string, o *github.SearchO
 }
 
 func (f *fakeGitHub) Timeline(_ context.Context, owner, repo string, n int) ([]ghclient.TimelineEntry, error) {
-	f.record("timeline %s/%s#%d", owner, repo, n)
+	f.Record("timeline %s/%s#%d", owner, repo, n)
 	return f.timelines[fmt.Sprintf("%s/%s#%d", owner, repo, n)], nil
 }
 
 func (f *fakeGitHub) PullCommits(_ context.Context, owner, repo string, n, _ int) ([]*github.RepositoryCommit, error) {
-	f.record("commits %s/%s#%d", owner, repo, n)
+	f.Record("commits %s/%s#%d", owner, repo, n)
 	return nil, nil
 }
 
 func (f *fakeGitHub) Comments(_ context.Context, owner, repo string, n int, _ time.Time, _ int) ([]*github.IssueComment, error) {
-	f.record("comments %s/%s#%d", owner, repo, n)
+	f.Record("comments %s/%s#%d", owner, repo, n)
 	out := slices.Clone(f.comments[fmt.Sprintf("%s/%s#%d", owner, repo, n)])
 	return append(out, f.store.Comments(policy.IssueRef{Owner: owner, Repo: repo, Number: n})...), nil
 }
 
 func (f *fakeGitHub) Reviews(_ context.Context, owner, repo string, n int) ([]*github.PullRequestReview, error) {
-	f.record("reviews %s/%s#%d", owner, repo, n)
+	f.Record("reviews %s/%s#%d", owner, repo, n)
 	return f.reviews[fmt.Sprintf("%s/%s#%d", owner, repo, n)], nil
 }
 
@@ -290,7 +275,7 @@ func TestSweepPostsTheDigestOnce(t *testing.T) {
 	p := sweepPolicy()
 	w.run(t, p, nov(16, 10))
 
-	if got, want := w.gh.Calls(), aliceWeekReads; !slices.Equal(got, want) {
+	if got, want := w.gh.Take(), aliceWeekReads; !slices.Equal(got, want) {
 		t.Errorf("reads:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if got, want := w.store.Calls(), []string{"list comments org/mentorship#1", "create comment org/mentorship#1", "list comments org/mentorship#1"}; !slices.Equal(got, want) {
@@ -321,7 +306,7 @@ func TestSweepPostsTheDigestOnce(t *testing.T) {
 
 	w.lines = nil
 	w.run(t, p, nov(16, 11))
-	if got := w.gh.Calls(); !slices.Equal(got, []string{"comments org/mentorship#1"}) {
+	if got := w.gh.Take(); !slices.Equal(got, []string{"comments org/mentorship#1"}) {
 		t.Errorf("second run read %q, want the tracking issue's comments only", got)
 	}
 	if c := w.store.Calls(); len(c) != 3 {
@@ -373,7 +358,7 @@ func TestSweepNothingDue(t *testing.T) {
 			w := newWorld()
 			seedAliceWeek(w.gh)
 			w.run(t, tc.p, tc.now)
-			if c := w.gh.Calls(); len(c) != 0 {
+			if c := w.gh.Take(); len(c) != 0 {
 				t.Errorf("read %q", c)
 			}
 			if c := w.store.Calls(); len(c) != 0 {
@@ -412,7 +397,7 @@ func TestSweepTrackingIssue(t *testing.T) {
 			}
 			w.run(t, p, nov(16, 10))
 			if tc.want.Number == 0 {
-				if c := w.gh.Calls(); len(c) != 0 {
+				if c := w.gh.Take(); len(c) != 0 {
 					t.Errorf("read %q for a mentee without a tracking issue", c)
 				}
 				if c := w.store.Calls(); !slices.Equal(c, tc.writerCalls) {
@@ -426,7 +411,7 @@ func TestSweepTrackingIssue(t *testing.T) {
 			if got := markersOn(w.store, tc.want); !slices.Equal(got, []string{"digest:2026-W46"}) {
 				t.Errorf("comments on %s: %q", tc.want, got)
 			}
-			if n := searches(w.gh.Calls()); n != 3 {
+			if n := searches(w.gh.Take()); n != 3 {
 				t.Errorf("%d searches, want 3", n)
 			}
 		})
@@ -475,7 +460,7 @@ func TestSweepProgrammeEnd(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("written %q, want %q", got, tc.want)
 			}
-			calls := w.gh.Calls()
+			calls := w.gh.Take()
 			if n := searches(calls); n != tc.searches {
 				t.Errorf("%d searches, want %d: %q", n, tc.searches, calls)
 			}
@@ -506,10 +491,10 @@ func TestSweepProgrammeOfTwoOrgs(t *testing.T) {
 	if err := w.sweep.Sweep(context.Background(), inst); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := w.gh.Calls(), aliceWeekReads; !slices.Equal(got, want) {
+	if got, want := w.gh.Take(), aliceWeekReads; !slices.Equal(got, want) {
 		t.Errorf("the lead installation read:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got, want := other.Calls(), []string{
+	if got, want := other.Take(), []string{
 		"search is:pr author:alice updated:>=2026-09-01T00:00:00Z org:other",
 		"timeline other/lib#5",
 		"search is:issue involves:alice updated:>=2026-09-01T00:00:00Z org:other",
@@ -589,7 +574,7 @@ func TestSweepSearchesPerMentee(t *testing.T) {
 	carol := policy.IssueRef{Owner: "org", Repo: "mentorship", Number: 3}
 	w.run(t, sweepPolicy(mentee("alice", aliceIssue), mentee("bob", bobIssue), mentee("carol", carol)), nov(16, 10))
 	per := map[string][]string{}
-	for _, c := range w.gh.Calls() {
+	for _, c := range w.gh.Take() {
 		q, ok := strings.CutPrefix(c, "search ")
 		if !ok {
 			continue

@@ -94,7 +94,7 @@ func TestEnrollerSweep(t *testing.T) {
 	if got, want := world.w.tries, []string{"ghost", "newbie"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("refused assignments %q, want %q", got, want)
 	}
-	if got, want := world.gh.take(), []string{"user ghost", "user newbie"}; !reflect.DeepEqual(got, want) {
+	if got, want := world.gh.Take(), []string{"user ghost", "user newbie"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("users looked up %q, want %q", got, want)
 	}
 	writes := world.w.Writes()
@@ -112,7 +112,7 @@ func TestEnrollerSweep(t *testing.T) {
 	if got, want := world.w.Calls()[before:], []string{"list issues thanos-io/mentoring", "list issues thanos-io/mentoring"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("second sweep: calls %q, want the tracker's and the writer's look for ghost's issue, %q", got, want)
 	}
-	if got := world.gh.take(); !reflect.DeepEqual(got, []string{"user ghost"}) {
+	if got := world.gh.Take(); !reflect.DeepEqual(got, []string{"user ghost"}) {
 		t.Errorf("second sweep: users looked up %q, want ghost", got)
 	}
 	if got := world.takeReport(); !reflect.DeepEqual(got, wantReport[3:4]) {

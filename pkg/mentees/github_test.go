@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
 
 	"github.com/google/go-github/v60/github"
 
@@ -55,16 +56,11 @@ func testPolicy(t *testing.T) policy.Policy {
 	return p
 }
 
-func status(code int) error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: code}, Message: http.StatusText(code)}
-}
-
 // fakeGitHub is a recording PRGitHub and tracking.Users: it answers Issue
 // from issues and User from users, and fails the calls listed in fail with
 // their status.
 type fakeGitHub struct {
-	mu     sync.Mutex
-	calls  []string
+	ghclienttest.Recorder
 	issues map[string]*github.Issue // by "owner/repo#n"
 	users  map[string]bool
 	fail   map[string]int // by call, as recorded
@@ -76,23 +72,10 @@ var (
 )
 
 func (f *fakeGitHub) record(format string, args ...any) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	call := fmt.Sprintf(format, args...)
-	f.calls = append(f.calls, call)
-	if code := f.fail[call]; code != 0 {
-		return status(code)
+	if code := f.fail[f.Record(format, args...)]; code != 0 {
+		return ghclienttest.Status(code)
 	}
 	return nil
-}
-
-// take returns the calls recorded since the last take.
-func (f *fakeGitHub) take() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := f.calls
-	f.calls = nil
-	return out
 }
 
 func (f *fakeGitHub) EnsureLabel(_ context.Context, owner, repo string, l github.Label) error {
@@ -113,7 +96,7 @@ func (f *fakeGitHub) Issue(_ context.Context, owner, repo string, number int) (*
 	}
 	is, ok := f.issues[ref]
 	if !ok {
-		return nil, status(http.StatusNotFound)
+		return nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	return is, nil
 }
@@ -123,7 +106,7 @@ func (f *fakeGitHub) User(_ context.Context, login string) (*github.User, error)
 		return nil, err
 	}
 	if !f.users[login] {
-		return nil, status(http.StatusNotFound)
+		return nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	return &github.User{Login: github.String(login)}, nil
 }
@@ -141,7 +124,7 @@ func (a *assignRefused) Create(ctx context.Context, owner, repo string, r *githu
 	for _, l := range r.GetAssignees() {
 		if a.refused[l] {
 			a.tries = append(a.tries, l)
-			return nil, nil, status(http.StatusUnprocessableEntity)
+			return nil, nil, ghclienttest.Status(http.StatusUnprocessableEntity)
 		}
 	}
 	return a.Issues.Create(ctx, owner, repo, r)

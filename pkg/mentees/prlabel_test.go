@@ -108,7 +108,7 @@ func TestPRLabeler(t *testing.T) {
 			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 				t.Errorf("error %v, want %q", err, tc.err)
 			}
-			if got := gh.take(); !reflect.DeepEqual(got, tc.want) {
+			if got := gh.Take(); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("calls\n%q\nwant\n%q", got, tc.want)
 			}
 		})
@@ -139,7 +139,7 @@ func TestPRLabelerOncePerRepository(t *testing.T) {
 		if err := j.label(context.Background(), gh, gh, step.env, step.ev); err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
-		if got := gh.take(); !reflect.DeepEqual(got, step.want) {
+		if got := gh.Take(); !reflect.DeepEqual(got, step.want) {
 			t.Errorf("%s: calls\n%q\nwant\n%q", step.name, got, step.want)
 		}
 	}
@@ -164,7 +164,7 @@ func TestPRLabelerEnrols(t *testing.T) {
 		if len(issues) != 1 || !onboarding.IsTrackingIssue(issues[0].GetBody(), "alice") || len(w.Marked(aliceIssue, onboarding.KindOnboarding)) != 1 {
 			t.Errorf("issues %v, checklists %d; want alice's tracking issue with its checklist", issues, len(w.Marked(aliceIssue, onboarding.KindOnboarding)))
 		}
-		if got := gh.take(); !reflect.DeepEqual(got, label) {
+		if got := gh.Take(); !reflect.DeepEqual(got, label) {
 			t.Errorf("calls %q, want %q", got, label)
 		}
 		// The next PR, labelled already, costs no request at all: the
@@ -173,7 +173,7 @@ func TestPRLabelerEnrols(t *testing.T) {
 		if err := j.label(ctx, gh, gh, env, prEvent("opened", "alice", 2, "", "mentee")); err != nil {
 			t.Fatal(err)
 		}
-		if calls := append(gh.take(), w.Calls()[before:]...); len(calls) != 0 {
+		if calls := append(gh.Take(), w.Calls()[before:]...); len(calls) != 0 {
 			t.Errorf("calls %q, want none", calls)
 		}
 	})
@@ -211,7 +211,7 @@ func TestPRLabelerEnrols(t *testing.T) {
 			if tc.author == "carol" {
 				want = nil
 			}
-			if got := gh.take(); !reflect.DeepEqual(got, want) {
+			if got := gh.Take(); !reflect.DeepEqual(got, want) {
 				t.Errorf("calls %q, want %q", got, want)
 			}
 		})

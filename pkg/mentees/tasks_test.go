@@ -145,7 +145,7 @@ func TestTasksMayUse(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("verdict %+v, want %+v", got, tc.want)
 			}
-			if calls := gh.take(); !slices.Equal(calls, tc.calls) {
+			if calls := gh.Take(); !slices.Equal(calls, tc.calls) {
 				t.Errorf("calls %q, want %q", calls, tc.calls)
 			}
 		})
@@ -252,7 +252,7 @@ func TestTasksOnCommand(t *testing.T) {
 			if reply != tc.reply {
 				t.Errorf("reply:\n%s\nwant:\n%s", reply, tc.reply)
 			}
-			if calls := gh.take(); !slices.Equal(calls, tc.calls) {
+			if calls := gh.Take(); !slices.Equal(calls, tc.calls) {
 				t.Errorf("calls %q, want %q", calls, tc.calls)
 			}
 			if tc.tracking != (policy.IssueRef{}) {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
@@ -27,8 +29,8 @@ import (
 // bot's comments are kept by writeoncetest under the real writer and show
 // on the timelines, as on GitHub.
 type fakeGitHub struct {
+	ghclienttest.Recorder
 	mu       sync.Mutex
-	calls    []string
 	now      time.Time
 	comments *writeoncetest.Issues
 	pulls    []*fakePull
@@ -68,18 +70,13 @@ func newFake(comments *writeoncetest.Issues) *fakeGitHub {
 var _ GitHub = (*fakeGitHub)(nil)
 
 func (f *fakeGitHub) record(format string, args ...any) error {
-	op := fmt.Sprintf(format, args...)
-	f.calls = append(f.calls, op)
+	op := f.Record(format, args...)
 	for prefix, err := range f.refuse {
 		if strings.HasPrefix(op, prefix) {
 			return err
 		}
 	}
 	return nil
-}
-
-func status(code int) error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: code}, Message: http.StatusText(code)}
 }
 
 func (f *fakeGitHub) pull(owner, repo string, n int) *fakePull {
@@ -206,7 +203,7 @@ func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*git
 		out = append(out, &github.RepositoryContent{Type: github.String(typ), Name: github.String(entry)})
 	}
 	if len(out) == 0 {
-		return nil, nil, status(http.StatusNotFound)
+		return nil, nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	return nil, out, nil
 }
@@ -399,7 +396,8 @@ func (h *sweepHarness) addPull(n int, author string, age time.Duration, labels .
 func (h *sweepHarness) sweep(now time.Time) (calls, writes []string, err error) {
 	h.t.Helper()
 	h.gh.mu.Lock()
-	h.gh.calls, h.gh.now = nil, now
+	h.gh.Take()
+	h.gh.now = now
 	h.gh.mu.Unlock()
 	before := len(h.comments.Calls())
 	inst := job.Installation{
@@ -415,7 +413,7 @@ func (h *sweepHarness) sweep(now time.Time) (calls, writes []string, err error) 
 			writes = append(writes, c)
 		}
 	}
-	return append([]string(nil), h.gh.calls...), writes, err
+	return h.gh.Calls(), writes, err
 }
 
 func (h *sweepHarness) reported(s string) bool {
@@ -520,7 +518,7 @@ func TestSweep(t *testing.T) {
 			name: "first reminder with request_review refused: suggested only",
 			setup: func(h *sweepHarness) {
 				h.pol.Reviews.RequestReview = true
-				h.gh.refuse["request reviewers"] = status(http.StatusUnprocessableEntity)
+				h.gh.refuse["request reviewers"] = ghclienttest.Status(http.StatusUnprocessableEntity)
 				h.addPull(1, "mentee", 5*24*time.Hour)
 			},
 			wantCalls:  slices.Concat(read, reminderReads, []string{"request reviewers o/r#1 alice"}),

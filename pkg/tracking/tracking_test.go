@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
@@ -20,10 +22,6 @@ import (
 )
 
 const trackingRepo = "thanos-io/mentoring"
-
-func status(code int) error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: code}, Message: http.StatusText(code)}
-}
 
 // users is a recording tracking.Users: GitHub knows the logins in known.
 type users struct {
@@ -39,7 +37,7 @@ func (u *users) User(_ context.Context, login string) (*github.User, error) {
 		return nil, u.fail
 	}
 	if !u.known[login] {
-		return nil, status(http.StatusNotFound)
+		return nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	return &github.User{Login: github.String(login)}, nil
 }
@@ -57,7 +55,7 @@ func (a *assignRefused) Create(ctx context.Context, owner, repo string, r *githu
 	for _, l := range r.GetAssignees() {
 		if a.refused[l] {
 			a.tries++
-			return nil, nil, status(http.StatusUnprocessableEntity)
+			return nil, nil, ghclienttest.Status(http.StatusUnprocessableEntity)
 		}
 	}
 	return a.Issues.Create(ctx, owner, repo, r)
@@ -217,7 +215,7 @@ func TestTrackerEnsure(t *testing.T) {
 	}{
 		{"known login: opened unassigned", &users{known: map[string]bool{"carol": true}}, nil},
 		{"unknown login: the roster entry is wrong", &users{}, func(err error) bool { return errors.Is(err, tracking.ErrUnknownLogin) }},
-		{"look-up fails: its error", &users{fail: status(http.StatusBadGateway)}, func(err error) bool {
+		{"look-up fails: its error", &users{fail: ghclienttest.Status(http.StatusBadGateway)}, func(err error) bool {
 			return ghclient.IsStatus(err, http.StatusBadGateway) && !errors.Is(err, tracking.ErrUnknownLogin)
 		}},
 	} {

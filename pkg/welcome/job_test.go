@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/job"
@@ -20,8 +22,8 @@ import (
 // fakeGitHub records every call and answers from small maps; through
 // issuesOf it also serves writeonce's calls for the welcome's Writer.
 type fakeGitHub struct {
+	ghclienttest.Recorder
 	mu       sync.Mutex
-	calls    []string
 	files    map[string][]string // "owner/repo" -> paths
 	search   *github.IssuesSearchResult
 	comments []*github.IssueComment // on every item
@@ -31,18 +33,8 @@ type fakeGitHub struct {
 	tracking *policy.IssueRef
 }
 
-func (f *fakeGitHub) record(s string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-}
-
-func notFound() error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: "Not Found"}
-}
-
 func (f *fakeGitHub) SearchIssues(_ context.Context, q string, _ *github.SearchOptions) (*github.IssuesSearchResult, *github.Response, error) {
-	f.record("search " + q)
+	f.Record("%s", "search "+q)
 	if f.search == nil {
 		return &github.IssuesSearchResult{Total: github.Int(0)}, &github.Response{}, nil
 	}
@@ -50,10 +42,10 @@ func (f *fakeGitHub) SearchIssues(_ context.Context, q string, _ *github.SearchO
 }
 
 func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*github.RepositoryContent, []*github.RepositoryContent, error) {
-	f.record("list " + owner + "/" + repo + "/" + path)
+	f.Record("%s", "list "+owner+"/"+repo+"/"+path)
 	paths, ok := f.files[owner+"/"+repo]
 	if !ok {
-		return nil, nil, notFound()
+		return nil, nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	seen := map[string]bool{}
 	var out []*github.RepositoryContent
@@ -78,20 +70,20 @@ func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*git
 			HTMLURL: github.String("https://github.com/" + owner + "/" + repo + "/blob/main/" + strings.TrimPrefix(path+"/"+name, "/"))})
 	}
 	if len(out) == 0 {
-		return nil, nil, notFound()
+		return nil, nil, ghclienttest.Status(http.StatusNotFound)
 	}
 	return nil, out, nil
 }
 
 func (f *fakeGitHub) ListComments(_ context.Context, _, _ string, n int, _ *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
-	f.record("comments")
+	f.Record("%s", "comments")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append(append([]*github.IssueComment(nil), f.comments...), f.written[n]...), &github.Response{}, nil
 }
 
 func (f *fakeGitHub) CreateComment(_ context.Context, owner, repo string, n int, c *github.IssueComment) (*github.IssueComment, *github.Response, error) {
-	f.record(fmt.Sprintf("comment %s/%s#%d", owner, repo, n))
+	f.Record("%s", fmt.Sprintf("comment %s/%s#%d", owner, repo, n))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.created = append(f.created, c.GetBody())
@@ -122,7 +114,7 @@ func (i issuesOf) CreateComment(ctx context.Context, owner, repo string, n int, 
 func (f *fakeGitHub) gh() GitHub {
 	return GitHub{Search: f, Contents: f, Write: writeonce.New(issuesOf{f: f}, "mentorbot[bot]"),
 		Tracking: func(context.Context, policy.Policy, string) (policy.IssueRef, bool, error) {
-			f.record("tracking")
+			f.Record("%s", "tracking")
 			if f.tracking == nil {
 				return policy.IssueRef{}, false, nil
 			}
@@ -155,8 +147,8 @@ func TestFindGuide(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("FindGuide = %q, want %q", got, tc.want)
 			}
-			if len(f.calls) != tc.calls {
-				t.Errorf("%d calls (%v), want %d", len(f.calls), f.calls, tc.calls)
+			if len(f.Calls()) != tc.calls {
+				t.Errorf("%d calls (%v), want %d", len(f.Calls()), f.Calls(), tc.calls)
 			}
 		})
 	}
@@ -181,8 +173,8 @@ func TestRunCallsAndMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{`search repo:o/r is:pr author:newbie in:comments "mentorbot:welcome"`, "comment o/r#3", "comments"}
-	if !slices.Equal(f.calls, want) || len(f.created) != 1 {
-		t.Fatalf("calls %q, want %q: the search, then the comment and the settling read (no look before writing)", f.calls, want)
+	if !slices.Equal(f.Calls(), want) || len(f.created) != 1 {
+		t.Fatalf("calls %q, want %q: the search, then the comment and the settling read (no look before writing)", f.Calls(), want)
 	}
 	if !strings.Contains(f.created[0], "https://example.com/CONTRIBUTING.md") {
 		t.Errorf("welcome lacks the guide:\n%s", f.created[0])
@@ -190,25 +182,25 @@ func TestRunCallsAndMemory(t *testing.T) {
 
 	// Immediately again (a redelivery, or a second PR before the index
 	// caught up): nothing, not even a search.
-	f.calls = nil
+	f.Take()
 	at = now.Add(time.Minute)
 	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) != 0 {
-		t.Errorf("calls %v, want none", f.calls)
+	if len(f.Calls()) != 0 {
+		t.Errorf("calls %v, want none", f.Calls())
 	}
 
 	// Later, the search finds the welcome, and the bot's own comment
 	// confirms it.
-	f.calls = nil
+	f.Take()
 	f.search = &github.IssuesSearchResult{Total: github.Int(1), Issues: []*github.Issue{{Number: github.Int(3)}}}
 	at = now.Add(RecentTTL)
 	if err := j.Run(context.Background(), f.gh(), runEnv(p, at), it); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.calls) != 2 || len(f.created) != 1 {
-		t.Errorf("calls %v, created %d; want one search and one look at the comments, no second welcome", f.calls, len(f.created))
+	if len(f.Calls()) != 2 || len(f.created) != 1 {
+		t.Errorf("calls %v, created %d; want one search and one look at the comments, no second welcome", f.Calls(), len(f.created))
 	}
 }
 
@@ -229,7 +221,7 @@ func TestRunStrangerMarker(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 {
-		t.Errorf("%d welcomes (calls %v), want 1", len(f.created), f.calls)
+		t.Errorf("%d welcomes (calls %v), want 1", len(f.created), f.Calls())
 	}
 }
 
@@ -238,14 +230,14 @@ func TestRunGuideCached(t *testing.T) {
 	f := &fakeGitHub{files: map[string][]string{"o/r": {"CONTRIBUTING.md"}}}
 	j := New(nil)
 	for i, author := range []string{"a", "b"} {
-		f.calls = nil
+		f.Take()
 		it := Item{Owner: "o", Repo: "r", Number: i + 1, PullRequest: true, Author: author, Association: AssocFirstTimer}
 		if err := j.Run(context.Background(), f.gh(), runEnv(policy.Default(), now), it); err != nil {
 			t.Fatal(err)
 		}
 		want := 4 - i // search, (list root), comment, settle
-		if len(f.calls) != want {
-			t.Errorf("welcome %d: calls %v, want %d", i+1, f.calls, want)
+		if len(f.Calls()) != want {
+			t.Errorf("welcome %d: calls %v, want %d", i+1, f.Calls(), want)
 		}
 	}
 }
@@ -273,10 +265,10 @@ func TestRunOrgScope(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(f.created) != tc.want {
-				t.Errorf("%d welcomes (calls %v), want %d", len(f.created), f.calls, tc.want)
+				t.Errorf("%d welcomes (calls %v), want %d", len(f.created), f.Calls(), tc.want)
 			}
-			if !strings.HasPrefix(f.calls[0], "search org:o is:pr author:newbie") {
-				t.Errorf("first call %q, want the org search", f.calls[0])
+			if !strings.HasPrefix(f.Calls()[0], "search org:o is:pr author:newbie") {
+				t.Errorf("first call %q, want the org search", f.Calls()[0])
 			}
 		})
 	}
@@ -295,10 +287,10 @@ func TestRunMentee(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(f.created) != 1 || !strings.Contains(f.created[0], "tracked in o/r#70") {
-		t.Fatalf("want the mentee welcome, got calls %v:\n%v", f.calls, f.created)
+		t.Fatalf("want the mentee welcome, got calls %v:\n%v", f.Calls(), f.created)
 	}
-	if len(f.calls) != 4 {
-		t.Errorf("calls %v, want search, tracking, then comment and settle", f.calls)
+	if len(f.Calls()) != 4 {
+		t.Errorf("calls %v, want search, tracking, then comment and settle", f.Calls())
 	}
 	// After the term: the generic welcome.
 	f = &fakeGitHub{tracking: &ref, files: map[string][]string{}}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/policy"
@@ -61,10 +63,6 @@ func (f *fake) addIssue(login, title, body string) *github.Issue {
 	return is
 }
 
-func ghError(status int) error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: status}, Message: http.StatusText(status)}
-}
-
 // write decides a create's fate: err, and whether to apply it.
 func (f *fake) write() (apply bool, err error) {
 	f.creates++
@@ -77,7 +75,7 @@ func (f *fake) write() (apply bool, err error) {
 		if fl.status == 0 {
 			return fl.applied, errors.New("net/http: request canceled (Client.Timeout exceeded while awaiting headers)")
 		}
-		return fl.applied, ghError(fl.status)
+		return fl.applied, ghclienttest.Status(fl.status)
 	}
 	return true, nil
 }
@@ -110,7 +108,7 @@ func (f *fake) EditComment(_ context.Context, _, _ string, id int64, c *github.I
 			}
 		}
 	}
-	return nil, nil, ghError(http.StatusNotFound)
+	return nil, nil, ghclienttest.Status(http.StatusNotFound)
 }
 
 func (f *fake) DeleteComment(_ context.Context, _, _ string, id int64) (*github.Response, error) {
@@ -123,7 +121,7 @@ func (f *fake) DeleteComment(_ context.Context, _, _ string, id int64) (*github.
 			}
 		}
 	}
-	return nil, ghError(http.StatusNotFound)
+	return nil, ghclienttest.Status(http.StatusNotFound)
 }
 
 func (f *fake) ListByRepo(_ context.Context, _, _ string, o *github.IssueListByRepoOptions) ([]*github.Issue, *github.Response, error) {
@@ -144,7 +142,7 @@ func (f *fake) Get(_ context.Context, _, _ string, number int) (*github.Issue, *
 			return is, &github.Response{}, nil
 		}
 	}
-	return nil, nil, ghError(http.StatusNotFound)
+	return nil, nil, ghclienttest.Status(http.StatusNotFound)
 }
 
 func (f *fake) Create(_ context.Context, _, _ string, r *github.IssueRequest) (*github.Issue, *github.Response, error) {
@@ -173,7 +171,7 @@ func (f *fake) Edit(_ context.Context, _, _ string, number int, r *github.IssueR
 			return is, &github.Response{}, nil
 		}
 	}
-	return nil, nil, ghError(http.StatusNotFound)
+	return nil, nil, ghclienttest.Status(http.StatusNotFound)
 }
 
 // botMarked returns the ids of the bot's comments on #n carrying kind:key.
@@ -472,11 +470,11 @@ func TestAmbiguous(t *testing.T) {
 		err  error
 		want bool
 	}{
-		{ghError(502), true},
-		{ghError(500), true},
+		{ghclienttest.Status(502), true},
+		{ghclienttest.Status(500), true},
 		{errors.New("read tcp: connection reset by peer"), true},
-		{ghError(422), false},
-		{ghError(404), false},
+		{ghclienttest.Status(422), false},
+		{ghclienttest.Status(404), false},
 		{&github.RateLimitError{}, false},
 		{&github.AbuseRateLimitError{}, false},
 		{fmt.Errorf("post: %w", context.DeadlineExceeded), true},

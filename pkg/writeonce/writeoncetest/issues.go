@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/markers"
@@ -132,12 +134,10 @@ func (f *Issues) refused() error {
 	if f.FailWrites == 0 {
 		return nil
 	}
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: f.FailWrites}, Message: http.StatusText(f.FailWrites)}
+	return ghclienttest.Status(f.FailWrites)
 }
 
-func notFound() error {
-	return &github.ErrorResponse{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: "Not Found"}
-}
+func notFound() error { return ghclienttest.Status(http.StatusNotFound) }
 
 // ListComments implements writeonce.Issues.
 func (f *Issues) ListComments(_ context.Context, owner, repo string, n int, _ *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {
