@@ -180,32 +180,15 @@ func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*git
 	if c, ok := f.files[prefix+path]; ok {
 		return &github.RepositoryContent{Type: github.String("file"), Name: github.String(path), Content: github.String(c)}, nil, nil
 	}
-	dir := prefix
-	if path != "" {
-		dir += path + "/"
-	}
-	seen := map[string]bool{}
-	var out []*github.RepositoryContent
+	var paths []string
 	for name := range f.files {
-		rest, ok := strings.CutPrefix(name, dir)
-		if !ok {
-			continue
+		if p, ok := strings.CutPrefix(name, prefix); ok {
+			paths = append(paths, p)
 		}
-		entry, _, nested := strings.Cut(rest, "/")
-		if seen[entry] {
-			continue
-		}
-		seen[entry] = true
-		typ := "file"
-		if nested {
-			typ = "dir"
-		}
-		out = append(out, &github.RepositoryContent{Type: github.String(typ), Name: github.String(entry)})
 	}
-	if len(out) == 0 {
-		return nil, nil, ghclienttest.Status(http.StatusNotFound)
-	}
-	return nil, out, nil
+	sort.Strings(paths)
+	out, err := ghclienttest.Dir(owner, repo, paths, path)
+	return nil, out, err
 }
 
 func (f *fakeGitHub) Commits(_ context.Context, owner, repo string, o *github.CommitsListOptions) ([]*github.RepositoryCommit, error) {

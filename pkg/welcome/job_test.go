@@ -47,32 +47,8 @@ func (f *fakeGitHub) Contents(_ context.Context, owner, repo, path string) (*git
 	if !ok {
 		return nil, nil, ghclienttest.Status(http.StatusNotFound)
 	}
-	seen := map[string]bool{}
-	var out []*github.RepositoryContent
-	for _, p := range paths {
-		rest, ok := strings.CutPrefix(p, path+"/")
-		if path == "" {
-			rest, ok = p, true
-		}
-		if !ok {
-			continue
-		}
-		name, _, isDir := strings.Cut(rest, "/")
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		typ := "file"
-		if isDir {
-			typ = "dir"
-		}
-		out = append(out, &github.RepositoryContent{Type: github.String(typ), Name: github.String(name),
-			HTMLURL: github.String("https://github.com/" + owner + "/" + repo + "/blob/main/" + strings.TrimPrefix(path+"/"+name, "/"))})
-	}
-	if len(out) == 0 {
-		return nil, nil, ghclienttest.Status(http.StatusNotFound)
-	}
-	return nil, out, nil
+	out, err := ghclienttest.Dir(owner, repo, paths, path)
+	return nil, out, err
 }
 
 func (f *fakeGitHub) ListComments(_ context.Context, _, _ string, n int, _ *github.IssueListCommentsOptions) ([]*github.IssueComment, *github.Response, error) {

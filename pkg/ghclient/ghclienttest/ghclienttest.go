@@ -5,6 +5,7 @@ package ghclienttest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/google/go-github/v60/github"
@@ -47,4 +48,40 @@ func (r *Recorder) Take() []string {
 // (ghclient.IsStatus and IsNotFound recognise it).
 func Status(code int) error {
 	return &github.ErrorResponse{Response: &http.Response{StatusCode: code}, Message: http.StatusText(code)}
+}
+
+// Dir lists directory dir ("" for the root) of owner/repo, whose default
+// branch holds files at paths (in that order), as GitHub's contents API
+// lists a directory: one entry per file or subdirectory, with its web URL.
+// A directory with no entries is GitHub's 404.
+func Dir(owner, repo string, paths []string, dir string) ([]*github.RepositoryContent, error) {
+	prefix := ""
+	if dir != "" {
+		prefix = dir + "/"
+	}
+	seen := map[string]bool{}
+	var out []*github.RepositoryContent
+	for _, p := range paths {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok {
+			continue
+		}
+		name, _, nested := strings.Cut(rest, "/")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		typ := "file"
+		if nested {
+			typ = "dir"
+		}
+		out = append(out, &github.RepositoryContent{
+			Type: github.String(typ), Name: github.String(name), Path: github.String(prefix + name),
+			HTMLURL: github.String("https://github.com/" + owner + "/" + repo + "/blob/main/" + prefix + name),
+		})
+	}
+	if len(out) == 0 {
+		return nil, Status(http.StatusNotFound)
+	}
+	return out, nil
 }
