@@ -103,8 +103,9 @@ type Reviews struct {
 	Exclude []string `yaml:"exclude"`
 	// MaxOpenRequests skips anyone with more open review requests in the org.
 	MaxOpenRequests int `yaml:"max_open_requests"`
-	// KeepaliveLabel, when set, is put on waiting mentee PRs to shield them
-	// from stale bots, and removed when the wait ends.
+	// KeepaliveLabel, when set, is put on a mentee PR once it has waited
+	// longer than Wait for reviewers, to shield it from stale bots, and
+	// removed when the wait ends (only when the bot put it there).
 	KeepaliveLabel string `yaml:"keepalive_label"`
 	// RequestReview also requests the suggested reviewers through the API.
 	RequestReview bool `yaml:"request_review"`

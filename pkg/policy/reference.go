@@ -42,7 +42,7 @@ var docs = map[string]string{
 	"reviews.reviewers":         "Extra pool of willing reviewers (logins), used after CODEOWNERS, MAINTAINERS.md and recent authors of the touched paths.",
 	"reviews.exclude":           "Logins never suggested (`name[bot]` accepted).",
 	"reviews.max_open_requests": "Skip anyone with more open review requests than this in the org.",
-	"reviews.keepalive_label":   "When set (e.g. `keepalive`), put on waiting mentee PRs to shield them from stale bots, and removed when the wait ends.",
+	"reviews.keepalive_label":   "When set (e.g. `keepalive`), put on a mentee PR once it has waited longer than `reviews.wait` for reviewers, to shield it from stale bots, and removed when the wait ends (only when the bot put it there).",
 	"reviews.request_review":    "Also request the suggested reviewers' review through the API.",
 	"reviews.exempt_labels":     "PRs carrying any of these labels are never reminded.",
 	"reviews.bots":              "Machine users without `[bot]` in their login (e.g. a benchmark bot): their comments and reviews do not answer a PR, and they are never suggested.",
