@@ -53,9 +53,10 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 	for _, peer := range inst.Peers {
 		orgs = append(orgs, Org{Owner: peer.Owner, Reads: Paced(peer.GitHub, s.pacers.For(peer.ID))})
 	}
+	opened := tracking.Once(inst.Write) // one listing for every mentee
 	prog, err := Gather(ctx, orgs, p, bot, inst.Now,
 		func(ctx context.Context, login string) (policy.IssueRef, bool, error) {
-			return tracking.Find(ctx, inst.Write, p, login)
+			return tracking.Find(ctx, opened, p, login)
 		})
 	if err != nil {
 		return fmt.Errorf("dashboard of %s: %w", p.Program.Name, err)

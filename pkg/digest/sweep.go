@@ -115,12 +115,15 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 		return fmt.Errorf("digest schedule of %s: %w", inst.Owner, err)
 	}
 	var errs []error
+	// Every mentee's tracking issue is found in one listing of the
+	// tracking repository.
+	opened := tracking.Once(inst.Write)
 	for _, m := range inst.Policy.Mentees {
 		d := dueAt(sched, m, inst.Now)
 		if !d.any() {
 			continue
 		}
-		if err := s.mentee(ctx, inst, sched, m, d); err != nil {
+		if err := s.mentee(ctx, inst, opened, sched, m, d); err != nil {
 			log.Error().Err(err).Str("mentee", m.Login).Msg("digest for mentee failed, continuing with the others")
 			errs = append(errs, fmt.Errorf("mentee %s: %w", m.Login, err))
 		}
@@ -208,9 +211,9 @@ func botComments(ctx context.Context, c GitHub, ref policy.IssueRef, bot job.Ide
 }
 
 // mentee gathers, decides and writes what is due for one mentee.
-func (s *Sweep) mentee(ctx context.Context, inst job.Installation, sched Schedule, m policy.Mentee, d due) error {
+func (s *Sweep) mentee(ctx context.Context, inst job.Installation, opened tracking.Opened, sched Schedule, m policy.Mentee, d due) error {
 	log := zerolog.Ctx(ctx).With().Str("mentee", m.Login).Logger()
-	ref, ok, err := tracking.Find(ctx, inst.Write, inst.Policy, m.Login)
+	ref, ok, err := tracking.Find(ctx, opened, inst.Policy, m.Login)
 	if err != nil {
 		return fmt.Errorf("find tracking issue: %w", err)
 	}

@@ -41,7 +41,10 @@ func (s *Sweep) sweep(ctx context.Context, gh GitHub, inst job.Installation) err
 	}
 	log := zerolog.Ctx(ctx).With().Str("program", p.Program.Name).Logger()
 	ctx = log.WithContext(ctx)
-	issues, ok, err := listBotIssues(ctx, inst.Write, p)
+	// The tracking repository is listed once: the bot's issues there and
+	// every mentee's tracking issue come from that one listing.
+	opened := tracking.Once(inst.Write)
+	issues, ok, err := listBotIssues(ctx, opened, p)
 	if err != nil {
 		return err
 	}
@@ -52,12 +55,12 @@ func (s *Sweep) sweep(ctx context.Context, gh GitHub, inst job.Installation) err
 	}
 	var errs []error
 	if meetup {
-		if err := s.meetup(ctx, inst, issues, loc); err != nil {
+		if err := s.meetup(ctx, inst, opened, issues, loc); err != nil {
 			errs = append(errs, fmt.Errorf("meetup: %w", err))
 		}
 	}
 	if collect {
-		if err := s.collect(ctx, gh, inst, issues); err != nil {
+		if err := s.collect(ctx, gh, inst, opened, issues); err != nil {
 			errs = append(errs, fmt.Errorf("learnings: %w", err))
 		}
 	}
@@ -125,7 +128,7 @@ func readRetro(p policy.Policy, m policy.Mentee, loc *time.Location, bot job.Ide
 
 // collect writes the learnings issue: opened once, then updated in place
 // whenever the retrospectives changed.
-func (s *Sweep) collect(ctx context.Context, gh GitHub, inst job.Installation, issues botIssues) error {
+func (s *Sweep) collect(ctx context.Context, gh GitHub, inst job.Installation, opened tracking.Opened, issues botIssues) error {
 	log := zerolog.Ctx(ctx)
 	p := inst.Policy
 	existing := issues.find(IssueMarkerKind, Slug(p.Program.Name))
@@ -135,7 +138,7 @@ func (s *Sweep) collect(ctx context.Context, gh GitHub, inst job.Installation, i
 		inst.Reportf("learnings: %s is closed, retrospectives are no longer read", issues.refOf(existing))
 		return nil
 	}
-	retros, err := Retrospectives(ctx, gh, inst.Write, p, inst.Bot)
+	retros, err := Retrospectives(ctx, gh, opened, p, inst.Bot)
 	if err != nil {
 		return err
 	}
@@ -183,7 +186,7 @@ func (s *Sweep) linkLearnings(ctx context.Context, inst job.Installation, issues
 
 // meetup opens the planning issue once and invites each active mentee once
 // on their tracking issue.
-func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIssues, loc *time.Location) error {
+func (s *Sweep) meetup(ctx context.Context, inst job.Installation, opened tracking.Opened, issues botIssues, loc *time.Location) error {
 	log := zerolog.Ctx(ctx)
 	p := inst.Policy
 	active := ActiveMentees(p, inst.Now, loc)
@@ -208,7 +211,7 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 	}
 	var errs []error
 	for _, login := range active {
-		if err := s.invite(ctx, inst, login, planning.GetHTMLURL()); err != nil {
+		if err := s.invite(ctx, inst, opened, login, planning.GetHTMLURL()); err != nil {
 			log.Error().Err(err).Str("mentee", login).Msg("meetup invitation failed, continuing with the others")
 			errs = append(errs, fmt.Errorf("invite %s: %w", login, err))
 		}
@@ -218,8 +221,8 @@ func (s *Sweep) meetup(ctx context.Context, inst job.Installation, issues botIss
 
 // invite asks one mentee on their tracking issue whether they would like to
 // present, once (marker meetup-invite:<login>).
-func (s *Sweep) invite(ctx context.Context, inst job.Installation, login, planningURL string) error {
-	ref, ok, err := tracking.Find(ctx, inst.Write, inst.Policy, login)
+func (s *Sweep) invite(ctx context.Context, inst job.Installation, opened tracking.Opened, login, planningURL string) error {
+	ref, ok, err := tracking.Find(ctx, opened, inst.Policy, login)
 	if err != nil {
 		return fmt.Errorf("find tracking issue: %w", err)
 	}

@@ -121,6 +121,26 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// A run that looks every mentee up through Once lists the tracking
+// repository once, and finds the same issues Find finds without it.
+func TestFindOnce(t *testing.T) {
+	ctx := context.Background()
+	p := roster(trackingRepo, policy.Mentee{Login: "alice"}, policy.Mentee{Login: "carol"}, policy.Mentee{Login: "dave"})
+	gh := writeoncetest.New()
+	carol := trackingIssue(gh, "carol")
+	alice := trackingIssue(gh, "alice")
+	opened := tracking.Once(writeonce.New(gh, writeoncetest.Bot))
+	for login, want := range map[string]int{"alice": alice, "carol": carol, "dave": 0} {
+		got, ok, err := tracking.Find(ctx, opened, p, login)
+		if err != nil || ok != (want != 0) || got.Number != want {
+			t.Errorf("Find(%s) = %v, %v, %v; want #%d", login, got, ok, err, want)
+		}
+	}
+	if calls := gh.Calls(); len(calls) != 1 {
+		t.Errorf("calls %q, want one listing for the three mentees", calls)
+	}
+}
+
 func TestTrackerEnsure(t *testing.T) {
 	ctx := context.Background()
 	alice, bob, carol := policy.Mentee{Login: "alice"}, policy.Mentee{Login: "bob"}, policy.Mentee{Login: "carol"}
