@@ -8,40 +8,24 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/thanos-community/mentorbot/internal/clock"
 )
 
-// clock is a settable clock for the tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)} }
+func newClock() *clock.Manual { return clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)) }
 
 func TestExpiry(t *testing.T) {
 	clk := newClock()
-	c := New(Options[string]{Size: 10, TTL: time.Minute, Now: clk.now})
+	c := New(Options[string]{Size: 10, TTL: time.Minute, Now: clk.Now})
 	c.Add("k", "v")
 	if v, ok := c.Get("k"); !ok || v != "v" {
 		t.Fatalf("fresh entry: got %q, %v", v, ok)
 	}
-	clk.advance(59 * time.Second)
+	clk.Advance(59 * time.Second)
 	if _, ok := c.Get("k"); !ok {
 		t.Fatal("entry expired before its TTL")
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	if _, ok := c.Get("k"); ok {
 		t.Fatal("entry served at its TTL")
 	}
@@ -51,15 +35,15 @@ func TestExpiry(t *testing.T) {
 
 	// A clock moved back makes entries untrustworthy.
 	c.Add("k", "v")
-	clk.advance(-time.Second)
+	clk.Advance(-time.Second)
 	if _, ok := c.Get("k"); ok {
 		t.Fatal("entry dated in the future served")
 	}
 
 	// Without a TTL, entries stay until evicted.
-	forever := New(Options[string]{Size: 10, Now: clk.now})
+	forever := New(Options[string]{Size: 10, Now: clk.Now})
 	forever.Add("k", "v")
-	clk.advance(1000 * time.Hour)
+	clk.Advance(1000 * time.Hour)
 	if _, ok := forever.Get("k"); !ok {
 		t.Fatal("entry without TTL expired")
 	}
@@ -191,7 +175,7 @@ var errUnavailable = errors.New("502 bad gateway")
 // not cached at all: the next caller loads again.
 func TestNotFoundCachedErrorNot(t *testing.T) {
 	clk := newClock()
-	c := New(Options[string]{Size: 10, TTL: time.Minute, Now: clk.now})
+	c := New(Options[string]{Size: 10, TTL: time.Minute, Now: clk.Now})
 	calls := map[string]int{}
 	answers := map[string]func() (string, error){
 		"missing": func() (string, error) { return "", nil }, // a 404, turned into "no file"
@@ -220,7 +204,7 @@ func TestNotFoundCachedErrorNot(t *testing.T) {
 	}
 
 	// After the TTL the negative answer is asked again, like a positive one.
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	if _, err := get("missing"); err != nil {
 		t.Fatal(err)
 	}

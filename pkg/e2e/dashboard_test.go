@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/internal/clock"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/dashboard"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
@@ -79,10 +80,10 @@ func dashboards(sim *githubsim.Server) []int {
 // figure, and one issue when two sweeps run at once.
 func TestDashboard(t *testing.T) {
 	now := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	clock := simbot.NewClock(now)
+	clk := clock.NewManual(now)
 	// Five `mentorbot digest` runs within seconds search more than GitHub's
 	// 30 a minute allow one installation; each process paces only its own.
-	sim := githubsim.NewTest(t, githubsim.Options{Now: clock.Now, SearchRateLimit: 300})
+	sim := githubsim.NewTest(t, githubsim.Options{Now: clk.Now, SearchRateLimit: 300})
 	seedDashboard(t, sim)
 	cfg, _ := writeConfig(t, sim, "")
 	at := "--now=" + now.Format(time.RFC3339)
@@ -158,7 +159,7 @@ func TestDashboard(t *testing.T) {
 	// The day after the term, the digest posts the end-of-term reports and
 	// the dashboard adds each mentee's figures to theirs, once.
 	now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	clock.Set(now)
+	clk.Set(now)
 	at = "--now=" + now.Format(time.RFC3339)
 	run()
 	report := func() (string, int) {

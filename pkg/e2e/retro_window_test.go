@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thanos-community/mentorbot/internal/clock"
 	"github.com/thanos-community/mentorbot/pkg/digest"
 	"github.com/thanos-community/mentorbot/pkg/githubsim"
 	"github.com/thanos-community/mentorbot/pkg/learnings"
-	"github.com/thanos-community/mentorbot/pkg/simbot"
 )
 
 // Retrospectives however and whenever people write them, through the real
@@ -23,13 +23,13 @@ import (
 //     8 December), a sweep reads nothing of the programme.
 func TestRetrospectivesWhenever(t *testing.T) {
 	now := learnAt(time.November, 29, 20)
-	clock := simbot.NewClock(now)
-	sim := githubsim.NewTest(t, githubsim.Options{Now: clock.Now})
+	clk := clock.NewManual(now)
+	sim := githubsim.NewTest(t, githubsim.Options{Now: clk.Now})
 	seedLearnOrg(t, sim)
 	cfg, _ := writeConfig(t, sim, "")
 	digestAt := func(at time.Time) {
 		t.Helper()
-		clock.Set(at)
+		clk.Set(at)
 		if out, err := runCLI(t, "digest", "--config", cfg, "--now="+at.Format(time.RFC3339)); err != nil {
 			t.Fatalf("digest at %s: %v\n%s", at, err, out)
 		}

@@ -529,17 +529,7 @@ func Choose(in ChooseInput) ([]Suggestion, []Considered) {
 		}
 	}
 	// Evidence first, strongest first, so candidates appear in that order.
-	var keys []string
-	for k := range scores {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if scores[keys[i]] != scores[keys[j]] {
-			return scores[keys[i]] > scores[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	for _, k := range keys {
+	for _, k := range rankedKeys(scores) {
 		c := get(firstLogin[k])
 		c.score = scores[k]
 		addReason(c, hist[k])
@@ -744,4 +734,19 @@ func better(a, b *candidate) bool {
 		return a.tier < b.tier
 	}
 	return a.open < b.open
+}
+
+// rankedKeys returns m's keys, highest value first, ties by key.
+func rankedKeys[V int | float64](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }

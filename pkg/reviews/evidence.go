@@ -434,16 +434,7 @@ func touchedDirs(files []string, max int) []string {
 		}
 		count[dirOf(f)]++
 	}
-	dirs := make([]string, 0, len(count))
-	for d := range count {
-		dirs = append(dirs, d)
-	}
-	sort.Slice(dirs, func(i, j int) bool {
-		if count[dirs[i]] != count[dirs[j]] {
-			return count[dirs[i]] > count[dirs[j]]
-		}
-		return dirs[i] < dirs[j]
-	})
+	dirs := rankedKeys(count)
 	if len(dirs) > max {
 		dirs = dirs[:max]
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/thanos-community/mentorbot/internal/clock"
 	"github.com/thanos-community/mentorbot/pkg/app"
 	"github.com/thanos-community/mentorbot/pkg/config"
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
@@ -31,36 +32,6 @@ import (
 
 // Secret is the webhook secret the bot and the simulator are configured with.
 const Secret = "e2e-webhook-secret"
-
-// Clock is a settable clock shared by the simulator and the bot.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock starts at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the current simulated time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // Options configure Start.
 type Options struct {
@@ -89,7 +60,7 @@ type TB interface {
 type Bot struct {
 	Sim   *githubsim.Server
 	App   *app.App
-	Clock *Clock
+	Clock *clock.Manual
 	// URL is the bot's base URL, e.g. http://127.0.0.1:1234.
 	URL  string
 	Logs *SyncBuffer
@@ -105,8 +76,8 @@ func Start(t TB, o Options) (*Bot, error) {
 	if o.Start.IsZero() {
 		o.Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	}
-	clock := NewClock(o.Start)
-	so := githubsim.Options{Now: clock.Now}
+	clk := clock.NewManual(o.Start)
+	so := githubsim.Options{Now: clk.Now}
 	if o.Sim != nil {
 		o.Sim(&so)
 	}
@@ -141,7 +112,7 @@ func Start(t TB, o Options) (*Bot, error) {
 	a, err := app.New(cfg, app.Options{
 		Version: "e2e",
 		Logger:  log,
-		Now:     clock.Now,
+		Now:     clk.Now,
 		DryRun:  o.DryRun,
 		// Keep retries quick: the simulator's faults are short.
 		Retry: ghclient.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond, MaxWait: 3 * time.Second},
@@ -160,7 +131,7 @@ func Start(t TB, o Options) (*Bot, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Bot{
-		Sim: sim, App: a, Clock: clock, Logs: logs,
+		Sim: sim, App: a, Clock: clk, Logs: logs,
 		URL:    "http://" + l.Addr().String(),
 		cancel: cancel,
 		done:   make(chan error, 1),
