@@ -49,10 +49,14 @@ type Source struct {
 	Repos map[string]bool
 	// TaskLabel is labels.mentee_task.
 	TaskLabel string
-	// Clock is the review-wait clock (reviews.wait and friends).
-	Clock turn.Clock
-	// People names machine users and reviewers for the wait clock.
-	People turn.People
+	// Reviews is the programme's reviews policy (reviews.wait and friends);
+	// RepoReviews, when set, a repository's ("owner/name"), whose wait clock
+	// and reviewers the review-wait reminders use on its PRs.
+	Reviews     policy.Reviews
+	RepoReviews func(repo string) policy.Reviews
+	// Mentors are the mentee's mentors: like the reviewer pool, they end
+	// the reviewers' turn whatever their association with the repository.
+	Mentors []string
 	// Skip is an issue to leave out: the mentee's own tracking issue.
 	Skip policy.IssueRef
 	// Peers are the other orgs of a programme shared by several orgs
@@ -173,7 +177,7 @@ func prOf(is *github.Issue) PR {
 // back to since (the term's start) for open PRs and idle tasks. now is when
 // the wait clock is read.
 func (s *Source) Week(ctx context.Context, login string, from, to, since, now time.Time) (Data, error) {
-	d := Data{Mentee: login, Now: now, BusinessDays: s.Clock.BusinessDays}
+	d := Data{Mentee: login, Now: now, BusinessDays: s.Reviews.BusinessDays}
 	prs, err := s.search(ctx, fmt.Sprintf("is:pr author:%s updated:>=%s", login, searchTime(since)))
 	if err != nil {
 		return d, err
@@ -194,13 +198,13 @@ func (s *Source) Week(ctx context.Context, login string, from, to, since, now ti
 			}
 		default:
 			if !is.GetDraft() {
-				st, err := s.wait(ctx, is, now)
+				st, wait, err := s.wait(ctx, is, now)
 				if err != nil {
 					return d, err
 				}
 				switch st.Turn {
 				case turn.Reviewers, turn.Author, turn.Approved:
-					pr.Turn, pr.Waited, pr.OverWait = st.Turn, st.Waited, st.Waited > s.Clock.Wait
+					pr.Turn, pr.Waited, pr.OverWait = st.Turn, st.Waited, st.Waited > wait
 				}
 			}
 			d.Open = append(d.Open, pr)
@@ -330,10 +334,18 @@ func (s *Source) listReviews(ctx context.Context, is *github.Issue) ([]*github.P
 }
 
 // wait runs the review-wait clock on an open PR, read the way the
-// review-wait reminders read it (its timeline), so both say the same.
-func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (turn.WaitState, error) {
-	owner, repo, _ := strings.Cut(ghclient.RepoOf(is), "/")
+// review-wait reminders read it (its timeline, its repository's reviews
+// policy, the mentee's mentors), so both say the same.
+// It returns the repository's wait too.
+func (s *Source) wait(ctx context.Context, is *github.Issue, now time.Time) (turn.WaitState, time.Duration, error) {
+	name := ghclient.RepoOf(is)
+	owner, repo, _ := strings.Cut(name, "/")
+	r := s.Reviews
+	if s.RepoReviews != nil {
+		r = s.RepoReviews(name)
+	}
 	s.Calls++ // the timeline; a second page or the commits are rare
-	st, _, err := turn.ReadWait(ctx, s.client(ghclient.RepoOf(is)), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, s.Clock, s.People)
-	return st, err
+	clk := turn.ClockOf(r)
+	st, _, err := turn.ReadWait(ctx, s.client(name), owner, repo, is.GetNumber(), is.GetUser().GetLogin(), is.GetCreatedAt().Time, is.GetDraft(), now, clk, turn.PeopleOf(r, s.Mentors))
+	return st, clk.Wait, err
 }

@@ -88,6 +88,7 @@ func (s *Sweep) OnCommand(ctx context.Context, env job.Env, inv commands.Invocat
 		p.To = env.Now
 	}
 	src := s.source(env.GitHub, env.InstallationID, env.Owner, nil, env.Policy, ref)
+	src.Mentors = m.Mentors
 	if s.Peers != nil && src.Qualifier != "" {
 		// The weekly digest counts every org of a shared programme; so does
 		// its preview.

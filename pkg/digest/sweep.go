@@ -16,7 +16,6 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/tracking"
-	"github.com/thanos-community/mentorbot/pkg/turn"
 )
 
 // lookBack bounds how far back a digest looks for open pull requests and
@@ -64,13 +63,7 @@ func (s *Sweep) source(c GitHub, instID int64, owner string, repos []*github.Rep
 			}
 		}
 	}
-	src.Clock = turn.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays}
-	src.People = turn.People{Bots: p.Reviews.Bots, Reviewers: p.Reviews.Reviewers}
-	if p.Reviews.Timezone != "" {
-		if loc, err := time.LoadLocation(p.Reviews.Timezone); err == nil {
-			src.Clock.Location = loc
-		}
-	}
+	src.Reviews = p.Reviews
 	return src
 }
 
@@ -244,6 +237,11 @@ func (s *Sweep) mentee(ctx context.Context, inst job.Installation, opened tracki
 	}
 	term := TermOf(m, inst.Policy.Program.Name)
 	src := s.source(inst.GitHub, inst.ID, inst.Owner, inst.Repos, inst.Policy, ref)
+	src.Mentors = m.Mentors
+	src.RepoReviews = func(repo string) policy.Reviews {
+		owner, name, _ := strings.Cut(repo, "/")
+		return inst.RepoPolicy(owner, name).Reviews
+	}
 	s.addPeers(src, inst.Peers, inst.Policy, ref)
 	act, err := gather(ctx, src, m, term, todo, sched, inst.Now)
 	if err != nil {

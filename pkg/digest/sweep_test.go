@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
+	"github.com/thanos-community/mentorbot/pkg/turn"
 
 	"github.com/google/go-github/v60/github"
 
@@ -598,5 +599,54 @@ func TestSweepSearchesPerMentee(t *testing.T) {
 		if got := markersOn(w.store, ref); !slices.Equal(got, []string{"digest:2026-W46"}) {
 			t.Errorf("%s: %q", ref, got)
 		}
+	}
+}
+
+// The digest reads a PR's wait as the reminders do: the mentee's mentors end
+// the reviewers' turn whatever their association with the repository, and
+// a repository's own reviews policy sets its wait.
+func TestWeekWaitAsTheRemindersReadIt(t *testing.T) {
+	mentorComment := ghclient.TimelineEntry{
+		Timeline: github.Timeline{
+			Event: github.String("commented"), User: user("mentor-one"), Actor: user("mentor-one"),
+			CreatedAt: ts(nov(12, 12)), Body: github.String("Looks close, one question inline."),
+		},
+		AuthorAssociation: "NONE",
+	}
+	now := nov(16, 10)
+	for _, tc := range []struct {
+		name     string
+		mentors  []string
+		repoWait time.Duration
+		want     turn.State
+		over     bool
+	}{
+		{name: "a stranger's comment changes nothing", want: turn.Reviewers, over: true},
+		{name: "the mentor's comment hands the turn to the author", mentors: []string{"mentor-one"}, want: turn.Author, over: false},
+		{name: "the repository's longer wait", repoWait: 10 * 24 * time.Hour, want: turn.Reviewers, over: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(writeoncetest.New())
+			f.results["is:pr author:alice org:org"] = []*github.Issue{pull("org/app", 11, "alice", "query: add a flag", nov(9, 10))}
+			f.timelines["org/app#11"] = []ghclient.TimelineEntry{mentorComment}
+			org := policy.Default().Reviews
+			src := &Source{GitHub: f, Qualifier: "org:org", Reviews: org, Mentors: tc.mentors}
+			if tc.repoWait != 0 {
+				src.RepoReviews = func(repo string) policy.Reviews {
+					r := org
+					if repo == "org/app" {
+						r.Wait = policy.Duration(tc.repoWait)
+					}
+					return r
+				}
+			}
+			d, err := src.Week(context.Background(), "alice", nov(9, 0), nov(16, 0), nov(1, 0), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Open) != 1 || d.Open[0].Turn != tc.want || d.Open[0].OverWait != tc.over {
+				t.Fatalf("open PRs %+v, want turn %s, over the wait %v", d.Open, tc.want, tc.over)
+			}
+		})
 	}
 }

@@ -120,7 +120,7 @@ reviews:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := pull{owner: "o", repo: "r", number: 1, author: "mentee", state: "open", labels: tc.labels, createdAt: now.Add(-tc.age)}
-			d, read, note := screen(&tc.pol, clockOf(&tc.pol), p.scopeInput(now, time.UTC), p.createdAt)
+			d, read, note := screen(&tc.pol, turn.ClockOf(tc.pol.Reviews), p.scopeInput(now, time.UTC), p.createdAt)
 			if read != tc.read || note != tc.note || d.InScope != tc.inScope {
 				t.Errorf("screen = (in scope %v, read %v, %q), want (in scope %v, read %v, %q)", d.InScope, read, note, tc.inScope, tc.read, tc.note)
 			}

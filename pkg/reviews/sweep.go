@@ -76,7 +76,7 @@ func (s *Sweep) Sweep(ctx context.Context, inst job.Installation) error {
 func (s *Sweep) sweep(ctx context.Context, inst job.Installation, gh GitHub) error {
 	pol := inst.Policy
 	r := &run{
-		inst: inst, gh: gh, w: inst.Write, pol: &pol, clock: clockOf(&pol),
+		inst: inst, gh: gh, w: inst.Write, pol: &pol, clock: turn.ClockOf(pol.Reviews),
 		repos: map[string]bool{}, policies: map[string]*repoPolicy{}, lookups: s.Lookups,
 	}
 	isOrg := false
@@ -107,14 +107,6 @@ func (s *Sweep) sweep(ctx context.Context, inst job.Installation, gh GitHub) err
 // peopleOf names who the wait clock counts as machines (reviews.bots) and
 // as able to review whatever GitHub's association says: the reviewer pool
 // and the mentee's mentors.
-func peopleOf(p *policy.Policy, d ScopeDecision) turn.People {
-	return turn.People{Bots: p.Reviews.Bots, Reviewers: append(append([]string(nil), p.Reviews.Reviewers...), d.Mentee.Mentors...)}
-}
-
-func clockOf(p *policy.Policy) turn.Clock {
-	return turn.Clock{Wait: p.Reviews.Wait.D(), BusinessDays: p.Reviews.BusinessDays, Location: p.Reviews.Location()}
-}
-
 // repository takes the repository's effective policy from the installation
 // and lists its root, once per sweep.
 func (r *run) repository(ctx context.Context, owner, name string) (*repoPolicy, error) {
@@ -126,7 +118,7 @@ func (r *run) repository(ctx context.Context, owner, name string) (*repoPolicy, 
 		return nil, err
 	}
 	pol := r.inst.RepoPolicy(owner, name)
-	rp := &repoPolicy{pol: &pol, clock: clockOf(&pol)}
+	rp := &repoPolicy{pol: &pol, clock: turn.ClockOf(pol.Reviews)}
 	if _, own := r.inst.RepoPolicies[key]; own {
 		r.inst.Reportf("%s/%s: policy %s/%s:%s", owner, name, owner, name, policy.RepoPath)
 	}
@@ -251,7 +243,7 @@ func (r *run) pull(ctx context.Context, is *github.Issue) error {
 		return nil
 	}
 
-	st, thread, err := turn.ReadWait(ctx, r.gh, p.owner, p.repo, p.number, p.author, p.createdAt, p.draft, r.inst.Now, rp.clock, peopleOf(rp.pol, d))
+	st, thread, err := turn.ReadWait(ctx, r.gh, p.owner, p.repo, p.number, p.author, p.createdAt, p.draft, r.inst.Now, rp.clock, turn.PeopleOf(rp.pol.Reviews, d.Mentee.Mentors))
 	if err != nil {
 		return err
 	}
