@@ -130,7 +130,7 @@ func (a *App) Handlers() []githubapp.EventHandler {
 		&handlers.Installation{Jobs: a.jobs.install},
 	}
 	// Copies of one event (redeliveries) are handled once; see Coalesced.
-	handled := cache.New(cache.Options[struct{}]{Size: 10000, TTL: redeliveryTTL, Now: a.opts.Now, LoadTimeout: a.cfg.Server.HandlerTimeout})
+	handled := cache.New(cache.Options[struct{}]{Size: 10000, TTL: redeliveryTTL, Now: a.opts.Now})
 	for i, h := range hs {
 		hs[i] = handlers.Coalesce(h, handled)
 	}

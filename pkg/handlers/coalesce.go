@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 
 	"github.com/palantir/go-githubapp/githubapp"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/thanos-community/mentorbot/pkg/cache"
 )
@@ -19,14 +20,17 @@ import (
 // the next copy tries again. This spares every copy but one the decoding,
 // the policy lookup and the jobs' work, which on two cores is what an
 // acknowledgement competes with.
+//
+// The handling runs on the context of the delivery that started it, so
+// that shutdown and the handler timeout stop it; a copy whose own context
+// ends stops waiting for it.
 type Coalesced struct {
 	githubapp.EventHandler
 	handled *cache.Cache[struct{}]
+	flight  singleflight.Group
 }
 
-// Coalesce wraps h; handled remembers the events handled (and bounds how
-// long a handling may run, with its load timeout: the handling goes on when
-// the delivery that started it gives up).
+// Coalesce wraps h; handled remembers the events handled successfully.
 func Coalesce(h githubapp.EventHandler, handled *cache.Cache[struct{}]) *Coalesced {
 	return &Coalesced{EventHandler: h, handled: handled}
 }
@@ -34,8 +38,24 @@ func Coalesce(h githubapp.EventHandler, handled *cache.Cache[struct{}]) *Coalesc
 // Handle implements githubapp.EventHandler.
 func (c *Coalesced) Handle(ctx context.Context, eventType, deliveryID string, payload []byte) error {
 	sum := sha256.Sum256(payload)
-	_, err := c.handled.GetOrLoad(ctx, eventType+":"+string(sum[:]), func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.EventHandler.Handle(ctx, eventType, deliveryID, payload)
+	key := eventType + ":" + string(sum[:])
+	if c.handled.Contains(key) {
+		return nil
+	}
+	ch := c.flight.DoChan(key, func() (any, error) {
+		if c.handled.Contains(key) {
+			return nil, nil
+		}
+		if err := c.EventHandler.Handle(ctx, eventType, deliveryID, payload); err != nil {
+			return nil, err
+		}
+		c.handled.Add(key, struct{}{})
+		return nil, nil
 	})
-	return err
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case res := <-ch:
+		return res.Err
+	}
 }

@@ -68,3 +68,39 @@ func TestCoalesced(t *testing.T) {
 		}
 	})
 }
+
+// The handling runs on the context of the delivery that started it: when
+// shutdown or the handler timeout cancels that context, the handling stops
+// (before, it ran on, detached, after the process handed the delivery over).
+func TestCoalescedHandlingStopsWithItsDelivery(t *testing.T) {
+	stopped := make(chan error, 1)
+	inner := blockingHandler(func(ctx context.Context) error {
+		<-ctx.Done()
+		stopped <- ctx.Err()
+		return ctx.Err()
+	})
+	h := Coalesce(inner, cache.New(cache.Options[struct{}]{Size: 10, TTL: time.Minute}))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Handle(ctx, "pull_request", "d1", []byte(`{}`)) }()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-stopped:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("handler stopped with %v, want context.Canceled", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the handling did not see its delivery's cancellation")
+	}
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Handle = %v, want context.Canceled", err)
+	}
+}
+
+type blockingHandler func(ctx context.Context) error
+
+func (blockingHandler) Handles() []string { return []string{"pull_request"} }
+func (b blockingHandler) Handle(ctx context.Context, _, _ string, _ []byte) error {
+	return b(ctx)
+}
