@@ -14,7 +14,7 @@
 // A command is recognised only where a reader sees it as its own line of
 // text: at the start of a line (after at most three spaces, as in Markdown),
 // and not inside a fenced or indented code block, a block quote, an HTML
-// comment, or an HTML block (<pre>, <details>, …). Names and sub-commands are case-insensitive; logins keep their
+// comment, or an open HTML element (<pre>, <details>, …). Names and sub-commands are case-insensitive; logins keep their
 // case. Everything here is pure: who may run a command is decided by the
 // caller, which has the policy and the GitHub API. The issue_comment handler
 // (pkg/handlers) parses each new comment once, hands each command to the job

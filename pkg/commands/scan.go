@@ -11,7 +11,7 @@ import (
 // follows just enough of CommonMark to skip what GitHub does not show as
 // text: fenced code blocks (``` or ~~~, with info strings; an unclosed fence
 // runs to the end), indented code blocks, block quotes including their lazy
-// continuation lines, HTML comments, and HTML blocks (see htmlBlock).
+// continuation lines, HTML comments, and open HTML elements (see htmlBlock).
 //
 // Two simplifications err on the side of ignoring: an HTML comment opener
 // (<!--) inside an inline code span still hides the following lines, and
@@ -24,7 +24,7 @@ func scanLines(body string, fn func(n int, line string)) {
 	var (
 		fence     mdblock.Fence // the open fence, if any
 		inComment bool          // inside an HTML comment spanning lines
-		html      htmlBlock     // the open HTML block, if any
+		html      htmlBlock     // the open HTML element, if any
 		inQuote   bool          // the previous line belonged to a block quote paragraph
 		prevText  bool          // the previous line was paragraph text
 	)
@@ -154,24 +154,24 @@ func commentOpenAtEnd(s string) bool {
 	}
 }
 
-// htmlBlock is an open HTML block, as CommonMark defines them (comments are
-// tracked apart, since they may also open mid-line). Commands inside one are
-// not commands: <pre> shows them as code, <details> hides them, and the
-// others are markup, not text a reader wrote to the bot.
+// htmlBlock is an open HTML element or raw block (comments are tracked
+// apart, since they may also open mid-line). Commands inside one are not
+// commands: <pre> shows them as code, <details> hides them, <script> and
+// the like are not shown. A tag alone on its line (an <img> GitHub inserts
+// for a pasted screenshot, a <br>, a closed <div>) opens nothing: the text
+// on the lines after it is shown as text, and a command there counts.
 type htmlBlock struct {
 	// end is the text that ends a <pre>, <script>, <style> or <textarea>
 	// block, a processing instruction, a declaration or CDATA, in lower
 	// case; the line that holds it is the last.
 	end string
 	// tag names an element whose closing tag is awaited, depth of them
-	// being open; when the last closes, the block lasts until a blank line.
+	// being open.
 	tag   string
 	depth int
-	// untilBlank is set for a block that ends at the next blank line.
-	untilBlank bool
 }
 
-func (h *htmlBlock) open() bool { return h.end != "" || h.tag != "" || h.untilBlank }
+func (h *htmlBlock) open() bool { return h.end != "" || h.tag != "" }
 
 // next consumes one line inside the block and closes the block when the line
 // ends it.
@@ -183,10 +183,6 @@ func (h *htmlBlock) next(line string) {
 		}
 	case h.tag != "":
 		h.count(line)
-	default:
-		if strings.TrimSpace(line) == "" {
-			*h = htmlBlock{}
-		}
 	}
 }
 
@@ -195,7 +191,7 @@ func (h *htmlBlock) count(line string) {
 	opens, closes := countTag(strings.ToLower(line), h.tag)
 	h.depth += opens - closes
 	if h.depth <= 0 {
-		*h = htmlBlock{untilBlank: true}
+		*h = htmlBlock{}
 	}
 }
 
@@ -261,16 +257,16 @@ func openHTML(rest string, prevText bool) (htmlBlock, bool) {
 		return htmlBlock{}, false
 	}
 	if !blockElements[name] {
-		// Any other tag starts a block only alone on its line, and not in
-		// the middle of a paragraph; the block ends at a blank line.
+		// Any other tag is markup only alone on its line, and not in the
+		// middle of a paragraph; it opens nothing.
 		end := strings.IndexByte(lower, '>')
 		if prevText || end < 0 || strings.TrimSpace(lower[end+1:]) != "" {
 			return htmlBlock{}, false
 		}
-		return htmlBlock{untilBlank: true}, true
+		return htmlBlock{}, true
 	}
 	if closing || voidElements[name] || strings.HasSuffix(lower[:max(strings.IndexByte(lower, '>'), 0)], "/") {
-		return htmlBlock{untilBlank: true}, true
+		return htmlBlock{}, true
 	}
 	h := htmlBlock{tag: name}
 	h.count(lower)
