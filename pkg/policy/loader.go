@@ -207,14 +207,18 @@ func sourceName(c appconfig.Config) string {
 }
 
 // lastGood returns the last good policy of the repository or, for a
-// repository not loaded before, of the org's .github repository: the roster
-// comes from the org file (a repository file without "mentees" inherits
-// it), so the org's last good roster is what a new repository's would be.
+// repository not loaded before, the org's: the roster comes from the org
+// file (a repository file without "mentees" inherits it), so the org's last
+// good roster is what a new repository's would be. The sweeps load the org
+// file alone (OrgWide), events load the .github repository's effective
+// policy (OrgRepo); either is the org's.
 func (l *Loader) lastGood(installationID int64, owner, repo string) (Policy, bool) {
-	if p, ok := l.good.Get(Key(installationID, owner, repo)); ok {
-		return p, true
+	for _, r := range []string{repo, OrgWide, OrgRepo} {
+		if p, ok := l.good.Get(Key(installationID, owner, r)); ok {
+			return p, true
+		}
 	}
-	return l.good.Get(Key(installationID, owner, OrgRepo))
+	return Policy{}, false
 }
 
 func (l *Loader) flag(reason string) {

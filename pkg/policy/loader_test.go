@@ -531,21 +531,24 @@ func TestLoaderFlagsEmptyAndLostRoster(t *testing.T) {
 	}
 
 	// A repository seen for the first time after the org file was emptied
-	// keeps the org's last good roster.
-	f := newFakeGitHub()
-	client := newClient(t, f)
-	l := NewLoader()
-	f.set("thanos-io/.github:mentorbot.yml", orgPolicy)
-	if _, err := l.Load(context.Background(), client, 1, "thanos-io", OrgRepo); err != nil {
-		t.Fatal(err)
-	}
-	f.set("thanos-io/.github:mentorbot.yml", "")
-	res, err := l.Load(context.Background(), client, 1, "thanos-io", "new-repo")
-	if err != nil || !res.Stale || len(res.Policy.Mentees) != 1 {
-		t.Errorf("new repository after the org file was emptied: %+v, %v", res, err)
-	}
-	// Another installation does not see it.
-	if res, err := l.Load(context.Background(), client, 2, "thanos-io", "new-repo"); err != nil || res.Stale || len(res.Policy.Mentees) != 0 {
-		t.Errorf("another installation got the last good roster: %+v, %v", res, err)
+	// keeps the org's last good roster, whether the org's policy was last
+	// loaded by an event (OrgRepo) or by a sweep (OrgWide).
+	for _, org := range []string{OrgRepo, OrgWide} {
+		f := newFakeGitHub()
+		client := newClient(t, f)
+		l := NewLoader()
+		f.set("thanos-io/.github:mentorbot.yml", orgPolicy)
+		if _, err := l.Load(context.Background(), client, 1, "thanos-io", org); err != nil {
+			t.Fatal(err)
+		}
+		f.set("thanos-io/.github:mentorbot.yml", "")
+		res, err := l.Load(context.Background(), client, 1, "thanos-io", "new-repo")
+		if err != nil || !res.Stale || len(res.Policy.Mentees) != 1 {
+			t.Errorf("org loaded as %q: new repository after the org file was emptied: %+v, %v", org, res, err)
+		}
+		// Another installation does not see it.
+		if res, err := l.Load(context.Background(), client, 2, "thanos-io", "new-repo"); err != nil || res.Stale || len(res.Policy.Mentees) != 0 {
+			t.Errorf("org loaded as %q: another installation got the last good roster: %+v, %v", org, res, err)
+		}
 	}
 }
