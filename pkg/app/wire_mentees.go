@@ -21,6 +21,7 @@ import (
 func (a *App) wireMentees(js *jobSet) {
 	enrol := mentees.NewEnroller(a.opts.Now)
 	tasks := mentees.NewTasks(enrol, a.opts.Now)
+	tasks.WritersOn = a.writersOn
 	js.pullRequest = append(js.pullRequest, mentees.NewPRLabeler(enrol, a.opts.Now))
 	js.issues = append(js.issues, tasks)
 	js.commands = append(js.commands, tasks)

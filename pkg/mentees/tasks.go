@@ -31,6 +31,10 @@ import (
 type Tasks struct {
 	labels *labeller
 	enrol  *Enroller
+	// WritersOn reaches the app's installation on another org, which holds
+	// the tracking issues of a programme shared by several orgs (see
+	// tracking.WriterFor); nil means the event's installation writes.
+	WritersOn tracking.WritersOn
 }
 
 // NewTasks returns the job; enrol finds (or opens) tracking issues; now is
@@ -209,7 +213,16 @@ func (t *Tasks) OnIssue(ctx context.Context, env job.Env, ev *github.IssuesEvent
 // link comments the task on the mentee's tracking issue, once, enrolling
 // the mentee first if this is the first the bot hears of them.
 func (t *Tasks) link(ctx context.Context, users tracking.Users, env job.Env, m policy.Mentee, task policy.IssueRef, title string) error {
-	tr := tracking.NewTracker(users, env.Write, env.Policy)
+	w, err := tracking.WriterFor(ctx, m, env.Policy, env.Owner, env.Bot.Login(), env.Write, t.WritersOn)
+	if err != nil {
+		return fmt.Errorf("reach the tracking issue of %s: %w", m.Login, err)
+	}
+	if w == nil {
+		zerolog.Ctx(ctx).Warn().Str("mentee", m.Login).Str("tracking_owner", tracking.Owner(m, env.Policy)).
+			Msg("the app is not installed on the org that holds the tracking issue, task not linked")
+		return nil
+	}
+	tr := tracking.NewTracker(users, w, env.Policy)
 	res, err := t.enrol.Enroll(ctx, tr, env.InstallationID, m)
 	if err != nil {
 		if badEntry(err) {
@@ -312,11 +325,16 @@ func assignEvents(ctx context.Context, gh TaskGitHub, env job.Env, number int) (
 // there is one, to say the task was withdrawn. It reports whether the link
 // says so now.
 func (t *Tasks) withdrawLink(ctx context.Context, env job.Env, mentee string, task policy.IssueRef, title string) (bool, error) {
-	ref, ok, err := tracking.Find(ctx, env.Write, env.Policy, mentee)
+	m, _ := env.Policy.Mentee(mentee)
+	w, err := tracking.WriterFor(ctx, m, env.Policy, env.Owner, env.Bot.Login(), env.Write, t.WritersOn)
+	if err != nil || w == nil {
+		return false, err
+	}
+	ref, ok, err := tracking.Find(ctx, w, env.Policy, mentee)
 	if err != nil || !ok {
 		return false, err
 	}
 	body := TaskWithdrawnComment(mentee, task, title)
-	_, ok, err = env.Write.UpdateComment(ctx, ref, KindTaskLink, TaskLinkKey(task), func(string) (string, error) { return body, nil })
+	_, ok, err = w.UpdateComment(ctx, ref, KindTaskLink, TaskLinkKey(task), func(string) (string, error) { return body, nil })
 	return ok, err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/thanos-community/mentorbot/pkg/commands"
 	"github.com/thanos-community/mentorbot/pkg/onboarding"
 	"github.com/thanos-community/mentorbot/pkg/policy"
+	"github.com/thanos-community/mentorbot/pkg/writeonce"
 	"github.com/thanos-community/mentorbot/pkg/writeonce/writeoncetest"
 )
 
@@ -296,5 +297,57 @@ func TestTasksGiveThenCancel(t *testing.T) {
 	}
 	if got := w.Marked(aliceTracking, KindTaskLink); !slices.Equal(got, []string{TaskWithdrawnComment("alice", taskRef, "Add a cache")}) {
 		t.Errorf("after cancel, links %q: want the one link, edited to say withdrawn", got)
+	}
+}
+
+// In a programme shared by several orgs, a task given in one org is linked
+// from the tracking issue in the org that keeps them, written with the
+// app's installation there; without the app there it is not linked, and
+// the command still succeeds.
+func TestTasksLinkInTheOrgOfTheTrackingIssues(t *testing.T) {
+	p := testPolicy(t)
+	p.Program.TrackingRepo = "prometheus/mentoring"
+	remoteRef := policy.IssueRef{Owner: "prometheus", Repo: "mentoring", Number: 1}
+	for _, installed := range []bool{true, false} {
+		gh := &taskGitHub{fakeGitHub: &fakeGitHub{}, assignable: map[string]bool{"alice": true}}
+		here, there := writeoncetest.New(), writeoncetest.New()
+		tasks := NewTasks(NewEnroller(testClock), testClock)
+		var asked []string
+		tasks.WritersOn = func(_ context.Context, owner, bot string) (writeonce.Interface, error) {
+			asked = append(asked, owner+" as "+bot)
+			if !installed {
+				return nil, nil
+			}
+			return writeonce.New(there, bot), nil
+		}
+		env := testEnv(p, here)
+		if _, err := tasks.run(context.Background(), gh, gh, env, taskInv(t, "mentor-one", "NONE", "/mentee-task @alice")); err != nil {
+			t.Fatalf("installed %v: %v", installed, err)
+		}
+		if !slices.Equal(asked, []string{"prometheus as " + writeoncetest.Bot}) {
+			t.Errorf("installed %v: asked for %q, want the installation on prometheus", installed, asked)
+		}
+		if len(here.Writes()) != 0 {
+			t.Errorf("installed %v: the event's installation wrote %q in another org", installed, here.Writes())
+		}
+		want := 0
+		if installed {
+			want = 1
+		}
+		if n, _ := links(there, remoteRef); n != want {
+			t.Errorf("installed %v: %d links on %s, want %d", installed, n, remoteRef, want)
+		}
+		if !installed {
+			continue
+		}
+		gh.events = []*github.IssueEvent{assignedEvent(writeoncetest.Bot, "alice")}
+		cancel := taskInv(t, "mentor-one", "NONE", "/mentee-task cancel")
+		cancel.Issue.Labels, cancel.Issue.Assignees = []string{"mentee-task"}, []string{"alice"}
+		if _, err := tasks.run(context.Background(), gh, gh, env, cancel); err != nil {
+			t.Fatal(err)
+		}
+		if n, withdrawn := links(there, remoteRef); n != 1 || withdrawn != 1 {
+			t.Errorf("after cancel: %d links, %d withdrawn on %s; want the one link withdrawn", n, withdrawn, remoteRef)
+		}
 	}
 }

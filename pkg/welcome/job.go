@@ -37,10 +37,10 @@ type Job struct {
 	// URL ("" when there is none, remembered as long as a found one).
 	guides *cache.Cache[string]
 	recent *recent
-	// OpenedOn lists, with the app's installation on another account, the
-	// issues the bot opened there (nil, nil when the app is not installed
-	// there); nil means the event's installation reads everything.
-	OpenedOn func(ctx context.Context, owner, botLogin string) (tracking.Opened, error)
+	// WritersOn reaches the app's installation on another account, whose
+	// tracking issues a mentee's welcome links (see tracking.WriterFor); nil
+	// means the event's installation reads everything.
+	WritersOn tracking.WritersOn
 }
 
 // New returns the welcome job; now is the clock its memory is dated with
@@ -121,18 +121,15 @@ func (j *Job) clientGitHub(env job.Env) GitHub {
 		Write:    env.Write,
 		Tracking: func(ctx context.Context, p policy.Policy, login string) (policy.IssueRef, bool, error) {
 			var opened tracking.Opened = env.Write
-			// A programme shared by several orgs keeps its tracking issues in
-			// one of them: read them with the app's installation there, which
-			// can read a private tracking repository.
-			if m, ok := p.Mentee(login); ok && j.OpenedOn != nil {
-				if owner := tracking.Owner(m, p); owner != "" && !strings.EqualFold(owner, env.Owner) {
-					o, err := j.OpenedOn(ctx, owner, env.Bot.Login())
-					if err != nil {
-						return policy.IssueRef{}, false, err
-					}
-					if o != nil {
-						opened = o
-					}
+			if m, ok := p.Mentee(login); ok {
+				w, err := tracking.WriterFor(ctx, m, p, env.Owner, env.Bot.Login(), env.Write, j.WritersOn)
+				if err != nil {
+					return policy.IssueRef{}, false, err
+				}
+				// Not installed on the org that holds the tracking issues:
+				// its public repository is readable all the same.
+				if w != nil {
+					opened = w
 				}
 			}
 			return tracking.Find(ctx, opened, p, login)
