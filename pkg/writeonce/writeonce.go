@@ -236,24 +236,30 @@ func (w *Writer) UpdateComment(ctx context.Context, ref policy.IssueRef, kind, k
 // kept), and writes only when change altered it. It returns the body now on
 // GitHub. change must be deterministic, so that two writers converge.
 func (w *Writer) UpdateIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error) {
+	out, _, err := w.updateIssueBody(ctx, ref, change)
+	return out, err
+}
+
+// updateIssueBody is UpdateIssueBody that also says whether it wrote.
+func (w *Writer) updateIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, bool, error) {
 	is, _, err := w.gh.Get(ctx, ref.Owner, ref.Repo, ref.Number)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", ref, err)
+		return "", false, fmt.Errorf("read %s: %w", ref, err)
 	}
 	body := is.GetBody()
 	out, err := change(body)
 	if err != nil {
-		return body, fmt.Errorf("rewrite %s: %w", ref, err)
+		return body, false, fmt.Errorf("rewrite %s: %w", ref, err)
 	}
 	if out == body {
-		return body, nil
+		return body, false, nil
 	}
 	// An edit sends the whole body: sending it again after a 5xx writes the
 	// same text, so the client's retries are safe here.
 	if _, _, err := w.gh.Edit(ctx, ref.Owner, ref.Repo, ref.Number, &github.IssueRequest{Body: github.String(out)}); err != nil {
-		return body, fmt.Errorf("update %s: %w", ref, err)
+		return body, false, fmt.Errorf("update %s: %w", ref, err)
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // MergeIssueBody is UpdateIssueBody for a change that other writers' changes
@@ -266,16 +272,13 @@ func (w *Writer) UpdateIssueBody(ctx context.Context, ref policy.IssueRef, chang
 // w.attempts times. change must be idempotent (applying it to its own
 // output changes nothing), so that a change already in place costs no write.
 func (w *Writer) MergeIssueBody(ctx context.Context, ref policy.IssueRef, change func(body string) (string, error)) (string, error) {
-	var out string
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		written, err := w.UpdateIssueBody(ctx, ref, change)
-		if err != nil {
-			return written, err
-		}
-		out = written
-		if attempt >= w.attempts {
-			return out, nil
+		out, wrote, err := w.updateIssueBody(ctx, ref, change)
+		if err != nil || !wrote || attempt >= w.attempts {
+			// Nothing written: the change was in place already, and there
+			// is no write of ours for another writer to undo.
+			return out, err
 		}
 		took := time.Since(start)
 		if err := ghclient.SleepContext(ctx, min(2*took+50*time.Millisecond, 5*time.Second)); err != nil {
@@ -286,7 +289,10 @@ func (w *Writer) MergeIssueBody(ctx context.Context, ref policy.IssueRef, change
 			return out, fmt.Errorf("read %s again: %w", ref, err)
 		}
 		again, err := change(is.GetBody())
-		if err != nil || again == is.GetBody() {
+		if err != nil {
+			return is.GetBody(), fmt.Errorf("rewrite %s again: %w", ref, err)
+		}
+		if again == is.GetBody() {
 			return is.GetBody(), nil // our change is in place
 		}
 		zerolog.Ctx(ctx).Warn().Str("issue", ref.String()).Int("attempt", attempt).
