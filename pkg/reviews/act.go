@@ -177,7 +177,7 @@ func (r *run) remindApproved(ctx context.Context, g gathered) error {
 	}
 	if len(a.Addressed) == 0 {
 		var err error
-		if a.Addressed, _, err = r.addressees(ctx, g, nil); err != nil {
+		if a.Addressed, _, err = r.addressees(ctx, g, []string{g.st.By}); err != nil {
 			return err
 		}
 	}

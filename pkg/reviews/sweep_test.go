@@ -589,6 +589,19 @@ func TestSweep(t *testing.T) {
 			wantMarked: map[string][]string{MarkerApproved: {"@mentor: @mentee's pull request was approved by @alice 3 days ago"}},
 		},
 		{
+			name: "approved, no mentors: not the approver of the pool, but general maintainers",
+			setup: func(h *sweepHarness) {
+				h.pol.Reviews.ApprovedWait = policy.Duration(48 * time.Hour)
+				h.pol.Reviews.Reviewers = []string{"alice"}
+				h.pol.Mentees[0].Mentors = nil
+				h.gh.files["o/r:MAINTAINERS.md"] = "# Maintainers\n\n* [@ann](https://github.com/ann)\n* [@ben](https://github.com/ben)\n"
+				h.addPull(1, "mentee", 5*24*time.Hour).events = []ghclient.TimelineEntry{reviewed("alice", "APPROVED", t0.Add(-3*24*time.Hour))}
+			},
+			wantCalls:  append(slices.Clone(read), "contents o/r:MAINTAINERS.md"),
+			wantWrites: []string{"create comment o/r#1"},
+			wantMarked: map[string][]string{MarkerApproved: {"@ben and @ann: @mentee's pull request was approved by @alice"}},
+		},
+		{
 			name: "approved reminder already written",
 			setup: func(h *sweepHarness) {
 				h.pol.Reviews.ApprovedWait = policy.Duration(48 * time.Hour)
