@@ -169,7 +169,9 @@ func menteePRs(ctx context.Context, org Org, p policy.Policy, created string, by
 		}
 		for _, is := range res.Issues {
 			repo := ghclient.RepoOfURL(is.GetRepositoryURL())
-			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: true, Created: is.GetCreatedAt().Time}
+			// A PR opened outside the mentee's term counts with the others.
+			mentee := m.ActiveOn(is.GetCreatedAt().Time, p.Digest.Location())
+			pr := &PR{Repo: repo, Number: is.GetNumber(), Title: is.GetTitle(), Author: is.GetUser().GetLogin(), Mentee: mentee, Created: is.GetCreatedAt().Time}
 			if is.GetState() == "closed" {
 				pr.Closed = is.GetClosedAt().Time
 			}

@@ -428,3 +428,25 @@ func TestFirstResponseFromTimeline(t *testing.T) {
 		})
 	}
 }
+
+// A PR a roster member opened before their own term started counts with
+// the other PRs, not as a mentee's.
+func TestGatherMenteePRsOfTheirTermOnly(t *testing.T) {
+	store := writeoncetest.New()
+	gh := newReads(store)
+	p := termPolicy()
+	seedTerm(t, gh, p)
+	p.Mentees[1].Start = policy.Date{Year: 2026, Month: 11, Day: 11} // bob's org/app#8 is from 10 November
+	prog, err := Gather(context.Background(), []Org{{Owner: "org", Reads: gh}}, p, writeoncetest.Bot, nov(16, 10), findTracking(writeonce.New(store, writeoncetest.Bot), p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range prog.PRs {
+		if pr.Ref() == "org/app#8" && pr.Mentee {
+			t.Errorf("%s, opened before bob's term, counted as a mentee's PR", pr.Ref())
+		}
+		if pr.Ref() == "org/app#3" && !pr.Mentee {
+			t.Errorf("%s, opened in alice's term, not counted as a mentee's PR", pr.Ref())
+		}
+	}
+}

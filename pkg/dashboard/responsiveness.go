@@ -37,8 +37,9 @@ type Activity struct {
 }
 
 // FirstResponse is the time from opening to the first response by a human
-// who is not the author: a comment, a review or a review comment, the same
-// responses that end the review-wait clock. Time in draft does not count:
+// who is not the author: a comment, a review or a review comment, by
+// anyone, as CHAOSS defines time to first response (the review-wait clock
+// counts only people who can review). Time in draft does not count:
 // a PR opened as a draft starts its clock when it is marked ready. ok is
 // false when nobody has responded yet.
 func FirstResponse(created time.Time, openedDraft bool, author string, timeline []Activity) (d time.Duration, ok bool) {
