@@ -69,8 +69,8 @@ func TestQuery(t *testing.T) {
 		want    string
 		perPage int
 	}{
-		{"repo pr", pr, false, `repo:thanos-io/thanos is:pr author:newbie in:comments "mentorbot:welcome"`, 1},
-		{"repo issue", issue, false, `repo:thanos-io/thanos is:issue author:newbie in:comments "mentorbot:welcome"`, 1},
+		{"repo pr", pr, false, `repo:thanos-io/thanos is:pr author:newbie in:comments "mentorbot:welcome"`, 5},
+		{"repo issue", issue, false, `repo:thanos-io/thanos is:issue author:newbie in:comments "mentorbot:welcome"`, 5},
 		{"org pr", pr, true, `org:thanos-io is:pr author:newbie`, 2},
 		{"user-owned pr", user, true, `user:thanos-io is:pr author:newbie`, 2},
 	} {

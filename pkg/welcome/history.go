@@ -37,13 +37,15 @@ type Searcher interface {
 //
 //   - scope repo: the question is "was this author welcomed in this
 //     repository before?". Every welcome is a comment carrying the marker on
-//     an item the author opened, so the author's items of the same kind in
-//     the repository whose comments contain the marker are exactly the
-//     earlier welcomes: `repo:O/R is:pr author:LOGIN in:comments
+//     an item the author opened, so the earlier welcomes are among the
+//     author's items of the same kind in the repository whose comments
+//     contain the marker: `repo:O/R is:pr author:LOGIN in:comments
 //     "mentorbot:welcome"`. This relies on GitHub indexing the raw Markdown
 //     of comments (HTML comments included), which it does. The current item
 //     is among the results too when a redelivery finds it already welcomed.
-//     One result is enough to say no (per_page=1).
+//     A stranger may have typed the marker on one item while the bot's
+//     welcome is on another, so a few results are asked for (per_page=5)
+//     and the job checks them for the bot's (welcomedOn).
 //   - scope org: any earlier item of the same kind by the author anywhere in
 //     the organisation means they are not new to it, welcomed or not:
 //     `org:O is:pr author:LOGIN`. The current item may be among the results
@@ -70,7 +72,7 @@ func Query(it Item, orgWide bool) (q string, perPage int) {
 		}
 		return fmt.Sprintf("%s%s %s author:%s", scope, it.Owner, kind, it.Author), 2
 	}
-	return fmt.Sprintf("repo:%s/%s %s author:%s in:comments %s", it.Owner, it.Repo, kind, it.Author, markerPhrase), 1
+	return fmt.Sprintf("repo:%s/%s %s author:%s in:comments %s", it.Owner, it.Repo, kind, it.Author, markerPhrase), 5
 }
 
 // Verdict is what the search said.
@@ -92,7 +94,8 @@ func Judge(it Item, orgWide bool, res *github.IssuesSearchResult) Verdict {
 		return Unknown
 	}
 	if !orgWide {
-		// Every result carries the marker in its comments: a welcome.
+		// Every result carries the marker's text in a comment: the bot's
+		// welcome, or a stranger's copy (the job tells which).
 		return Known
 	}
 	if res.GetTotal() > len(res.Issues) && len(res.Issues) > 0 {

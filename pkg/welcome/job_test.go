@@ -301,3 +301,27 @@ func TestRunConcurrent(t *testing.T) {
 		t.Errorf("%d welcomes, want 1", len(f.created))
 	}
 }
+
+// A stranger's copy of the marker on one of the author's items does not
+// hide the bot's welcome on another: the search asks for several results,
+// and each is checked for the bot's own welcome.
+func TestRunStrangerMarkerOnAnotherItem(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	p := policy.Default()
+	p.Program.ContributingURL = "https://example.com/CONTRIBUTING.md"
+	it := Item{Owner: "o", Repo: "r", Number: 3, PullRequest: true, Author: "newbie", Association: AssocFirstTimeContributor}
+	f := &fakeGitHub{
+		// The index shows #2 first (a stranger pasted the marker there),
+		// then #1, where the bot welcomed newbie.
+		search:   &github.IssuesSearchResult{Total: github.Int(2), Issues: []*github.Issue{{Number: github.Int(2)}, {Number: github.Int(1)}}},
+		comments: []*github.IssueComment{{ID: github.Int64(50), User: &github.User{Login: github.String("stranger")}, Body: github.String(Marker())}},
+		written:  map[int][]*github.IssueComment{1: {{ID: github.Int64(7), User: &github.User{Login: github.String("mentorbot[bot]")}, Body: github.String("Welcome!\n" + Marker())}}},
+		nextID:   100,
+	}
+	if err := New(nil).Run(context.Background(), f.gh(), runEnv(p, now), it); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.created) != 0 {
+		t.Errorf("welcomed again (calls %v): the bot's welcome on #1 was missed", f.Calls())
+	}
+}
