@@ -150,7 +150,7 @@ func registerSweep(name, help string) func(*kingpin.Application, io.Writer, io.W
 }
 
 func registerCheckConfig(a *kingpin.Application, stdout, stderr io.Writer) (*kingpin.CmdClause, action) {
-	cmd := a.Command("check-config", "Validate a mentorbot.yml policy file: print every problem with its line, exit 1 if there is any. With --config, also validate the server configuration, warn when its key file is readable by others, and check on GitHub that each tracking issue is an issue the app can write to. With --repo and --config instead of FILE, print the policy in effect for a repository, merged from the files the app reads on GitHub, with the file each key comes from.")
+	cmd := a.Command("check-config", "Validate a mentorbot.yml policy file: print every problem with its line, exit 1 if there is any. With --config, also validate the server configuration, warn when its key file is readable by others, and check on GitHub that each tracking issue, and program.tracking_repo, is one the app can write to. With --repo and --config instead of FILE, print the policy in effect for a repository, merged from the files the app reads on GitHub, with the file each key comes from.")
 	var server, file, repo string
 	cmd.Flag("config", "Also check this server configuration and its private key file (and the tracking issues on GitHub).").PlaceHolder("FILE").StringVar(&server)
 	cmd.Flag("repo", "Instead of FILE, print the effective policy of this repository read from GitHub, and where each key comes from; needs --config.").PlaceHolder("OWNER/NAME").StringVar(&repo)

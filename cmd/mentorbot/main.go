@@ -58,8 +58,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	actions := map[string]action{}
 	for _, register := range []func(*kingpin.Application, io.Writer, io.Writer) (*kingpin.CmdClause, action){
 		registerServe,
-		registerSweep("remind", "Run one review-wait sweep over every installation, then exit."),
-		registerSweep("digest", "Post the digests due in the week of --now, then exit."),
+		registerSweep("remind", "Enrol new mentees (tracking issue, onboarding checklist), then run one review-wait sweep over every installation, then exit."),
+		registerSweep("digest", "Enrol new mentees, post the digests and programme-end texts due in the week of --now, roll up the learnings and plan the Mentees Meetup, update the dashboard, then exit."),
 		registerCheckConfig,
 		registerSetup,
 		registerDemo,

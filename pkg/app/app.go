@@ -185,8 +185,10 @@ func (a *App) Serve(ctx context.Context) error {
 // scheduled sweeps and the redelivery loop. When ctx ends (SIGTERM) or any
 // part fails, every part is told to stop: the server stops accepting and
 // drains (handing over what it cannot finish), a running sweep stops at
-// its next safe point, and ServeListener returns only when all have
-// returned, so no goroutine of serve outlives it.
+// its next safe point, and ServeListener returns only when every part has
+// returned. (go-githubapp's queue workers idle on past it, and a handler
+// that ignores its cancelled context is abandoned after a grace period:
+// both end with the process.)
 func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 	srv, err := a.NewServer()
 	if err != nil {
@@ -194,16 +196,11 @@ func (a *App) ServeListener(ctx context.Context, l net.Listener) error {
 		return err
 	}
 	a.srv.Store(srv)
-	// stop is the group's one stop signal; each part derives what it needs.
-	stop, cancel := context.WithCancel(context.Background())
+	// stop is the group's one stop signal (SIGTERM, or a part that
+	// returned); each part derives what it needs.
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var g run.Group
-	g.Add(func() error {
-		select {
-		case <-ctx.Done():
-		case <-stop.Done():
-		}
-		return nil
-	}, func(error) { cancel() })
 	g.Add(func() error {
 		return srv.Serve(stop, l, a.cfg.Server.ShutdownTimeout)
 	}, func(error) { cancel() })

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -93,36 +92,9 @@ func checkOnGitHub(ctx context.Context, server string, rep policy.Report) ([]pol
 	if err != nil {
 		return nil, err
 	}
-	appClient, err := a.clients.NewAppClient()
-	if err != nil {
-		return nil, fmt.Errorf("create app client: %w", err)
-	}
-	insts, err := ghclient.All(0, func(page int) ([]*github.Installation, *github.Response, error) {
-		return appClient.Apps.ListInstallations(ctx, &github.ListOptions{PerPage: 100, Page: page})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list installations: %w", err)
-	}
-	installed := map[string]int64{}
-	for _, in := range insts {
-		installed[strings.ToLower(in.GetAccount().GetLogin())] = in.GetID()
-	}
-	clients := map[int64]*github.Client{}
-	client := func(owner string) (*github.Client, error) {
-		id, ok := installed[strings.ToLower(owner)]
-		if !ok {
-			return nil, nil
-		}
-		if c, ok := clients[id]; ok {
-			return c, nil
-		}
-		c, err := a.clients.NewInstallationClient(id)
-		if err != nil {
-			return nil, fmt.Errorf("create installation client for %s: %w", owner, err)
-		}
-		clients[id] = c
-		return c, nil
-	}
+	// The app's installation on each owner, as remote policy references
+	// find it (nil when the app is not installed there).
+	client := func(owner string) (*github.Client, error) { return a.remote.forOwner(ctx, owner) }
 	var out []policy.Problem
 	if tr := rep.Policy.Program.TrackingRepo; tr != "" {
 		const path = "program.tracking_repo"

@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -132,9 +132,8 @@ func (c *installationClients) forOwner(ctx context.Context, owner string) (*gith
 		if ghclient.IsNotFound(err) {
 			in, _, err = ac.Apps.FindUserInstallation(ctx, owner)
 		}
-		var er *github.ErrorResponse
 		switch {
-		case ghclient.IsNotFound(err) || errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == 422:
+		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, http.StatusUnprocessableEntity):
 			return nil, nil
 		case err != nil:
 			return nil, fmt.Errorf("find the app's installation on %s: %w", owner, err)

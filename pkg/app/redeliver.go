@@ -15,9 +15,6 @@ import (
 // request per hundred deliveries.
 const defaultRedeliverEvery = 10 * time.Minute
 
-// firstRedeliveryTimeout bounds the run at start, which readiness waits for.
-const firstRedeliveryTimeout = 30 * time.Second
-
 func (a *App) newRedeliverer() *redeliver.Redeliverer {
 	return redeliver.New(redeliver.Options{
 		Client: func() (redeliver.GitHub, error) {
@@ -65,18 +62,17 @@ func (a *App) Redeliver(ctx context.Context) (redeliver.Result, error) {
 	return a.redeliver.Run(log.WithContext(ctx))
 }
 
-// redeliverAtStart is the first pass, run as part of readiness: a restarted
-// bot asks for what it missed while it was down before it reports ready.
-// A failure is logged and does not block readiness; the periodic pass
-// tries again.
+// redeliverAtStart is the first pass, run as part of readiness (within the
+// readiness check's deadline): a restarted bot asks for what it missed
+// while it was down before it reports ready. A failure is logged and does
+// not block readiness; the next readiness check tries again.
 func (a *App) redeliverAtStart(ctx context.Context) {
 	if a.redeliverStarted.Swap(true) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, firstRedeliveryTimeout)
-	defer cancel()
 	if _, err := a.Redeliver(ctx); err != nil {
-		a.opts.Logger.Warn().Err(err).Msg("redelivery of missed webhooks at start failed; the periodic run retries")
+		a.redeliverStarted.Store(false)
+		a.opts.Logger.Warn().Err(err).Msg("redelivery of missed webhooks at start failed; the next readiness check retries")
 	}
 }
 

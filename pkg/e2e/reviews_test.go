@@ -334,6 +334,15 @@ func TestRemindDryRunWritesNothing(t *testing.T) {
 			t.Errorf("dry-run report lacks %q:\n%s", want, report)
 		}
 	}
+	// The writes held back are counted: the reminder and the keepalive
+	// label.
+	metrics, err := h.Metrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(metrics, "mentorbot_github_dry_run_writes_total 2") {
+		t.Errorf("/metrics lacks mentorbot_github_dry_run_writes_total 2:\n%s", grepLines(metrics, "dry_run"))
+	}
 }
 
 func TestRemindKeepaliveLabel(t *testing.T) {

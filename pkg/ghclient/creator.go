@@ -1,7 +1,10 @@
-// Package ghclient builds the GitHub clients mentorbot uses: go-githubapp's
-// caching client creator with one middleware chain (logging, metrics, retries
-// with rate-limit handling, dry-run), plus the few API helpers that go-github
-// v60 gets wrong for us (documented label bodies, escaped label names).
+// Package ghclient is mentorbot's GitHub package: the clients (go-githubapp's
+// client creator, one client per installation kept in pkg/cache, one
+// middleware chain: coalesced identical reads, logging, metrics, retries
+// with rate-limit handling, dry-run, a bounded ETag cache), API (every read
+// and non-text write the jobs make, over a client), paging, the search
+// pacer, and the few calls go-github v60 gets wrong for us (documented
+// label bodies, escaped label names).
 package ghclient
 
 import (
@@ -67,7 +70,7 @@ func NewCreator(o Options) (githubapp.ClientCreator, error) {
 		Retry(o.Retry, o.Metrics),
 	}
 	if o.DryRun {
-		mws = append(mws, DryRun())
+		mws = append(mws, DryRun(o.Metrics))
 	}
 	opts := []githubapp.ClientOption{
 		githubapp.WithClientUserAgent(o.UserAgent),
@@ -96,10 +99,11 @@ func NewCreator(o Options) (githubapp.ClientCreator, error) {
 	return cc, nil
 }
 
-// installationClients bounds how many installations' clients are kept; an
-// evicted one costs a new installation token when its installation is next
-// seen.
-const installationClients = 1000
+// installationClients bounds how many installations' clients are kept (as
+// go-githubapp's own caching creator does): each holds an ETag cache of up
+// to Options.CacheBytes, so this bounds their memory too. An evicted one
+// costs a new installation token when its installation is next seen.
+const installationClients = 64
 
 // clientCache keeps one client per installation, so that every event of an
 // installation shares one installation token (ghinstallation mints it on the

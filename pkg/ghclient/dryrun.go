@@ -11,8 +11,9 @@ import (
 )
 
 // DryRun answers every write locally with an empty success and logs what
-// would have been written, so `--dry-run` reads real state and changes none.
-func DryRun() githubapp.ClientMiddleware {
+// would have been written, so `--dry-run` reads real state and changes none;
+// m counts the writes held back.
+func DryRun(m *Metrics) githubapp.ClientMiddleware {
 	return func(next http.RoundTripper) http.RoundTripper {
 		return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -23,6 +24,7 @@ func DryRun() githubapp.ClientMiddleware {
 				body, _ = io.ReadAll(io.LimitReader(r.Body, 64<<10))
 				_ = r.Body.Close()
 			}
+			m.dryRunWrites.Inc()
 			zerolog.Ctx(r.Context()).Info().Str("method", r.Method).Str("url", r.URL.String()).
 				Str("body", string(body)).Msg("dry-run: would write")
 			status := http.StatusOK

@@ -81,8 +81,8 @@ type TimelineEntry struct {
 	AuthorAssociation string `json:"author_association,omitempty"`
 }
 
-// GitHub implements API over one installation's client. It is the only
-// type besides the wiring that holds a *github.Client.
+// GitHub implements API over one installation's client; jobs reach the
+// client only through it.
 type GitHub struct {
 	c *github.Client
 }
@@ -107,8 +107,9 @@ const timelinePages = 10
 // Timeline implements API.
 func (g *GitHub) Timeline(ctx context.Context, owner, repo string, number int) ([]TimelineEntry, error) {
 	out, err := All(timelinePages, func(page int) ([]TimelineEntry, *github.Response, error) {
-		// The same URL and Accept header as go-github's ListIssueTimeline,
-		// so that both share the client's ETag cache entries.
+		// go-github's ListIssueTimeline decodes no author_association:
+		// this is its request (URL and Accept header) decoded into
+		// TimelineEntry.
 		u := fmt.Sprintf("repos/%s/%s/issues/%d/timeline?page=%d&per_page=100", url.PathEscape(owner), url.PathEscape(repo), number, page)
 		req, err := g.c.NewRequest(http.MethodGet, u, nil)
 		if err != nil {

@@ -62,9 +62,8 @@ func (g *GitHub) EnsureLabel(ctx context.Context, owner, repo string, l github.L
 		return fmt.Errorf("get label %q of %s/%s: %w", l.GetName(), owner, repo, err)
 	}
 	if _, _, err := g.c.Issues.CreateLabel(ctx, owner, repo, &l); err != nil {
-		var er *github.ErrorResponse
 		// Another replica may have created it in between.
-		if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity {
+		if IsStatus(err, http.StatusUnprocessableEntity) {
 			return nil
 		}
 		return fmt.Errorf("create label %q in %s/%s: %w", l.GetName(), owner, repo, err)

@@ -83,12 +83,8 @@ func (b *Base) env(ctx context.Context, installationID int64, repo *github.Repos
 // isGone reports errors that mean the app cannot see the installation or the
 // repository any more: retrying will not help.
 func isGone(err error) bool {
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		switch er.Response.StatusCode {
-		case http.StatusNotFound, http.StatusUnauthorized, http.StatusGone:
-			return true
-		}
+	if ghclient.IsStatus(err, http.StatusNotFound) || ghclient.IsStatus(err, http.StatusUnauthorized) || ghclient.IsStatus(err, http.StatusGone) {
+		return true
 	}
 	// The installation token could not be minted: uninstalled or suspended.
 	var he *ghinstallation.HTTPError

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -319,12 +318,8 @@ func (r *Redeliverer) remember(guid string) {
 }
 
 // isAccepted reports GitHub's 202 answer, which go-github returns as an
-// error: the redelivery is queued on GitHub's side.
+// *AcceptedError: the redelivery is queued on GitHub's side.
 func isAccepted(err error) bool {
 	var ae *github.AcceptedError
-	if errors.As(err, &ae) {
-		return true
-	}
-	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusAccepted
+	return errors.As(err, &ae)
 }
