@@ -308,7 +308,7 @@ func menteeRow(ctx context.Context, gh Reads, p policy.Policy, bot string, m pol
 					}
 				}
 			}
-			if markers.Has(body, markers.KindTermReport, strings.ToLower(m.Login)) {
+			if markers.Has(body, markers.KindTermReport, markers.LoginKey(m.Login)) {
 				row.TermReport = true
 			}
 			if mk, ok := markers.Find(body, markers.KindDigest); ok && mk.Key > row.LastDigest {

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -88,7 +87,7 @@ func AddTermFigures(ctx context.Context, w Comments, prog Programme, f Figures, 
 			report("dashboard: would add %s's figures to the end-of-term report on %s", m.Login, m.TrackingRef)
 			continue
 		}
-		c, ok, err := w.UpdateComment(ctx, m.TrackingRef, markers.KindTermReport, strings.ToLower(m.Login), func(body string) (string, error) {
+		c, ok, err := w.UpdateComment(ctx, m.TrackingRef, markers.KindTermReport, markers.LoginKey(m.Login), func(body string) (string, error) {
 			return WithTermFigures(body, block), nil
 		})
 		if err != nil {

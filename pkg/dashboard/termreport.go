@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/thanos-community/mentorbot/pkg/markers"
+	"github.com/thanos-community/mentorbot/pkg/mdsafe"
 )
 
 // TermFiguresKind delimits the block the dashboard adds to a mentee's
@@ -29,10 +30,10 @@ func TermFigures(login string, prog Programme, f Figures) string {
 	case own.MenteePRs == 0:
 		b.WriteString("No pull requests were opened in the term.")
 	case own.MenteeFirst.N == 0:
-		fmt.Fprintf(&b, "No response yet to the %s opened in the term.", plural(own.MenteePRs, "pull request"))
+		fmt.Fprintf(&b, "No response yet to the %s opened in the term.", mdsafe.Count(own.MenteePRs, "pull request", "pull requests"))
 	default:
 		fmt.Fprintf(&b, "Time to first response of the %s opened in the term: median %s, 90th percentile %s (%d answered).",
-			plural(own.MenteePRs, "pull request"), dur(own.MenteeFirst.N, own.MenteeFirst.Median), dur(own.MenteeFirst.N, own.MenteeFirst.P90), own.MenteeFirst.N)
+			mdsafe.Count(own.MenteePRs, "pull request", "pull requests"), dur(own.MenteeFirst.N, own.MenteeFirst.Median), dur(own.MenteeFirst.N, own.MenteeFirst.P90), own.MenteeFirst.N)
 	}
 	if f.OthersFirst.N == 0 {
 		b.WriteString(" No other pull request of the same repositories had a response in the term to compare with.\n\n")
@@ -65,12 +66,4 @@ func WithTermFigures(report, block string) string {
 		return strings.TrimRight(report[:i], "\n") + "\n\n" + block + "\n" + report[i:]
 	}
 	return strings.TrimRight(report, "\n") + "\n\n" + block
-}
-
-// plural writes "1 pull request" or "3 pull requests".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

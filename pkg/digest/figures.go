@@ -12,11 +12,11 @@ import (
 // ("2026-W48"); the programme-end texts are keyed by the mentee's login in
 // lower case (see LoginKey).
 const (
-	KindDigest        = "digest"
+	KindDigest        = markers.KindDigest
 	KindPreview       = "digest-preview"
 	KindRetroReminder = "retro-reminder"
 	KindRetro         = markers.KindRetro
-	KindTermReport    = "term-report"
+	KindTermReport    = markers.KindTermReport
 )
 
 // Figures are a digest's counts. They are carried in the digest's marker so

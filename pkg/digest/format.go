@@ -63,14 +63,6 @@ func mentions(logins ...string) string {
 	return strings.Join(out, " ")
 }
 
-// plural renders "1 review" or "3 reviews".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // duration renders a wait the way people say it: "5d 2h", "7h", "40m".
 func duration(d time.Duration) string {
 	d = d.Round(time.Minute)

@@ -188,11 +188,11 @@ func (d Data) summary() string {
 		fmt.Sprintf("%d merged", f.Merged),
 		fmt.Sprintf("%d closed without merging", f.Closed),
 		fmt.Sprintf("%d still open", f.Open))
-	group("", plural(f.Reviews, "review given", "reviews given"))
+	group("", mdsafe.Count(f.Reviews, "review given", "reviews given"))
 	group("issues: ",
 		fmt.Sprintf("%d opened", f.IssuesOpened),
 		fmt.Sprintf("%d commented on", f.IssuesCommented))
-	group("", plural(f.Tasks, "mentee task", "mentee tasks"))
+	group("", mdsafe.Count(f.Tasks, "mentee task", "mentee tasks"))
 	if len(parts) == 0 {
 		return "No activity across the org this week."
 	}

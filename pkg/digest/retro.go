@@ -135,14 +135,14 @@ func RenderTermReport(r Report) string {
 		b.WriteString(strings.Join(about, "; ") + ".\n\n")
 	}
 
-	counts := plural(len(r.PRs), "pull request opened", "pull requests opened")
+	counts := mdsafe.Count(len(r.PRs), "pull request opened", "pull requests opened")
 	if len(r.PRs) > 0 {
 		counts += fmt.Sprintf(" (%d merged, %d closed without merging, %d still open)", len(merged), len(closed), len(open))
 	}
-	counts += ", " + plural(len(r.Reviews), "review given", "reviews given")
-	counts += ", " + plural(len(r.IssuesOpened), "issue opened", "issues opened")
-	counts += ", " + plural(len(r.IssuesCommented), "issue commented on", "issues commented on")
-	counts += ", " + plural(len(r.Tasks), "mentee task", "mentee tasks")
+	counts += ", " + mdsafe.Count(len(r.Reviews), "review given", "reviews given")
+	counts += ", " + mdsafe.Count(len(r.IssuesOpened), "issue opened", "issues opened")
+	counts += ", " + mdsafe.Count(len(r.IssuesCommented), "issue commented on", "issues commented on")
+	counts += ", " + mdsafe.Count(len(r.Tasks), "mentee task", "mentee tasks")
 	if len(r.Tasks) > 0 {
 		counts += fmt.Sprintf(" (%d done)", done)
 	}

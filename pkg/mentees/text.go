@@ -12,7 +12,7 @@ import (
 // KindTaskLink is the marker kind of the comment linking a mentee task from
 // the mentee's tracking issue; the key is the task, "owner/repo#n" in lower
 // case, so each task is linked once per tracking issue.
-const KindTaskLink = "mentee-task"
+const KindTaskLink = markers.KindTaskLink
 
 // TaskLinkKey is the marker key of a task link.
 func TaskLinkKey(task policy.IssueRef) string { return strings.ToLower(task.String()) }

@@ -23,7 +23,7 @@ import (
 // Marker kinds written by this package; keys are the mentee's login in lower
 // case (see Key).
 const (
-	KindOnboarding = "onboarding"
+	KindOnboarding = markers.KindOnboarding
 	KindTracking   = "tracking"
 )
 
@@ -125,7 +125,7 @@ func DigestWhen(d policy.Digest) string {
 
 // Key is the marker key for a mentee: the login in lower case, because
 // GitHub compares logins case-insensitively.
-func Key(login string) string { return strings.ToLower(login) }
+func Key(login string) string { return markers.LoginKey(login) }
 
 // HasChecklist reports whether body (a comment) is the mentee's checklist.
 func HasChecklist(body, login string) bool { return markers.Has(body, KindOnboarding, Key(login)) }

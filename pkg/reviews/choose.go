@@ -112,17 +112,17 @@ func (r Reason) historyText() string {
 	}
 	var parts []string
 	if r.Merged > 0 {
-		parts = append(parts, fmt.Sprintf("merged %s %s", count(r.Merged, "PR", "PRs"), where))
+		parts = append(parts, fmt.Sprintf("merged %s %s", mdsafe.Count(r.Merged, "PR", "PRs"), where))
 	}
 	if r.Committed > 0 {
-		parts = append(parts, fmt.Sprintf("committed %s by others %s", count(r.Committed, "change", "changes"), where))
+		parts = append(parts, fmt.Sprintf("committed %s by others %s", mdsafe.Count(r.Committed, "change", "changes"), where))
 	}
 	if r.Authored > 0 {
 		switch {
 		case r.Area == "" && len(parts) > 0:
-			parts = append(parts, "made "+count(r.Authored, "change", "changes"))
+			parts = append(parts, "made "+mdsafe.Count(r.Authored, "change", "changes"))
 		case r.Area == "":
-			parts = append(parts, "made "+count(r.Authored, "change", "changes")+" in this repository")
+			parts = append(parts, "made "+mdsafe.Count(r.Authored, "change", "changes")+" in this repository")
 		case len(parts) > 0:
 			parts = append(parts, "changed it "+times(r.Authored))
 		default:
@@ -134,13 +134,6 @@ func (r Reason) historyText() string {
 		s += " since " + r.Since.Format("January 2006")
 	}
 	return s
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func times(n int) string {

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient"
+	"github.com/thanos-community/mentorbot/pkg/markers"
 	"github.com/thanos-community/mentorbot/pkg/policy"
 	"github.com/thanos-community/mentorbot/pkg/turn"
 	"github.com/thanos-community/mentorbot/pkg/writeonce"
@@ -33,8 +34,8 @@ import (
 
 // Marker kinds for the two comments, with Period as the key.
 const (
-	MarkerWait     = "review-wait"
-	MarkerEscalate = "review-escalate"
+	MarkerWait     = markers.KindReviewWait
+	MarkerEscalate = markers.KindReviewEscalate
 	// MarkerApproved keys the optional reminder that an approved PR is not
 	// merged (reviews.approved_wait), by the approval's time.
 	MarkerApproved = "review-approved"
