@@ -240,7 +240,7 @@ func summary(prog Programme) string {
 			b.WriteString(", reviewers suggested")
 		}
 		if pr.Escalated {
-			b.WriteString(", mentors pinged")
+			b.WriteString(", escalated")
 		}
 		b.WriteString("\n")
 	}
@@ -296,7 +296,7 @@ org/app#3 by alice: mentee first response 5h0m0s, merged 2026-11-04 09:00:00
 org/app#4 by someone: first response 30h0m0s
 org/app#5 by alice: mentee first response 120h0m0s, reviewers suggested
 org/app#7 by third: first response 3h0m0s
-org/app#8 by bob: mentee no response, reviewers suggested, mentors pinged
+org/app#8 by bob: mentee no response, reviewers suggested, escalated
 org/app#9 by another: no response
 org/lib#2 by alice: mentee first response 24h0m0s
 reminder on org/app#5 at 2026-11-10 09:00:00, answered at 2026-11-11 09:00:00

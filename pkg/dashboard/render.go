@@ -116,7 +116,7 @@ func openPRs(prs []PR) string {
 			notes = append(notes, "no response for "+days(pr.NoResponseFor))
 		}
 		if pr.Escalated {
-			notes = append(notes, "mentors pinged")
+			notes = append(notes, "escalated")
 		} else if pr.Suggested {
 			notes = append(notes, "reviewers suggested")
 		}

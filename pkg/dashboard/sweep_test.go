@@ -107,7 +107,7 @@ func TestSweep(t *testing.T) {
 	for _, want := range []string{
 		"| ` alice ` | org/mentorship#1 | 2/",
 		"| 2026-W46 |",
-		"| ` bob ` | org/mentorship#2 | – | org/app#8 (no response for 6 days, mentors pinged)<br>other/db#4 | org/app#40 (open) | – |",
+		"| ` bob ` | org/mentorship#2 | – | org/app#8 (no response for 6 days, escalated)<br>other/db#4 | org/app#40 (open) | – |",
 		"| PRs opened | 5 | 3 |",
 		"| PRs with a response | 4 | 2 |",
 		"| First response, median | 5 h | 3 h |",

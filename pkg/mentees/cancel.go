@@ -2,7 +2,6 @@ package mentees
 
 import (
 	"strings"
-	"time"
 )
 
 // AssignEvent is an "assigned" or "unassigned" entry of an issue's event
@@ -11,7 +10,6 @@ type AssignEvent struct {
 	Assigned bool // false: unassigned
 	Assignee string
 	Actor    string
-	At       time.Time
 }
 
 // AssignedBy returns who made each current assignment, from the issue's

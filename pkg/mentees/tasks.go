@@ -314,7 +314,6 @@ func assignEvents(ctx context.Context, gh TaskGitHub, env job.Env, number int) (
 				Assigned: ev.GetEvent() == "assigned",
 				Assignee: ev.GetAssignee().GetLogin(),
 				Actor:    ev.GetActor().GetLogin(),
-				At:       ev.GetCreatedAt().Time,
 			})
 		}
 	}

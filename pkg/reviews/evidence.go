@@ -394,7 +394,7 @@ func (e *evidence) activity(ctx context.Context, owner, name string, files []str
 			return nil, nil, fmt.Errorf("touching %s: %w", d, err)
 		}
 		for _, c := range cs {
-			at := commitTime(c)
+			at := turn.CommitTime(c)
 			a, cm := c.GetAuthor(), c.GetCommitter()
 			if a.GetLogin() != "" && !turn.IsBotUser(a) {
 				out = append(out, Activity{Login: a.GetLogin(), Kind: ActAuthored, Paths: []string{d + "/"}, At: at})
@@ -441,14 +441,6 @@ func touchedDirs(files []string, max int) []string {
 	return dirs
 }
 
-// commitTime is when a commit was committed, or else authored.
-func commitTime(c *github.RepositoryCommit) time.Time {
-	if at := c.GetCommit().GetCommitter().GetDate().Time; !at.IsZero() {
-		return at
-	}
-	return c.GetCommit().GetAuthor().GetDate().Time
-}
-
 func seen(last map[string]time.Time, login string, at time.Time) {
 	k := strings.ToLower(login)
 	if at.After(last[k]) {
@@ -480,7 +472,7 @@ func (e *evidence) merges(ctx context.Context, owner, name string, since time.Ti
 		if a.GetLogin() == "" || turn.IsBotUser(a) {
 			continue
 		}
-		at := commitTime(c)
+		at := turn.CommitTime(c)
 		seen(last, a.GetLogin(), at)
 		if len(c.Parents) == 2 && strings.HasPrefix(c.GetCommit().GetMessage(), "Merge pull request #") {
 			ms[c.Parents[1].GetSHA()] = merge{login: a.GetLogin(), at: at}
@@ -505,7 +497,7 @@ func (e *evidence) lastCommit(ctx context.Context, owner, name, login string, si
 	var at time.Time
 	if len(cs) > 0 {
 		// A commit without dates is still a commit within the window.
-		if at = commitTime(cs[0]); at.IsZero() {
+		if at = turn.CommitTime(cs[0]); at.IsZero() {
 			at = since.Add(time.Second)
 		}
 	}

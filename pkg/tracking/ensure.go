@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/google/go-github/v60/github"
 
@@ -28,10 +27,6 @@ type Issue struct {
 	// Opened is true when this call opened the issue (so it has no
 	// comments yet).
 	Opened bool
-	// Comments is the issue's comment count when CommentsKnown (the issue
-	// came from a listing); a tracking_issue from the roster is not read.
-	Comments      int
-	CommentsKnown bool
 	// Unassigned is true when GitHub would not let the issue be assigned to
 	// the mentee (not a collaborator or member yet), so it was opened
 	// without an assignee.
@@ -49,45 +44,18 @@ type Tracker struct {
 	// Write is how the tracking issue and the checklist are written.
 	Write writeonce.Interface
 
-	lists map[string][]*github.Issue
+	opened *once
 }
 
 // NewTracker returns a Tracker for one run, writing through w.
 func NewTracker(u Users, w writeonce.Interface, p policy.Policy) *Tracker {
-	return &Tracker{Users: u, Policy: p, Write: w}
+	return &Tracker{Users: u, Policy: p, Write: w, opened: newOnce(w)}
 }
 
 // Users is the one read the Tracker makes besides its own issues
 // (ghclient.API implements it).
 type Users interface {
 	User(ctx context.Context, login string) (*github.User, error)
-}
-
-func (t *Tracker) opened(ctx context.Context, owner, repo string, fresh bool) ([]*github.Issue, error) {
-	key := strings.ToLower(owner + "/" + repo)
-	if is, ok := t.lists[key]; ok && !fresh {
-		return is, nil
-	}
-	is, err := t.Write.OpenedByBot(ctx, owner, repo)
-	if err != nil {
-		return nil, err
-	}
-	if t.lists == nil {
-		t.lists = map[string][]*github.Issue{}
-	}
-	t.lists[key] = is
-	return is, nil
-}
-
-// lowest returns the lowest-numbered issue carrying login's tracking marker.
-func lowest(issues []*github.Issue, login string) *github.Issue {
-	var best *github.Issue
-	for _, is := range issues {
-		if onboarding.IsTrackingIssue(is.GetBody(), login) && (best == nil || is.GetNumber() < best.GetNumber()) {
-			best = is
-		}
-	}
-	return best
 }
 
 // Ensure returns the mentee's tracking issue, opening one when there is
@@ -106,11 +74,11 @@ func (t *Tracker) Ensure(ctx context.Context, m policy.Mentee) (Issue, error) {
 	if !ok {
 		return Issue{}, ErrNoTrackingRepo
 	}
-	issues, err := t.opened(ctx, owner, repo, false)
+	issues, err := t.opened.OpenedByBot(ctx, owner, repo)
 	if err != nil {
 		return Issue{}, err
 	}
-	if is := lowest(issues, m.Login); is != nil {
+	if is := trackingIssueOf(issues, m.Login); is != nil {
 		return found(owner, repo, is), nil
 	}
 	is, unassigned, err := t.open(ctx, owner, repo, m)
@@ -119,18 +87,14 @@ func (t *Tracker) Ensure(ctx context.Context, m policy.Mentee) (Issue, error) {
 	}
 	if is.Written || is.Number == 0 {
 		// Just opened (or a dry run, which opens nothing): no comments yet.
-		delete(t.lists, strings.ToLower(owner+"/"+repo)) // listed again when next asked
-		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}, Opened: true, CommentsKnown: true, Unassigned: unassigned}, nil
+		t.opened.forget(owner, repo) // listed again when next asked
+		return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}, Opened: true, Unassigned: unassigned}, nil
 	}
-	return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}, Comments: is.Comments, CommentsKnown: true}, nil
+	return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.Number}}, nil
 }
 
 func found(owner, repo string, is *github.Issue) Issue {
-	return Issue{
-		Ref:           policy.IssueRef{Owner: owner, Repo: repo, Number: is.GetNumber()},
-		Comments:      is.GetComments(),
-		CommentsKnown: true,
-	}
+	return Issue{Ref: policy.IssueRef{Owner: owner, Repo: repo, Number: is.GetNumber()}}
 }
 
 // open opens the tracking issue assigned to the mentee, once. GitHub

@@ -39,12 +39,22 @@ func Find(ctx context.Context, w Opened, p policy.Policy, login string) (policy.
 	if err != nil {
 		return policy.IssueRef{}, false, err
 	}
-	for _, is := range issues {
-		if onboarding.IsTrackingIssue(is.GetBody(), login) {
-			return policy.IssueRef{Owner: owner, Repo: repo, Number: is.GetNumber()}, true, nil
-		}
+	if is := trackingIssueOf(issues, login); is != nil {
+		return policy.IssueRef{Owner: owner, Repo: repo, Number: is.GetNumber()}, true, nil
 	}
 	return policy.IssueRef{}, false, nil
+}
+
+// trackingIssueOf returns login's tracking issue among the issues the bot
+// opened, listed lowest number first (OpenedByBot): the lowest wins when two
+// replicas raced, so every replica agrees on the same one. nil when none.
+func trackingIssueOf(issues []*github.Issue, login string) *github.Issue {
+	for _, is := range issues {
+		if onboarding.IsTrackingIssue(is.GetBody(), login) {
+			return is
+		}
+	}
+	return nil
 }
 
 // Owner is the account that holds m's tracking issue: the owner of the

@@ -13,12 +13,18 @@ import (
 // mentee. Use it for one run that opens no tracking issue itself (the
 // Tracker, which does, keeps its own list); it is not safe for concurrent
 // use.
-func Once(o Opened) Opened { return &once{o: o, lists: map[string][]*github.Issue{}} }
+func Once(o Opened) Opened { return newOnce(o) }
+
+func newOnce(o Opened) *once { return &once{o: o, lists: map[string][]*github.Issue{}} }
 
 type once struct {
 	o     Opened
 	lists map[string][]*github.Issue
 }
+
+// forget makes the next look-up list owner/repo again (after opening an
+// issue there).
+func (c *once) forget(owner, repo string) { delete(c.lists, strings.ToLower(owner+"/"+repo)) }
 
 func (c *once) OpenedByBot(ctx context.Context, owner, repo string) ([]*github.Issue, error) {
 	key := strings.ToLower(owner + "/" + repo)

@@ -170,7 +170,7 @@ func TestTrackerEnsure(t *testing.T) {
 			want int
 		}{{alice, lowest}, {bob, 1}, {alice, lowest}} {
 			is, err := tr.Ensure(ctx, tc.m)
-			want := tracking.Issue{Ref: ref(tc.want), CommentsKnown: true}
+			want := tracking.Issue{Ref: ref(tc.want)}
 			if err != nil || is != want {
 				t.Errorf("Ensure(%s) = %+v, %v; want %+v", tc.m.Login, is, err, want)
 			}
@@ -186,7 +186,7 @@ func TestTrackerEnsure(t *testing.T) {
 		w := writeonce.New(gh, writeoncetest.Bot)
 		tr := tracking.NewTracker(u, w, roster(trackingRepo, bob, carol))
 		is, err := tr.Ensure(ctx, carol)
-		want := tracking.Issue{Ref: ref(2), Opened: true, CommentsKnown: true}
+		want := tracking.Issue{Ref: ref(2), Opened: true}
 		if err != nil || is != want {
 			t.Fatalf("Ensure = %+v, %v; want %+v", is, err, want)
 		}
@@ -245,7 +245,7 @@ func TestTrackerEnsure(t *testing.T) {
 			is, err := tr.Ensure(ctx, carol)
 			issues := gh.Issues.Issues("thanos-io", "mentoring")
 			if tc.err == nil {
-				want := tracking.Issue{Ref: ref(1), Opened: true, CommentsKnown: true, Unassigned: true}
+				want := tracking.Issue{Ref: ref(1), Opened: true, Unassigned: true}
 				if err != nil || is != want || len(issues) != 1 || len(issues[0].Assignees) != 0 {
 					t.Errorf("Ensure = %+v, %v, issues %v; want %+v, one issue without assignees", is, err, issues, want)
 				}

@@ -174,11 +174,7 @@ func ReadWait(ctx context.Context, gh Timelines, owner, repo string, number int,
 	}
 	h := th.History(author, createdAt, draft, false, who)
 	for _, c := range cs {
-		at := c.GetCommit().GetCommitter().GetDate().Time
-		if at.IsZero() {
-			at = c.GetCommit().GetAuthor().GetDate().Time
-		}
-		h.Events = append(h.Events, Event{Kind: Push, Actor: c.GetAuthor().GetLogin(), At: at})
+		h.Events = append(h.Events, Event{Kind: Push, Actor: c.GetAuthor().GetLogin(), At: CommitTime(c)})
 	}
 	return Wait(h, now, clock), th, nil
 }
@@ -190,4 +186,14 @@ func IsBotUser(u *github.User) bool {
 		return false
 	}
 	return u.GetType() == "Bot" || IsBot(u.GetLogin())
+}
+
+// CommitTime is when a commit was last written: its committer date (a
+// rebase or amend updates it, so it is the closest the API gets to when it
+// was pushed), else its author date.
+func CommitTime(c *github.RepositoryCommit) time.Time {
+	if at := c.GetCommit().GetCommitter().GetDate().Time; !at.IsZero() {
+		return at
+	}
+	return c.GetCommit().GetAuthor().GetDate().Time
 }

@@ -1,8 +1,10 @@
-// Package turn decides whose turn it is on a pull request: the reviewers',
-// the author's, or the maintainers' (approved, waiting to be merged). It is a
-// pure function of the PR's timeline as plain data, shared by the review-wait
-// reminders and the weekly digest so that both say the same. Clock measures
-// how long a turn has lasted, in business time when configured.
+// Package turn is the wait clock: whose turn it is on a pull request (the
+// reviewers', the author's, or the maintainers': approved, waiting to be
+// merged) and for how long, in business time when configured. Whose and
+// Wait are pure functions of the PR's timeline as plain data; ReadThread
+// sorts a timeline into that data, and ReadWait reads it through a narrow
+// interface. The review-wait reminders, the weekly digest and the dashboard
+// share it, so that they say the same.
 package turn
 
 import (

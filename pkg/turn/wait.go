@@ -27,14 +27,14 @@ type WaitState struct {
 	Turn State
 	By   string
 	// Waiting is true when the PR is open, ready, and it is the reviewers'
-	//
+	// turn.
 	Waiting bool
 	// Why explains the verdict in a few words, for logs and --dry-run.
 	Why string
 	// Since is when the current turn started.
 	Since time.Time
 	// Waited is how long the current turn has lasted (business time when
-	// configured), for the reviewers', the author's and the approved
+	// configured), for the reviewers', the author's and the approved turn.
 	Waited time.Duration
 	// Over is true once the reviewers' turn exceeds the wait; Escalate once
 	// it exceeds twice the wait.

@@ -127,7 +127,6 @@ func isCurrent(it Item, is *github.Issue) bool {
 // one. Only comments the bot wrote count.
 type Writer interface {
 	FindComment(ctx context.Context, ref policy.IssueRef, kind, key string) (writeonce.Comment, bool, error)
-	CommentOnce(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
 	CommentAfterFind(ctx context.Context, ref policy.IssueRef, kind, key, body string) (writeonce.Comment, error)
 }
 
