@@ -150,7 +150,7 @@ func TestRenderGolden(t *testing.T) {
 		t.Fatalf("want two mermaid charts, got %d", len(blocks))
 	}
 	for _, b := range blocks {
-		if err := CheckMermaid(b); err != nil {
+		if err := checkMermaid(b); err != nil {
 			t.Errorf("chart does not parse: %v\n%s", err, b)
 		}
 	}
@@ -164,7 +164,7 @@ func TestRenderGolden(t *testing.T) {
 
 func TestCheckMermaid(t *testing.T) {
 	good := Chart{Title: `Say "hi"`, XAxis: []string{"W1", "W2"}, YLabel: "PRs", Series: []Series{{Values: []float64{1, 2.5}}, {Line: true, Values: []float64{0, 3}}}}.Mermaid()
-	if err := CheckMermaid(good); err != nil {
+	if err := checkMermaid(good); err != nil {
 		t.Fatalf("rendered chart rejected: %v\n%s", err, good)
 	}
 	for name, bad := range map[string]string{
@@ -179,7 +179,7 @@ func TestCheckMermaid(t *testing.T) {
 		"two x axes":      "```mermaid\nxychart-beta\n    x-axis [\"a\"]\n    x-axis [\"a\"]\n    y-axis \"n\" 0 --> 5\n    bar [1]\n```",
 		"unquoted x-axis": "```mermaid\nxychart-beta\n    x-axis [a, b]\n    y-axis \"n\" 0 --> 5\n    bar [1, 2]\n```",
 	} {
-		if err := CheckMermaid(bad); err == nil {
+		if err := checkMermaid(bad); err == nil {
 			t.Errorf("%s: accepted\n%s", name, bad)
 		}
 	}
@@ -226,7 +226,7 @@ func TestTermFigures(t *testing.T) {
 	f := Compute(p)
 	block := TermFigures("alice", p, f)
 	golden.Check(t, filepath.Join("testdata", "term-figures.md"), block)
-	if err := CheckMermaid(fenceRe.FindString(block)); err != nil {
+	if err := checkMermaid(fenceRe.FindString(block)); err != nil {
 		t.Errorf("the chart does not parse: %v", err)
 	}
 	report := "### End-of-term report: @alice\n\nIn numbers.\n\n<!-- mentorbot:term-report:alice -->\n"

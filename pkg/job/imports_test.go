@@ -23,6 +23,31 @@ var jobPackages = []string{"mentees", "welcome", "reviews", "digest", "learnings
 // Only pkg/ghclient (the GitHub package) and the wiring hold the client.
 var clientFree = []string{"job", "tracking", "turn", "markers", "onboarding", "commands"}
 
+// wiring are the packages that hand jobs their job.Env or
+// job.Installation without being jobs.
+var wiring = []string{"app", "handlers"}
+
+// TestEveryJobIsListed keeps jobPackages whole: a package that takes a
+// job.Env or job.Installation is a job or the wiring, so a new job cannot
+// escape the rules below by not being listed.
+func TestEveryJobIsListed(t *testing.T) {
+	const jobPkg = "github.com/thanos-community/mentorbot/pkg/job"
+	dirs, err := filepath.Glob(filepath.Join("..", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		pkg, err := build.ImportDir(dir, 0)
+		if err != nil {
+			continue // not a Go package
+		}
+		name := filepath.Base(dir)
+		if slices.Contains(pkg.Imports, jobPkg) && !slices.Contains(jobPackages, name) && !slices.Contains(wiring, name) {
+			t.Errorf("pkg/%s takes what jobs get (pkg/job) but is neither in jobPackages nor in wiring", name)
+		}
+	}
+}
+
 func TestNoJobImportsAnotherJob(t *testing.T) {
 	const module = "github.com/thanos-community/mentorbot/pkg/"
 	for _, p := range jobPackages {

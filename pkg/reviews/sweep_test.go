@@ -276,21 +276,6 @@ func (f *fakeGitHub) RequestReviewers(_ context.Context, owner, repo string, n i
 	return nil
 }
 
-// stamped dates the bot's comments when they are written, as GitHub does:
-// the escalation counts its wait from the reminder's date.
-type stamped struct {
-	*writeoncetest.Issues
-	gh *fakeGitHub
-}
-
-func (s stamped) CreateComment(ctx context.Context, owner, repo string, n int, c *github.IssueComment) (*github.IssueComment, *github.Response, error) {
-	cm, resp, err := s.Issues.CreateComment(ctx, owner, repo, n, c)
-	if cm != nil {
-		cm.CreatedAt = &github.Timestamp{Time: s.gh.now}
-	}
-	return cm, resp, err
-}
-
 // Entries of a timeline.
 func reviewed(login, state string, at time.Time) ghclient.TimelineEntry {
 	return ghclient.TimelineEntry{Timeline: github.Timeline{
@@ -356,6 +341,9 @@ func newHarness(t *testing.T) *sweepHarness {
 	}
 	comments := writeoncetest.New()
 	h := &sweepHarness{t: t, gh: newFake(comments), comments: comments, pol: pol, repoPols: map[string]policy.Policy{}}
+	// The bot's comments are dated when written, as GitHub does: the
+	// escalation counts its wait from the reminder's date.
+	comments.Now = func() time.Time { return h.gh.now }
 	// The repository: CODEOWNERS names alice for pkg/, dave changed
 	// pkg/x recently but cannot review, alice last committed a month ago.
 	h.gh.files = map[string]string{"o/r:CODEOWNERS": "/pkg/ @alice\n", "o/r:README.md": "", "o/r:pkg/x/y.go": ""}
@@ -385,7 +373,7 @@ func (h *sweepHarness) sweep(now time.Time) (calls, writes []string, err error) 
 	before := len(h.comments.Calls())
 	inst := job.Installation{
 		ID: 1, Owner: "o", Now: now, Bot: testBot,
-		Write:  writeonce.New(stamped{Issues: h.comments, gh: h.gh}, writeoncetest.Bot),
+		Write:  writeonce.New(h.comments, writeoncetest.Bot),
 		Repos:  []*github.Repository{{FullName: github.String("o/r"), Owner: &github.User{Type: github.String("Organization")}}},
 		Policy: h.pol, Org: h.pol, RepoPolicies: h.repoPols,
 		Report: func(format string, args ...any) { h.report = append(h.report, fmt.Sprintf(format, args...)) },

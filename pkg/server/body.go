@@ -120,7 +120,14 @@ func (s *Server) readVerified(w http.ResponseWriter, r *http.Request, want []byt
 	mac := hmac.New(sha256.New, []byte(s.opts.WebhookSecret))
 	buf := &spillBuffer{dir: s.opts.SpillDir}
 	in := http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
-	if _, err := io.CopyBuffer(io.MultiWriter(mac, buf), in, make([]byte, 32<<10)); err != nil {
+	cb, _ := s.copyBufs.Get().(*[]byte)
+	if cb == nil {
+		b := make([]byte, 32<<10)
+		cb = &b
+	}
+	_, err := io.CopyBuffer(io.MultiWriter(mac, buf), in, *cb)
+	s.copyBufs.Put(cb)
+	if err != nil {
 		_ = buf.Close()
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,6 +63,9 @@ type Server struct {
 	// signature is checked (see verifyBody).
 	smallSlots, largeSlots chan struct{}
 	slotWait               time.Duration
+	// copyBufs are the buffers bodies are read through (32 KiB each): one
+	// per delivery was the largest allocation on the acknowledgement path.
+	copyBufs sync.Pool
 }
 
 // New validates the options and builds the handler tree.

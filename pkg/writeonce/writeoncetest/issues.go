@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/thanos-community/mentorbot/pkg/ghclient/ghclienttest"
 
@@ -34,6 +35,9 @@ type Issues struct {
 	// FailWrites makes every create and edit fail with this status (0:
 	// never), to test how a job reports a write GitHub refused.
 	FailWrites int
+	// Now, when set, dates the comments written (a job that counts from
+	// its own comment's date needs it).
+	Now func() time.Time
 }
 
 // New returns an empty GitHub.
@@ -81,6 +85,9 @@ func (f *Issues) addComment(owner, repo string, n int, login, body string) *gith
 		ID: github.Int64(f.nextID), Body: github.String(body), User: &github.User{Login: github.String(login)},
 		HTMLURL: github.String(fmt.Sprintf("https://github.com/%s/%s/issues/%d#issuecomment-%d", owner, repo, n, f.nextID)),
 	}
+	if f.Now != nil {
+		cm.CreatedAt = &github.Timestamp{Time: f.Now()}
+	}
 	k := key(owner, repo, n)
 	f.comments[k] = append(f.comments[k], cm)
 	return cm
@@ -109,7 +116,7 @@ func (f *Issues) addIssue(owner, repo, login, title, body string) *github.Issue 
 func (f *Issues) Comments(ref policy.IssueRef) []*github.IssueComment {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]*github.IssueComment(nil), f.comments[key(ref.Owner, ref.Repo, ref.Number)]...)
+	return copies(f.comments[key(ref.Owner, ref.Repo, ref.Number)])
 }
 
 // Marked returns the bodies of the bot's comments on ref carrying kind.
@@ -144,7 +151,7 @@ func (f *Issues) ListComments(_ context.Context, owner, repo string, n int, _ *g
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("list comments %s/%s#%d", owner, repo, n)
-	return append([]*github.IssueComment(nil), f.comments[key(owner, repo, n)]...), &github.Response{}, nil
+	return copies(f.comments[key(owner, repo, n)]), &github.Response{}, nil
 }
 
 // CreateComment implements writeonce.Issues.
@@ -155,7 +162,8 @@ func (f *Issues) CreateComment(_ context.Context, owner, repo string, n int, c *
 	if err := f.refused(); err != nil {
 		return nil, nil, err
 	}
-	return f.addComment(owner, repo, n, Bot, c.GetBody()), &github.Response{}, nil
+	cm := *f.addComment(owner, repo, n, Bot, c.GetBody())
+	return &cm, &github.Response{}, nil
 }
 
 // EditComment implements writeonce.Issues.
@@ -170,7 +178,7 @@ func (f *Issues) EditComment(_ context.Context, owner, repo string, id int64, c 
 		for _, cm := range cs {
 			if cm.GetID() == id {
 				cm.Body = github.String(c.GetBody())
-				return cm, &github.Response{}, nil
+				return &github.IssueComment{ID: cm.ID, Body: cm.Body, User: cm.User, HTMLURL: cm.HTMLURL}, &github.Response{}, nil
 			}
 		}
 	}
@@ -206,7 +214,7 @@ func (f *Issues) ListByRepo(_ context.Context, owner, repo string, o *github.Iss
 		if o != nil && o.State != "" && o.State != "all" && o.State != is.GetState() {
 			continue
 		}
-		out = append(out, is)
+		out = append(out, copyOf(is))
 	}
 	return out, &github.Response{}, nil
 }
@@ -218,7 +226,7 @@ func (f *Issues) Get(_ context.Context, owner, repo string, n int) (*github.Issu
 	f.call("get issue %s/%s#%d", owner, repo, n)
 	for _, is := range f.issues[repoKey(owner, repo)] {
 		if is.GetNumber() == n {
-			return is, &github.Response{}, nil
+			return copyOf(is), &github.Response{}, nil
 		}
 	}
 	return nil, nil, notFound()
@@ -238,7 +246,7 @@ func (f *Issues) Create(_ context.Context, owner, repo string, r *github.IssueRe
 			is.Assignees = append(is.Assignees, &github.User{Login: github.String(a)})
 		}
 	}
-	return is, &github.Response{}, nil
+	return copyOf(is), &github.Response{}, nil
 }
 
 // Edit implements writeonce.Issues.
@@ -260,8 +268,24 @@ func (f *Issues) Edit(_ context.Context, owner, repo string, n int, r *github.Is
 			if r.Title != nil {
 				is.Title = r.Title
 			}
-			return is, &github.Response{}, nil
+			return copyOf(is), &github.Response{}, nil
 		}
 	}
 	return nil, nil, notFound()
+}
+
+// copies and copyOf hand out copies, so that a caller reading what it got
+// does not race with a later edit under the lock.
+func copies(cs []*github.IssueComment) []*github.IssueComment {
+	out := make([]*github.IssueComment, len(cs))
+	for i, c := range cs {
+		cc := *c
+		out[i] = &cc
+	}
+	return out
+}
+
+func copyOf(is *github.Issue) *github.Issue {
+	c := *is
+	return &c
 }
