@@ -161,6 +161,10 @@ func runBurst(t testing.TB) stormCalls {
 	return c
 }
 
+// The storm's copies are byte-identical, as GitHub's redeliveries are, so
+// handlers.Coalesced handles it once; the burst (different PRs at once) is
+// what exercises the shared loads and the coalesced reads.
+//
 // A redelivery storm costs what one delivery costs: at most 7 GitHub calls
 // and one welcome (token, the org and the repository policy files, the
 // contributing guide, the marker search, the comment, the re-read that

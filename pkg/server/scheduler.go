@@ -31,7 +31,7 @@ type drainingScheduler struct {
 	failed *deliveries
 	// notBefore holds, for a failed delivery that hit GitHub's rate limit,
 	// the limit's reset: a redelivery before it would fail the same way.
-	notBefore map[string]time.Time
+	notBefore *cache.Cache[time.Time]
 
 	// running holds the delivery ids queued or being handled: a second
 	// copy arriving meanwhile (GitHub's redelivery racing the first attempt,
@@ -66,7 +66,7 @@ const (
 func (s *drainingScheduler) idle() bool { return s.pending.Load() == 0 }
 
 func newDrainingScheduler(queueSize, workers int, handlerTimeout time.Duration, m *Metrics) *drainingScheduler {
-	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}, notBefore: map[string]time.Time{}}
+	s := &drainingScheduler{metrics: m, timeout: handlerTimeout, seen: newDeliveries(10000), failed: newDeliveries(10000), running: map[string]struct{}{}, notBefore: cache.New(cache.Options[time.Time]{Size: 10000})}
 	s.abandonCtx, s.abandon = context.WithCancel(context.Background())
 	s.inner = githubapp.QueueAsyncScheduler(queueSize, workers,
 		githubapp.WithSchedulingMetrics(m.GoMetrics),
@@ -166,12 +166,7 @@ func (s *drainingScheduler) Schedule(ctx context.Context, d githubapp.Dispatch) 
 
 // retryAfter holds the redelivery of failed delivery id until at.
 func (s *drainingScheduler) retryAfter(id string, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.notBefore) >= 10000 {
-		clear(s.notBefore) // bounded: at worst a redelivery comes early
-	}
-	s.notBefore[id] = at
+	s.notBefore.Add(id, at)
 }
 
 // handlingFailed reports whether delivery id was acknowledged but not
@@ -180,13 +175,11 @@ func (s *drainingScheduler) handlingFailed(id string, now time.Time) bool {
 	if !s.failed.handled(id) {
 		return false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if at, ok := s.notBefore[id]; ok {
+	if at, ok := s.notBefore.Get(id); ok {
 		if now.Before(at) {
 			return false
 		}
-		delete(s.notBefore, id)
+		s.notBefore.Remove(id)
 	}
 	return true
 }
