@@ -175,8 +175,14 @@ func TestWebhookOnSpentRateLimitRedeliveredAfterReset(t *testing.T) {
 	if err := h.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(h.Logs.String(), "rate limit") {
-		t.Fatalf("the event did not hit the rate limit; logs:\n%s", h.Logs.Tail(10))
+	// go-githubapp's error callback logs the failure just after the
+	// handler returned, which is when the queue counts as idle: wait for
+	// the line.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(h.Logs.String(), "rate limit"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the event did not hit the rate limit; logs:\n%s", h.Logs.Tail(10))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	if res, err := h.App.Redeliver(t.Context()); err != nil || res.Requested != 0 {
 		t.Errorf("before the reset: %+v, %v; want no redelivery requested", res, err)
